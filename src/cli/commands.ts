@@ -1,0 +1,4 @@
+import type { Command } from './command.js';
+
+/** Every sub-command, in the order `balms --help` lists them. Add a command by adding its import here. */
+export const commands: Command[] = [];
