@@ -1,0 +1,22 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `balms <args>` from the sources (through tsx), as a user would from a shell. */
+export function runCli(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): CliResult {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `${root}/src/cli/main.ts`, ...args], {
+    cwd: opts.cwd ?? root,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 120_000,
+    env: { ...process.env, ...opts.env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
