@@ -7,3 +7,4 @@ export type { EvalParams, AreaRange } from './params.js';
 export { IOU_THRESHOLDS, RECALL_THRESHOLDS, AREA_RANGES, PRECISION_EPS } from './params.js';
 export type { GroundTruth } from './runCore.js';
 export { boxIouInto } from './computeIou.js';
+export { formatLvisStats, formatCocoStats } from './formatStats.js';
