@@ -24,6 +24,25 @@ function growCross(n: number): Uint32Array {
   return cross;
 }
 
+let na = 0;
+
+/** Records the crossing of column `c` by an edge whose lower end point has upsampled y `v`. */
+function pushCrossing(c: number, v: number, h: number): void {
+  let yd = (v + 0.5) / SCALE - 0.5;
+  if (yd < 0) yd = 0;
+  else if (yd > h) yd = h;
+  yd = Math.ceil(yd);
+  if (na === cross.length) growCross(na + 1);
+  cross[na++] = c * h + yd; // (uint)(x*(int)h + y)
+}
+
+/** The C test for one pair of consecutive boundary points (u0,v0) -> (u1,v1) with u1 != u0. */
+function stepCrossing(u0: number, v0: number, u1: number, v1: number, h: number, cMax: number): void {
+  let xd = u1 < u0 ? u1 : u1 - 1;
+  xd = (xd + 0.5) / SCALE - 0.5;
+  if (Math.floor(xd) === xd && xd >= 0 && xd <= cMax) pushCrossing(xd, v1 < v0 ? v1 : v0, h);
+}
+
 /** C `(int)x` for `x = ys + s*t + .5`: truncation; NaN (0/0 from a zero-length edge) → INT_MIN as on x86. */
 function cInt(x: number): number {
   return x === x ? x | 0 : INT_MIN;
@@ -60,13 +79,12 @@ export function frPoly(poly: ArrayLike<number>, h: number, w: number): Rle {
   x[k] = x[0]!;
   y[k] = y[0]!;
 
-  // C compares against `w-1` computed in unsigned 64-bit arithmetic.
-  const wMax = w === 0 ? 18446744073709552000 : w - 1;
-  let a = cross;
-  let na = 0;
+  // C compares `xd` against `w-1` computed in unsigned 64-bit arithmetic.
+  const cMax = w === 0 ? Infinity : w - 1;
+  const udMax = 5 * cMax + 2;
+  na = 0;
   let pu = 0;
   let pv = 0;
-  let started = false;
   for (let j = 0; j < k; j++) {
     let xs = x[j]!;
     let xe = x[j + 1]!;
@@ -86,36 +104,51 @@ export function frPoly(poly: ArrayLike<number>, h: number, w: number): Rle {
     }
     const n = major ? dx : dy;
     const s = major ? (ye - ys) / n : (xe - xs) / n;
-    for (let d = 0; d <= n; d++) {
-      const t = flip ? n - d : d;
-      let u: number;
-      let v: number;
-      if (major) {
-        u = t + xs;
-        v = cInt(ys + s * t + 0.5);
-      } else {
-        v = t + ys;
-        u = cInt(xs + s * t + 0.5);
-      }
-      if (started && u !== pu) {
-        // a change of u: does the step cross a column centre inside the image?
-        let xd = u < pu ? u : u - 1;
-        xd = (xd + 0.5) / SCALE - 0.5;
-        if (Math.floor(xd) === xd && xd >= 0 && xd <= wMax) {
-          let yd = v < pv ? v : pv;
-          yd = (yd + 0.5) / SCALE - 0.5;
-          if (yd < 0) yd = 0;
-          else if (yd > h) yd = h;
-          yd = Math.ceil(yd);
-          if (na === a.length) a = growCross(na + 1);
-          a[na++] = xd * h + yd; // (uint)(x*(int)h + y)
-        }
-      }
-      pu = u;
-      pv = v;
-      started = true;
+    // The C code walks t = 0..n (reversed when flipped) and tests every consecutive pair of
+    // points for a change of u. Crossings are sorted afterwards, so their order is free: only
+    // the pairs that can cross a column centre inside the image are visited here.
+    const tFirst = flip ? n : 0;
+    const tLast = flip ? 0 : n;
+    if (j > 0) {
+      const u0 = major ? tFirst + xs : cInt(xs + s * tFirst + 0.5);
+      if (u0 !== pu) stepCrossing(pu, pv, u0, major ? cInt(ys + s * tFirst + 0.5) : tFirst + ys, h, cMax);
     }
+    if (major) {
+      // u = xs + t steps by one; the pair (t, t+1) has min u = xs + t, which must be 5c+2.
+      const lo = Math.max(xs, 2);
+      const hi = Math.min(xs + n - 1, udMax);
+      for (let c = Math.ceil((lo - 2) / SCALE); SCALE * c + 2 <= hi; c++) {
+        const tm = SCALE * c + 2 - xs;
+        const v1 = cInt(ys + s * tm + 0.5);
+        const v2 = cInt(ys + s * (tm + 1) + 0.5);
+        pushCrossing(c, v1 < v2 ? v1 : v2, h);
+      }
+    } else if (xs !== xe) {
+      // u(t) = (int)(xs + s*t + .5) is monotone with steps of at most one: find each step
+      // ud -> ud+1 (ud = 5c+2) by bisection; v = ys + t is exact.
+      const uA = cInt(xs + s * 0 + 0.5);
+      const uB = cInt(xs + s * n + 0.5);
+      const up = uB > uA;
+      const lo = Math.max(up ? uA : uB, 2);
+      const hi = Math.min((up ? uB : uA) - 1, udMax);
+      for (let c = Math.ceil((lo - 2) / SCALE); SCALE * c + 2 <= hi; c++) {
+        const ud = SCALE * c + 2;
+        // smallest t in [1, n] with u(t) past ud
+        let tl = 1;
+        let th = n;
+        while (tl < th) {
+          const mid = (tl + th) >>> 1;
+          const um = cInt(xs + s * mid + 0.5);
+          if (up ? um > ud : um <= ud) th = mid;
+          else tl = mid + 1;
+        }
+        pushCrossing(c, ys + tl - 1, h);
+      }
+    }
+    pu = major ? tLast + xs : cInt(xs + s * tLast + 0.5);
+    pv = major ? cInt(ys + s * tLast + 0.5) : tLast + ys;
   }
+  let a = cross;
   if (na === a.length) a = growCross(na + 1);
   a[na++] = h * w;
   return runsFromCrossings(a, na, h, w);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { area, frBbox, frPoly, merge, rleToString, toBbox } from '../../../src/coco/mask/index.js';
 import { BalmsInputError } from '../../../src/util/errors.js';
+import { Rng } from '../../../src/util/rng.js';
 import { loadFixture } from './fixtures.js';
+import { frPolyLiteral } from './frPolyLiteral.js';
 
 interface PolyCase {
   h: number;
@@ -49,6 +51,26 @@ describe('frPoly vs pycocotools', () => {
       if (rles.length > 1) multi++;
     }
     expect(multi).toBeGreaterThan(100);
+  });
+
+  it('equals a literal point-by-point port on 3000 seeded random polygons', () => {
+    const rng = new Rng(5);
+    const pick = (lo: number, hi: number) => lo + (hi - lo) * rng.next();
+    for (let i = 0; i < 3000; i++) {
+      const h = 1 + Math.floor(pick(0, i % 10 === 0 ? 3 : 60));
+      const w = 1 + Math.floor(pick(0, i % 7 === 0 ? 3 : 60));
+      const n = 3 + Math.floor(pick(0, 8));
+      const spread = [1, 1.5, 4, 20][i % 4]!;
+      const poly: number[] = [];
+      for (let j = 0; j < n; j++) {
+        let px = pick(-0.5, spread) * w;
+        let py = pick(-0.5, spread) * h;
+        if (i % 3 === 0) [px, py] = [Math.round(px * 2) / 2, Math.round(py * 2) / 2];
+        if (i % 5 === 0 && j > 0 && rng.next() < 0.3) [px, py] = [poly[2 * j - 2]!, poly[2 * j - 1]!];
+        poly.push(px, py);
+      }
+      expect(Array.from(frPoly(poly, h, w).counts)).toEqual(frPolyLiteral(poly, h, w));
+    }
   });
 
   it('ignores an odd trailing coordinate and gives an empty mask for fewer than 1 point', () => {
