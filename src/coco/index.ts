@@ -1,0 +1,3 @@
+/** COCO / LVIS formats and the pycocotools-exact mask API. */
+export * from './types.js';
+export * from './mask/index.js';
