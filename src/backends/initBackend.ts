@@ -140,6 +140,7 @@ async function start(choice: BackendChoice): Promise<void> {
 let loadedNodePackage: string | null = null;
 
 async function importOptional(pkg: string): Promise<void> {
+  if (!isResolvable(pkg)) throw Object.assign(new Error(`cannot find ${pkg}`), { code: 'MODULE_NOT_FOUND' });
   // a variable specifier keeps TypeScript and bundlers from resolving the optional peer at build time
   const spec: string = pkg;
   await import(spec);
@@ -156,6 +157,16 @@ async function loadWasm(): Promise<void> {
     wasm.setWasmPaths(dist + path.sep);
   } catch {
     // already initialised elsewhere, or an unusual layout: fall back to the package's default lookup
+  }
+}
+
+function isResolvable(pkg: string): boolean {
+  try {
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
+  } catch (e) {
+    if (isNotFound(e)) return false;
+    throw e;
   }
 }
 
