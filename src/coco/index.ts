@@ -6,3 +6,6 @@ export { validateDataset } from './validateDataset.js';
 export type { DatasetFormat, ValidateDatasetOptions } from './validateDataset.js';
 export { validateResults } from './validateResults.js';
 export type { ResultsGroundTruth, ValidateResultsOptions } from './validateResults.js';
+export * from './categoryStats.js';
+export * from './makeSubset.js';
+export * from './writeJson.js';
