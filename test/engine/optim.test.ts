@@ -39,7 +39,7 @@ describe('SgdMomentum', () => {
   it('matches the PyTorch SGD update computed by hand (momentum + coupled weight decay)', () => {
     const w = tf.variable(tf.tensor1d([1, -2]), true, 'w');
     const W = tf.variable(tf.tensor2d([[0.5]]), true, 'W');
-    const vars = new Map([['w', w], ['W', W]]);
+    const vars = new Map<string, tf.Variable>([['w', w], ['W', W]]);
     const opt = new SgdMomentum({ momentum: 0.9, weight_decay: 0.1, weight_decay_bias: 0, nesterov: false });
     const g = { w: tf.tensor1d([0.2, 0.4]), W: tf.tensor2d([[1]]) };
     opt.step(vars, g, 0.5);
