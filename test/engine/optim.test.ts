@@ -92,7 +92,7 @@ describe('checkpoints', () => {
     const path = join(dir, 'model.ckpt');
     const a = tf.tensor2d([[1.5, -2.25], [3, 1e-8]]);
     const b = tf.tensor1d([7, -1], 'int32');
-    saveCheckpoint(path, { iteration: 12, rng: [1, 2, 3, 4] }, new Map([['a', a], ['b', b]]));
+    saveCheckpoint(path, { iteration: 12, rng: [1, 2, 3, 4] }, new Map<string, tf.Tensor>([['a', a], ['b', b]]));
     expect(readdirSync(dir)).toEqual(['model.ckpt']);
     const { meta, tensors } = loadCheckpoint(path);
     expect(meta).toEqual({ iteration: 12, rng: [1, 2, 3, 4] });
