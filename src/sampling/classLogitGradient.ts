@@ -33,7 +33,3 @@ export function classLogitGradient(
   for (let c = 0; c < C; c++) g[c] = -lr * (1 - rates[c]!) * (T[c]! - share[c]! * U);
   return g;
 }
-
-export function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}

@@ -1,11 +1,34 @@
-export * from './adam.js';
-export * from './classAwareSampler.js';
-export * from './classLogitGradient.js';
-export * from './instanceBalancedSampler.js';
-export * from './itemClasses.js';
-export * from './linearLookAhead.js';
-export * from './metaReweighter.js';
-export * from './metaSampler.js';
-export * from './repeatFactorSampler.js';
-export * from './repeatFactors.js';
-export * from './sampler.js';
+/** Samplers (instance-/class-balanced, square-root, repeat factor) and the BALMS meta learners. */
+export { VectorAdam, type AdamOptions, type AdamState } from './adam.js';
+export {
+  ClassAwareSampler,
+  classBalancedSampler,
+  squareRootSampler,
+  type ClassAwareSamplerOptions,
+  type ClassPowerSamplerOptions,
+} from './classAwareSampler.js';
+export { classLogitGradient } from './classLogitGradient.js';
+export { InstanceBalancedSampler, type InstanceBalancedSamplerOptions } from './instanceBalancedSampler.js';
+export { imageCategorySets, indexItemClasses, type ItemClasses, type ItemClassesInput } from './itemClasses.js';
+export {
+  linearLookAhead,
+  type InnerStep,
+  type LabelledBatch,
+  type LinearClassifier,
+  type LookAheadInput,
+  type LookAheadResult,
+  type RowLoss,
+  type ScalarLoss,
+} from './linearLookAhead.js';
+export type { MetaLearnerState, MetaStepInput, MetaStepResult } from './metaLearner.js';
+export { MetaReweighter, type MetaReweighterOptions } from './metaReweighter.js';
+export { initialRateLogits, MetaSampler, type MetaSamplerOptions } from './metaSampler.js';
+export { RepeatFactorSampler, type RepeatFactorSamplerOptions } from './repeatFactorSampler.js';
+export {
+  categoryImageFrequency,
+  categoryRepeatFactors,
+  imageFactorsFromClassFactors,
+  repeatFactors,
+  type RepeatFactorOptions,
+} from './repeatFactors.js';
+export { EpochSampler, type IndexSampler, type SamplerState } from './sampler.js';

@@ -13,9 +13,9 @@ import { balancedSoftmaxLoss } from '../losses/balancedSoftmax.js';
 import { softmaxCrossEntropyLoss } from '../losses/softmaxCrossEntropy.js';
 import { BalmsInputError } from '../util/errors.js';
 import { VectorAdam, type AdamOptions } from './adam.js';
-import { classLogitGradient, sigmoid } from './classLogitGradient.js';
+import { classLogitGradient } from './classLogitGradient.js';
 import { linearLookAhead, type RowLoss, type ScalarLoss } from './linearLookAhead.js';
-import { labelsOf, setLearnerState, type MetaLearnerState, type MetaStepInput, type MetaStepResult } from './metaSampler.js';
+import { labelsOf, setLearnerState, sigmoid, type MetaLearnerState, type MetaStepInput, type MetaStepResult } from './metaLearner.js';
 
 export interface MetaReweighterOptions {
   /** C; labels ≥ C are background. */

@@ -14,36 +14,12 @@ import { BalmsInputError } from '../util/errors.js';
 import { balancedSoftmaxLoss } from '../losses/balancedSoftmax.js';
 import { softmaxCrossEntropyLoss } from '../losses/softmaxCrossEntropy.js';
 import * as tf from '@tensorflow/tfjs';
-import { VectorAdam, type AdamOptions, type AdamState } from './adam.js';
-import { classLogitGradient, sigmoid } from './classLogitGradient.js';
+import { VectorAdam, type AdamOptions } from './adam.js';
+import { classLogitGradient } from './classLogitGradient.js';
+import { labelsOf, setLearnerState, sigmoid, type MetaLearnerState, type MetaStepInput, type MetaStepResult } from './metaLearner.js';
 import { indexItemClasses, type ItemClassesInput } from './itemClasses.js';
-import { linearLookAhead, type InnerStep, type LabelledBatch, type LinearClassifier, type RowLoss, type ScalarLoss } from './linearLookAhead.js';
+import { linearLookAhead, type RowLoss, type ScalarLoss } from './linearLookAhead.js';
 import { imageFactorsFromClassFactors, repeatFactors, type RepeatFactorOptions } from './repeatFactors.js';
-
-/** One meta step's inputs: the classifier θ, the training batch, the meta batch, the inner SGD step. */
-export interface MetaStepInput {
-  classifier: LinearClassifier;
-  /** Drawn with the current rates. Labels ≥ numClasses are background (constant weight). */
-  train: LabelledBatch;
-  /** Class-balanced, from the training set (e.g. `classBalancedSampler`). */
-  meta: LabelledBatch;
-  /** The classifier's own SGD settings (lr, momentum + buffer, weight decay). */
-  step: InnerStep;
-}
-
-export interface MetaStepResult {
-  /** L_meta(θ') before the update of w. */
-  metaLoss: number;
-  /** ∂L_meta(θ')/∂w. */
-  gradient: Float64Array;
-}
-
-/** Checkpointable state of a meta learner. */
-export interface MetaLearnerState {
-  kind: string;
-  logits: number[];
-  adam: AdamState;
-}
 
 export interface MetaSamplerOptions {
   /** n_c, the training count of each class (length C). */
@@ -56,10 +32,6 @@ export interface MetaSamplerOptions {
   trainLoss?: RowLoss;
   /** Meta loss; default mean softmax cross-entropy. */
   metaLoss?: ScalarLoss;
-}
-
-export function labelsOf(labels: tf.Tensor1D): Int32Array {
-  return labels.dataSync() as Int32Array;
 }
 
 /** Initial per-class logits: σ(w_c) = p_c^−pow / (min + max) over classes (official init_pow). */
@@ -192,19 +164,4 @@ export class MetaSampler {
   setState(s: MetaLearnerState): void {
     setLearnerState(s, 'meta-sampler', this.numClasses, this.adam, (w) => (this.w = w));
   }
-}
-
-export function setLearnerState(
-  s: MetaLearnerState,
-  kind: string,
-  C: number,
-  adam: VectorAdam,
-  setW: (w: Float64Array) => void,
-): void {
-  if (!s || s.kind !== kind) throw new BalmsInputError(`state is for '${s?.kind}', expected '${kind}'`);
-  if (!Array.isArray(s.logits) || s.logits.length !== C || s.logits.some((v) => !Number.isFinite(v))) {
-    throw new BalmsInputError(`${kind} state: logits must be ${C} finite numbers`);
-  }
-  adam.setState(s.adam);
-  setW(Float64Array.from(s.logits));
 }
