@@ -4,6 +4,8 @@
  * class-balanced meta batch of 512, on the cpu and wasm backends (single-threaded).
  *   plain step: logits, Balanced Softmax, dW = Xᵀ·Δ (explicit transpose), db, SGD update.
  *   meta step:  the one-step look-ahead meta-gradient (linearLookAhead) + Adam on w.
+ *   fused iteration: a Meta Sampler step that also returns the training gradient
+ *               (`{ trainGradient: true }`) + the SGD update — a whole BALMS iteration.
  * Usage: npx tsx bench/meta-sampler.ts [--quick]   → bench/results/meta-sampler.json
  */
 import os from 'node:os';
@@ -76,6 +78,16 @@ async function runBackend(name: 'cpu' | 'wasm', reps: number) {
   const plain = time(plainStep);
   const sampler = time(() => ms.step(input));
   const reweighter = time(() => rw.step(input));
+  const fused = time(() => {
+    const r = ms.step(input, { trainGradient: true });
+    const g = r.trainGradient!;
+    tf.tidy(() => {
+      W.assign(tf.sub(W, tf.mul(g.weight, LR)) as tf.Tensor2D);
+      b.assign(tf.sub(b, tf.mul(g.bias, LR)) as tf.Tensor1D);
+    });
+    tf.dispose([g.weight, g.bias]);
+    b.dataSync();
+  });
   const leaked = tf.memory().numTensors - before;
   tf.dispose([W, b, X, y, Xm, ym]);
   return {
@@ -87,6 +99,8 @@ async function runBackend(name: 'cpu' | 'wasm', reps: number) {
     metaSamplerOverPlain: sampler / plain,
     metaReweighterOverPlain: reweighter / plain,
     iterationWithMetaSamplerOverPlain: (sampler + plain) / plain,
+    fusedIterationMs: fused,
+    fusedIterationOverPlain: fused / plain,
     leakedTensors: leaked,
   };
 }
@@ -99,10 +113,10 @@ for (const [be, reps] of [['cpu', quick ? 1 : 3], ['wasm', quick ? 3 : 10]] as c
 const f = (v: number) => v.toFixed(0).padStart(9);
 const r2 = (v: number) => v.toFixed(2).padStart(7);
 console.log(`Meta step vs plain step, B=${B} RoIs, M=${M} meta, D=${D}, C=${C} (median ms)`);
-console.log('backend    plain  metaSampler  metaReweighter  sampler/plain  reweighter/plain  (plain+sampler)/plain');
+console.log('backend    plain  metaSampler  metaReweighter    fused   sampler/plain  reweighter/plain  (plain+sampler)/plain  fused/plain');
 for (const r of rows) {
   console.log(
-    `${r.backend.padEnd(6)} ${f(r.plainStepMs)} ${f(r.metaSamplerStepMs)}    ${f(r.metaReweighterStepMs)}      ${r2(r.metaSamplerOverPlain)}        ${r2(r.metaReweighterOverPlain)}             ${r2(r.iterationWithMetaSamplerOverPlain)}`,
+    `${r.backend.padEnd(6)} ${f(r.plainStepMs)} ${f(r.metaSamplerStepMs)}    ${f(r.metaReweighterStepMs)}   ${f(r.fusedIterationMs)}      ${r2(r.metaSamplerOverPlain)}        ${r2(r.metaReweighterOverPlain)}             ${r2(r.iterationWithMetaSamplerOverPlain)}          ${r2(r.fusedIterationOverPlain)}`,
   );
 }
 const out = {

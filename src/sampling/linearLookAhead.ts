@@ -55,6 +55,8 @@ export interface LookAheadInput {
   trainLoss: RowLoss;
   metaLoss: ScalarLoss;
   step: InnerStep;
+  /** Also return ∇_θ L_train(θ) = (Xᵀ(A ⊙ Δ), Σ_i A_i δ_i) — one extra D×B×C product. */
+  returnTrainGradient?: boolean;
 }
 
 export interface LookAheadResult {
@@ -62,6 +64,8 @@ export interface LookAheadResult {
   metaLoss: number;
   /** s_i = ⟨∇_θ L_meta(θ'), ∇_θ ℓ_i(θ)⟩ per training row. */
   alignment: Float32Array;
+  /** ∇_θ L_train(θ) when asked for; the caller owns (and disposes) these tensors. */
+  trainGradient?: LinearClassifier;
 }
 
 function checkBatch(what: string, b: LabelledBatch, d: number): number {
@@ -98,7 +102,7 @@ export function linearLookAhead(input: LookAheadInput): LookAheadResult {
     throw new BalmsInputError(`${input.trainCoefficients.length} train coefficients for ${b} rows`);
   }
   const lr = step.lr, wd = step.weightDecay ?? 0, mu = step.momentum ?? 0;
-  const [lossT, alignT] = tf.tidy(() => {
+  const [lossT, alignT, gW, gb] = tf.tidy(() => {
     const { weight: W, bias } = classifier;
     const X = train.features, Xm = meta.features;
     const Z = tf.add(tf.matMul(X, W), bias) as tf.Tensor2D;
@@ -123,12 +127,18 @@ export function linearLookAhead(input: LookAheadInput): LookAheadResult {
     const { value, grad } = tf.valueAndGrad((z: tf.Tensor) => input.metaLoss(z as tf.Tensor2D, meta.labels))(Zm);
     const H = tf.matMul(tf.transpose(K), grad); // [B, C]
     const s = tf.sum(tf.mul(delta, H), 1);
-    return [value, s];
+    if (!input.returnTrainGradient) return [value, s];
+    return [value, s, tf.matMul(tf.transpose(X), aDelta), tf.sum(aDelta, 0)];
   });
   try {
     const metaLoss = lossT.dataSync()[0]!;
     const alignment = Float32Array.from(alignT.dataSync());
-    return { metaLoss, alignment };
+    return gW && gb
+      ? { metaLoss, alignment, trainGradient: { weight: gW as tf.Tensor2D, bias: gb as tf.Tensor1D } }
+      : { metaLoss, alignment };
+  } catch (e) {
+    tf.dispose([gW, gb].filter((t): t is tf.Tensor => !!t));
+    throw e;
   } finally {
     tf.dispose([lossT, alignT]);
   }

@@ -23,6 +23,12 @@ export interface MetaStepResult {
   metaLoss: number;
   /** ∂L_meta(θ')/∂w. */
   gradient: Float64Array;
+  /**
+   * Meta Sampler with `{ trainGradient: true }`: the gradient of the unweighted training loss
+   * (batch mean) at θ — the official real step's gradient, for `optimizer.applyGradients`.
+   * The caller disposes it.
+   */
+  trainGradient?: LinearClassifier;
 }
 
 /** Checkpointable state of a meta learner. */

@@ -104,13 +104,17 @@ export class MetaSampler {
     return rates.map((v, c) => (this.classCounts[c]! * v) / z);
   }
 
-  /** ∂L_meta(θ')/∂w for one look-ahead (no update). */
-  metaGradient(input: MetaStepInput): MetaStepResult {
+  /**
+   * ∂L_meta(θ')/∂w for one look-ahead (no update). With `trainGradient: true` the result also
+   * carries the gradient of the unweighted training loss at θ (the same batch mean), so the real
+   * classifier step needs no second forward/backward pass.
+   */
+  metaGradient(input: MetaStepInput, opts: { trainGradient?: boolean } = {}): MetaStepResult {
     const labels = labelsOf(input.train.labels);
     const B = labels.length;
     if (B === 0) throw new BalmsInputError('MetaSampler: empty training batch');
     const coef = new Float64Array(B).fill(1 / B);
-    const { metaLoss, alignment } = linearLookAhead({
+    const { metaLoss, alignment, trainGradient } = linearLookAhead({
       classifier: input.classifier,
       train: input.train,
       trainCoefficients: coef,
@@ -118,15 +122,16 @@ export class MetaSampler {
       trainLoss: this.trainLoss,
       metaLoss: this.metaLoss,
       step: input.step,
+      returnTrainGradient: opts.trainGradient ?? false,
     });
     const rates = this.rates();
     const gradient = classLogitGradient(labels, coef, alignment, rates, this.share(rates), input.step.lr);
-    return { metaLoss, gradient };
+    return trainGradient ? { metaLoss, gradient, trainGradient } : { metaLoss, gradient };
   }
 
   /** One meta step: the meta-gradient, then Adam on w. */
-  step(input: MetaStepInput): MetaStepResult {
-    const r = this.metaGradient(input);
+  step(input: MetaStepInput, opts: { trainGradient?: boolean } = {}): MetaStepResult {
+    const r = this.metaGradient(input, opts);
     this.adam.step(this.w, r.gradient);
     return r;
   }

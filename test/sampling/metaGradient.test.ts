@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { balancedSoftmaxLoss } from '../../src/losses/balancedSoftmax.js';
 import { softmaxCrossEntropyLoss } from '../../src/losses/softmaxCrossEntropy.js';
 import { MetaReweighter, MetaSampler, type MetaStepInput } from '../../src/sampling/index.js';
 import { Rng } from '../../src/util/rng.js';
@@ -177,6 +178,29 @@ describe('meta learners: state and memory', () => {
     expect(b.getState().adam.step).toBe(6);
     disposeInput(input);
     expect(() => b.setState({ ...saved, logits: [1, 2] })).toThrow(/3 finite numbers/);
+  });
+
+  it('trainGradient equals the autodiff gradient of the unweighted Balanced Softmax batch mean', () => {
+    const rng = new Rng(13);
+    const counts = [90, 30, 10, 3];
+    const p = makeProblem(rng, 20, 8, 5, 4, 4, counts.map(Math.log));
+    const input = toInput(p);
+    const ms = new MetaSampler({ classCounts: counts });
+    const before = tf.memory().numTensors;
+    const r = ms.metaGradient(input, { trainGradient: true });
+    const { weight: W, bias: b } = input.classifier;
+    const [gW, gb] = tf.grads((w: tf.Tensor, bb: tf.Tensor) =>
+      balancedSoftmaxLoss(tf.add(tf.matMul(input.train.features, w), bb) as tf.Tensor2D, input.train.labels, counts) as tf.Scalar,
+    )([W, b]);
+    const maxAbs = (t: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(t)).dataSync()[0]!);
+    const dW = tf.tidy(() => maxAbs(tf.sub(r.trainGradient!.weight, gW!)));
+    const db = tf.tidy(() => maxAbs(tf.sub(r.trainGradient!.bias, gb!)));
+    expect(dW).toBeLessThan(1e-6);
+    expect(db).toBeLessThan(1e-6);
+    expect(maxAbs(gW!)).toBeGreaterThan(1e-3);
+    tf.dispose([r.trainGradient!.weight, r.trainGradient!.bias, gW!, gb!]);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeInput(input);
   });
 
   it('initPow follows the official init: 0 → all 0.5; 1 → ∝ 1/p_c scaled by (min + max)', () => {
