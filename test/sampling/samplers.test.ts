@@ -104,6 +104,19 @@ describe('every sampler: determinism and exact resume', () => {
     });
   }
 
+  it('class-aware state carries changed masses (e.g. the Meta Sampler’s)', () => {
+    const a = new ClassAwareSampler(LABELS, [1, 1, 1, 1], { seed: 3 });
+    a.take(10);
+    a.setClassMass([0.1, 2, 0.5, 7]);
+    a.take(3);
+    const state = JSON.parse(JSON.stringify(a.getState()));
+    const expected = a.take(400);
+    const b = new ClassAwareSampler(LABELS, [5, 5, 5, 5], { seed: 0 });
+    b.setState(state);
+    expect(Array.from(b.take(400))).toEqual(Array.from(expected));
+    expect(Array.from(b.classMass())).toEqual([0.1, 2, 0.5, 7]);
+  });
+
   it('rejects a state from another sampler kind', () => {
     const a = new InstanceBalancedSampler(5);
     expect(() => a.setState(classBalancedSampler([0, 1]).getState())).toThrow(/class-aware/);
