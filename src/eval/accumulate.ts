@@ -42,9 +42,15 @@ export function accumulate(
   const rc = new Float64Array(maxN);
   const pr = new Float64Array(maxN);
   const sel = new Uint32Array(maxN);
+  // This category's codes, gathered in accumulate order as [a][t][i]: sequential inner loops.
+  const AT = A * T;
+  const local = new Uint8Array(maxN * AT);
 
   for (let k = 0; k < K; k++) {
     if (!p.catHasPair[k]) continue;
+    let anyGt = false;
+    for (let a = 0; a < A; a++) if (numGt[k * A + a] !== 0) anyGt = true;
+    if (!anyGt) continue;
     const s = p.catDtStart[k], e = p.catDtStart[k + 1];
     for (let m = 0; m < M; m++) {
       let n = 0;
@@ -54,13 +60,18 @@ export function accumulate(
       } else {
         for (let j = s; j < e; j++) sel[n++] = p.catDt[j];
       }
+      for (let i = 0; i < n; i++) {
+        const src = sel[i] * AT;
+        for (let at = 0; at < AT; at++) local[at * n + i] = codes[src + at];
+      }
       for (let a = 0; a < A; a++) {
         const ng = numGt[k * A + a];
         if (ng === 0) continue;
         for (let t = 0; t < T; t++) {
+          const base = (a * T + t) * n;
           let tp = 0, fp = 0;
           for (let i = 0; i < n; i++) {
-            const c = codes[(sel[i] * A + a) * T + t];
+            const c = local[base + i];
             if (c === TRUE_POSITIVE) tp++;
             else if (c === FALSE_POSITIVE) fp++;
             rc[i] = tp / ng;
@@ -69,10 +80,12 @@ export function accumulate(
           recall[((t * K + k) * A + a) * M + m] = n > 0 ? rc[n - 1] : 0;
           for (let i = n - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
           let i = 0;
+          const pbase = t * R * K * A * M + (k * A + a) * M + m;
+          const rstride = K * A * M;
           for (let r = 0; r < R; r++) {
             const thr = recThrs[r];
             while (i < n && rc[i] < thr) i++;
-            precision[((((t * R + r) * K + k) * A + a) * M) + m] = i < n ? pr[i] : 0;
+            precision[pbase + r * rstride] = i < n ? pr[i] : 0;
           }
         }
       }
