@@ -69,23 +69,28 @@ export function accumulate(
         if (ng === 0) continue;
         for (let t = 0; t < T; t++) {
           const base = (a * T + t) * n;
-          let tp = 0, fp = 0;
+          // Only true / false positives move the curve: an ignored detection repeats the previous
+          // (rc, pr) point (or (0, 0) first), which changes neither the right-to-left maximum nor
+          // the first index searchsorted finds — so events alone give identical output.
+          let tp = 0, fp = 0, ne = 0;
           for (let i = 0; i < n; i++) {
             const c = local[base + i];
             if (c === TRUE_POSITIVE) tp++;
             else if (c === FALSE_POSITIVE) fp++;
-            rc[i] = tp / ng;
-            pr[i] = tp / (fp + tp + PRECISION_EPS);
+            else continue;
+            rc[ne] = tp / ng;
+            pr[ne] = tp / (fp + tp + PRECISION_EPS);
+            ne++;
           }
-          recall[((t * K + k) * A + a) * M + m] = n > 0 ? rc[n - 1] : 0;
-          for (let i = n - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
+          recall[((t * K + k) * A + a) * M + m] = ne > 0 ? rc[ne - 1] : 0;
+          for (let i = ne - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
           let i = 0;
           const pbase = t * R * K * A * M + (k * A + a) * M + m;
           const rstride = K * A * M;
           for (let r = 0; r < R; r++) {
             const thr = recThrs[r];
-            while (i < n && rc[i] < thr) i++;
-            precision[pbase + r * rstride] = i < n ? pr[i] : 0;
+            while (i < ne && rc[i] < thr) i++;
+            precision[pbase + r * rstride] = i < ne ? pr[i] : 0;
           }
         }
       }

@@ -1,6 +1,6 @@
 import type { LvisDataset, Segmentation } from '../coco/types.js';
 import { annotationRle, rleIouMatrix, type Rle } from './maskOps.js';
-import type { PreparedEval } from './prepare.js';
+import { resultRle, type PreparedEval } from './prepare.js';
 
 /**
  * The IoU matrix of one (image, category) pair: D×G, row-major by detection (detections in
@@ -63,7 +63,8 @@ export function maskPairIou(p: PreparedEval, gtData: LvisDataset): PairIou {
     const h = p.gt.imgHeight[img], w = p.gt.imgWidth[img];
     const gts: Rle[] = new Array(g1 - g0);
     for (let g = g0; g < g1; g++) gts[g - g0] = annotationRle(anns[p.gt.ann[g]].segmentation as Segmentation, h, w);
-    const dts = p.dtRle.slice(d0, d1);
+    const dts: Rle[] = new Array(d1 - d0);
+    for (let d = d0; d < d1; d++) dts[d - d0] = p.dtRle[d] ?? resultRle(p.results, p.dtResult[d], h, w);
     return rleIouMatrix(dts, gts, p.gt.crowd.subarray(g0, g1));
   };
 }

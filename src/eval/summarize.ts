@@ -30,20 +30,17 @@ export function summarizeSelection(arr: NdArray, withRecallAxis: boolean, sel: S
   const buf = scratch && scratch.length >= need ? scratch : new Float64Array(need);
   let n = 0;
   const d = arr.data;
-  // Categories whose entries are all −1 for this area (no GT) add nothing: skip them.
+  // lvis-api / COCOeval write all T×R entries of a (category, area, maxDets) cell or none, so
+  // one entry tells whether a category is defined; undefined ones (all −1) add nothing.
   const live: number[] = [];
-  for (const k of ks) {
-    let any = false;
-    for (const t of ts) {
-      for (let r = 0; r < R && !any; r++) if (d[((((t * R + r) * K) + k) * A + sel.a) * M + m] > -1) any = true;
-      if (any) break;
-    }
-    if (any) live.push(k);
-  }
+  for (const k of ks) if (d[(k * A + sel.a) * M + m] > -1) live.push(k);
+  const a = sel.a;
+  const L = live.length;
+  const liveArr = Int32Array.from(live);
   for (const t of ts) {
     for (let r = 0; r < R; r++) {
       const base = (t * R + r) * K;
-      for (const k of live) buf[n++] = d[((base + k) * A + sel.a) * M + m];
+      for (let j = 0; j < L; j++) buf[n++] = d[((base + liveArr[j]) * A + a) * M + m];
     }
   }
   return meanOfDefined(buf, n);
