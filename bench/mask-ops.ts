@@ -168,7 +168,11 @@ out = {
   'encode': bench(lambda: M.encode(F)),
   'decode': bench(lambda: M.decode(dec)),
 }
-out['version'] = getattr(pycocotools, '__version__', '?')
+try:
+    from importlib.metadata import version
+    out['version'] = version('pycocotools')
+except Exception:
+    out['version'] = getattr(pycocotools, '__version__', '?')
 out['python'] = sys.version.split()[0]
 out['numpy'] = np.__version__
 print(json.dumps(out))
