@@ -3,6 +3,8 @@
  * The public API. Each area re-exports from its own folder's index.
  */
 export * from './coco/index.js';
+export * from './losses/index.js';
+export * from './backends/index.js';
 export { BalmsInputError } from './util/errors.js';
 export { Rng } from './util/rng.js';
 export type { RngState } from './util/rng.js';

@@ -1,4 +1,6 @@
+/** COCO / LVIS formats and the pycocotools-exact mask API. */
 export * from './types.js';
+export * from './mask/index.js';
 export * from './jsonStream.js';
 export * from './loadJson.js';
 export * from './lvisIndex.js';
