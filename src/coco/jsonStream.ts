@@ -115,6 +115,8 @@ export class JsonStreamScanner {
         case S.Start:
           if (at === this.bom && at < 3 && c === BOM[at]) {
             this.bom++; // skip a UTF-8 byte order mark
+          } else if (this.bom > 0 && this.bom < 3) {
+            this.fail('incomplete UTF-8 byte order mark at the start of the file', at);
           } else if (c === 0x7b) {
             this.state = S.ObjKeyFirst;
             this.h.onRoot?.('object');
