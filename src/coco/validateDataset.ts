@@ -18,6 +18,11 @@ export type DatasetFormat = 'auto' | 'lvis' | 'coco';
 
 export interface ValidateDatasetOptions {
   format?: DatasetFormat;
+  /**
+   * Accept polygons with fewer than 3 points (some COCO-style files contain them; pycocotools
+   * rasterizes them to little or nothing). Default false: LVIS and detectron2 require ≥ 3 points.
+   */
+  allowDegeneratePolygons?: boolean;
 }
 
 const FREQUENCIES = new Set(['r', 'c', 'f']);
@@ -109,7 +114,7 @@ export function validateDataset(obj: unknown, file?: string, opts: ValidateDatas
     if (seg === undefined) {
       if (lvis) fail(file, `${p}.segmentation`, 'missing key');
     } else if (Array.isArray(seg)) {
-      checkPolygons(seg, file, `${p}.segmentation`);
+      checkPolygons(seg, file, `${p}.segmentation`, opts.allowDegeneratePolygons ?? false);
     } else if (isObject(seg)) {
       checkRle(seg, heights[ip]!, widths[ip]!, file, `${p}.segmentation`, false);
     } else {

@@ -79,6 +79,16 @@ describe('parseLvisDataset', () => {
     });
   }
 
+  it('allowDegeneratePolygons accepts short (even-length) polygons only', () => {
+    const d = base();
+    d.annotations[4].segmentation[1] = [1, 2, 3, 4];
+    expect(() => parseLvisDataset(d, 'gt.json', { allowDegeneratePolygons: true })).not.toThrow();
+    d.annotations[4].segmentation[1] = [1, 2, 3];
+    expect(() => parseLvisDataset(d, 'gt.json', { allowDegeneratePolygons: true })).toThrow(/segmentation\[1\]: polygon has an odd number of values \(3\)/);
+    d.annotations[4].segmentation[1] = [];
+    expect(() => parseLvisDataset(d, 'gt.json', { allowDegeneratePolygons: true })).toThrow(/polygon has 0 values/);
+  });
+
   it('rejects a non-object root', () => {
     expect(errorOf([1, 2]).message).toBe('gt.json: $: expected a JSON object with images, annotations and categories, got an array of length 2');
   });
