@@ -98,7 +98,6 @@ export function validateDataset(obj: unknown, file?: string, opts: ValidateDatas
     const p = `annotations[${i}]`;
     if (!isObject(a)) fail(file, p, `expected an annotation object, got ${describeValue(a)}`);
     const id = checkId(a['id'], file, `${p}.id`);
-    if (id <= 0) fail(file, `${p}.id`, `annotation id must be positive (the LVIS/COCO evaluators treat id 0 as "unmatched"), got ${id}`);
     annIds[i] = id;
     const imageId = checkId(a['image_id'], file, `${p}.image_id`);
     const ip = imgPos.get(imageId);
