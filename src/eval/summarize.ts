@@ -51,3 +51,28 @@ export function range(n: number): number[] {
   for (let i = 0; i < n; i++) out[i] = i;
   return out;
 }
+
+/**
+ * Per category k: `np.mean(s[s > -1])` of `s = precision[ts, :, k, a, m]` (withRecallAxis) or
+ * `recall[ts, k, a, m]`, or −1 — the per-category AP / AR of detectron2's LVIS/COCO evaluators.
+ */
+export function perCategoryMeans(arr: NdArray, withRecallAxis: boolean, a: number, m: number, ts?: number[]): Float64Array {
+  const sh = arr.shape;
+  const T = sh[0];
+  const R = withRecallAxis ? sh[1] : 1;
+  const K = withRecallAxis ? sh[2] : sh[1];
+  const A = withRecallAxis ? sh[3] : sh[2];
+  const M = sh.length === (withRecallAxis ? 5 : 4) ? sh[sh.length - 1] : 1;
+  const tList = ts ?? range(T);
+  const buf = new Float64Array(tList.length * R);
+  const out = new Float64Array(K);
+  const d = arr.data;
+  for (let k = 0; k < K; k++) {
+    let n = 0;
+    for (const t of tList) {
+      for (let r = 0; r < R; r++) buf[n++] = d[(((t * R + r) * K + k) * A + a) * M + m];
+    }
+    out[k] = meanOfDefined(buf, n);
+  }
+  return out;
+}
