@@ -88,7 +88,7 @@ export class SeesawLoss {
       let logS: tf.Tensor = p > 0 ? tf.mul(p, tf.minimum(0, tf.sub(logNRow, logNy))) : tf.zerosLike(logits);
       if (q > 0) logS = tf.add(logS, compensationLogFactor(logits, oneHot, q, Math.log(eps)));
       const adjusted = tf.add(logits, tf.mul(negMask, logS)) as tf.Tensor2D;
-      return reduceRows(softmaxCrossEntropyRows(adjusted, labels), opts);
+      return reduceRows(softmaxCrossEntropyRows(adjusted, lab), opts);
     });
   }
 }

@@ -18,11 +18,15 @@ export function binaryCrossEntropyElementwise(logits: tf.Tensor, targets: tf.Ten
   return tf.tidy(() => tf.sub(tf.softplus(logits), tf.mul(targets, logits)));
 }
 
-/** 1 for foreground rows (label < K), 0 for background rows, as a [N, 1] float32 tensor. */
-export function foregroundColumn(labels: Int32Array, k: number): tf.Tensor2D {
-  const fg = new Float32Array(labels.length);
-  for (let i = 0; i < labels.length; i++) fg[i] = labels[i]! < k ? 1 : 0;
-  return tf.tensor2d(fg, [labels.length, 1]);
+/**
+ * The [N, K] float32 matrix fg_i · v_j (fg_i = 1 for a foreground row, label < K), built in one
+ * pass: the cpu backend's broadcasting multiply costs ~0.5 µs per element, this ~1 ns.
+ */
+export function foregroundRowsTimes(labels: Int32Array, v: ArrayLike<number>): tf.Tensor2D {
+  const n = labels.length, k = v.length;
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) if (labels[i]! < k) for (let j = 0; j < k; j++) out[i * k + j] = v[j]!;
+  return tf.tensor2d(out, [n, k]);
 }
 
 /** Validates sigmoid-family inputs; returns labels as Int32Array. */
@@ -100,8 +104,7 @@ export function balancedSigmoidLoss(
   if (imageCounts.length !== k) throw new BalmsInputError(`${fn}: ${imageCounts.length} image counts for ${k} logit columns`);
   const shift = balancedSigmoidShift(imageCounts, numTrainImages, opts.smoothing ?? 0, fn);
   return tf.tidy(() => {
-    const delta = tf.mul(foregroundColumn(lab, k), tf.tensor2d(Float32Array.from(shift), [1, k]));
-    const shifted = tf.add(logits, delta);
+    const shifted = tf.add(logits, foregroundRowsTimes(lab, shift));
     return reduceElementwise(binaryCrossEntropyElementwise(shifted, binaryTargets(labels, k)), opts);
   });
 }

@@ -1,20 +1,71 @@
 /**
- * Softmax cross-entropy from logits with integer labels, numerically stable (log-sum-exp via
- * `tf.logSoftmax`, which subtracts the row max) and differentiable on every backend (the label
- * logit is picked with a one-hot product, not `gather`, whose gradient wasm lacks).
+ * Softmax cross-entropy from logits with integer labels.
+ *
+ * The per-row loss is one fused op (`tf.customGrad`) whose forward and backward are single
+ * passes over typed arrays in float64: ℓᵢ = logsumexp(zᵢ) − z_{i,yᵢ} with zᵢ = logitsᵢ + shift
+ * (log-sum-exp subtracts the row max, so it is stable for any finite logits), and
+ * ∂ℓᵢ/∂logits_ij = softmax(zᵢ)_j − [j = yᵢ]. Why not `tf.logSoftmax`: on the cpu backend its
+ * broadcasting Sub/Mul kernels take ~0.5 µs per element, so the loss alone would cost more than
+ * a 512×1024×1205 FC layer's matMul; a constant prior `shift` (Balanced Softmax, logit adjustment)
+ * is folded into the same pass, so it costs nothing extra. The gradient is first order
+ * (it is not itself differentiable w.r.t. the logits).
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkLogitsAndLabels, checkWeights, reduceRows, type ReductionOptions } from './reduce.js';
 
 export type SoftmaxCrossEntropyOptions = ReductionOptions;
 
-/** Per-row −log softmax(logits)[y]; shape [N]. No validation: callers validate. */
-export function softmaxCrossEntropyRows(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  return tf.tidy(() => {
-    const c = logits.shape[1];
-    const oneHot = tf.oneHot(labels, c, 1, 0, 'float32');
-    return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
+/**
+ * Per-row −log softmax(logits + shift)[y]; shape [N]. `labels` must already be validated
+ * (in [0, C)); `shift` is an optional per-column constant of length C.
+ */
+export function softmaxCrossEntropyRows(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D | Int32Array,
+  shift: Float32Array | Float64Array | null = null,
+): tf.Tensor1D {
+  const [n, c] = logits.shape;
+  const lab = labels instanceof Int32Array ? labels : (labels.dataSync() as Int32Array);
+  if (lab.length !== n) throw new Error(`softmaxCrossEntropyRows: ${lab.length} labels for ${n} rows`);
+  if (shift && shift.length !== c) throw new Error(`softmaxCrossEntropyRows: shift has ${shift.length} entries for ${c} columns`);
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const x = args[0] as tf.Tensor2D;
+    const xv = x.dataSync() as Float32Array;
+    const loss = new Float32Array(n);
+    // softmax(z) is kept for the backward pass (as float32, like any saved activation).
+    const prob = new Float32Array(n * c);
+    for (let i = 0; i < n; i++) {
+      const o = i * c;
+      let m = -Infinity;
+      if (shift) for (let j = 0; j < c; j++) { const z = xv[o + j]! + shift[j]!; if (z > m) m = z; }
+      else for (let j = 0; j < c; j++) { const z = xv[o + j]!; if (z > m) m = z; }
+      let s = 0;
+      for (let j = 0; j < c; j++) {
+        const e = Math.exp((shift ? xv[o + j]! + shift[j]! : xv[o + j]!) - m);
+        prob[o + j] = e;
+        s += e;
+      }
+      const inv = 1 / s;
+      for (let j = 0; j < c; j++) prob[o + j]! *= inv;
+      const y = lab[i]!;
+      loss[i] = m + Math.log(s) - (shift ? xv[o + y]! + shift[y]! : xv[o + y]!);
+    }
+    return {
+      value: tf.tensor1d(loss),
+      gradFunc: (dy: tf.Tensor) => {
+        const d = dy.dataSync();
+        const g = new Float32Array(n * c);
+        for (let i = 0; i < n; i++) {
+          const o = i * c, di = d[i]!;
+          if (di === 0) continue;
+          for (let j = 0; j < c; j++) g[o + j] = di * prob[o + j]!;
+          g[o + lab[i]!]! -= di;
+        }
+        return tf.tensor2d(g, [n, c]);
+      },
+    };
   });
+  return op(logits) as tf.Tensor1D;
 }
 
 /**
@@ -29,7 +80,7 @@ export function softmaxCrossEntropyLoss(
   labels: tf.Tensor1D,
   opts: SoftmaxCrossEntropyOptions = {},
 ): tf.Tensor {
-  checkLogitsAndLabels('softmaxCrossEntropyLoss', logits, labels);
+  const lab = checkLogitsAndLabels('softmaxCrossEntropyLoss', logits, labels);
   checkWeights('softmaxCrossEntropyLoss', opts.weights, logits.shape[0]);
-  return tf.tidy(() => reduceRows(softmaxCrossEntropyRows(logits, labels), opts));
+  return tf.tidy(() => reduceRows(softmaxCrossEntropyRows(logits, lab), opts));
 }
