@@ -22,7 +22,7 @@ export type SoftmaxCrossEntropyOptions = ReductionOptions;
 export function softmaxCrossEntropyRows(
   logits: tf.Tensor2D,
   labels: tf.Tensor1D | Int32Array,
-  shift: Float32Array | Float64Array | null = null,
+  shift: Float64Array | null = null,
 ): tf.Tensor1D {
   const [n, c] = logits.shape;
   const lab = labels instanceof Int32Array ? labels : (labels.dataSync() as Int32Array);
@@ -34,21 +34,25 @@ export function softmaxCrossEntropyRows(
     const loss = new Float32Array(n);
     // softmax(z) is kept for the backward pass (as float32, like any saved activation).
     const prob = new Float32Array(n * c);
+    // One code path with or without a prior: plain CE adds a zero shift.
+    const sh = shift ?? new Float64Array(c);
     for (let i = 0; i < n; i++) {
       const o = i * c;
       let m = -Infinity;
-      if (shift) for (let j = 0; j < c; j++) { const z = xv[o + j]! + shift[j]!; if (z > m) m = z; }
-      else for (let j = 0; j < c; j++) { const z = xv[o + j]!; if (z > m) m = z; }
+      for (let j = 0; j < c; j++) {
+        const z = xv[o + j]! + sh[j]!;
+        if (z > m) m = z;
+      }
       let s = 0;
       for (let j = 0; j < c; j++) {
-        const e = Math.exp((shift ? xv[o + j]! + shift[j]! : xv[o + j]!) - m);
+        const e = Math.exp(xv[o + j]! + sh[j]! - m);
         prob[o + j] = e;
         s += e;
       }
       const inv = 1 / s;
       for (let j = 0; j < c; j++) prob[o + j]! *= inv;
       const y = lab[i]!;
-      loss[i] = m + Math.log(s) - (shift ? xv[o + y]! + shift[y]! : xv[o + y]!);
+      loss[i] = m + Math.log(s) - (xv[o + y]! + sh[y]!);
     }
     return {
       value: tf.tensor1d(loss),
