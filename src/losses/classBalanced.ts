@@ -83,7 +83,7 @@ export function classBalancedLoss(
     let rows: tf.Tensor1D;
     if (base === 'softmax') rows = softmaxCrossEntropyRows(logits, lab);
     else {
-      const t = binaryTargets(labels, k);
+      const t = binaryTargets(lab, k);
       const elem = base === 'sigmoid' ? binaryCrossEntropyElementwise(logits, t) : focalElementwise(logits, t, gamma, alpha);
       rows = tf.sum(elem, 1) as tf.Tensor1D;
     }

@@ -48,7 +48,7 @@ export function equalizationLoss(
   if (imageCounts.length !== k) throw new BalmsInputError(`${fn}: ${imageCounts.length} image counts for ${k} logit columns`);
   const tail = eqlTailMask(imageCounts, numTrainImages, opts.lambda ?? 1.76e-3, fn);
   return tf.tidy(() => {
-    const t = binaryTargets(labels, k);
+    const t = binaryTargets(lab, k);
     // w = 1 − E·T·(1 − t) = 1 − E·T + E·T·t
     const et = foregroundRowsTimes(lab, tail);
     const w = tf.add(tf.sub(tf.onesLike(et), et), tf.mul(et, t));

@@ -8,9 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import { BalmsInputError } from '../util/errors.js';
 import { checkLogitsAndLabels, checkWeights, reduceRows, type ReductionOptions } from './reduce.js';
 
-/** One-hot targets [N, K] for labels in [0, K]; a background row (label K) is all zeros. */
-export function binaryTargets(labels: tf.Tensor1D, k: number): tf.Tensor2D {
-  return tf.tidy(() => tf.slice(tf.oneHot(labels, k + 1, 1, 0, 'float32'), [0, 0], [-1, k]) as tf.Tensor2D);
+/**
+ * One-hot targets [N, K] for labels in [0, K]; a background row (label K) is all zeros. Built in
+ * JS: the wasm backend's OneHot kernel ignores a float32 dtype and writes int32 bit patterns.
+ */
+export function binaryTargets(labels: Int32Array, k: number): tf.Tensor2D {
+  const t = new Float32Array(labels.length * k);
+  for (let i = 0; i < labels.length; i++) if (labels[i]! < k) t[i * k + labels[i]!] = 1;
+  return tf.tensor2d(t, [labels.length, k]);
 }
 
 /** Elementwise BCE with logits, stable for any x: softplus(x) − t·x = max(x,0) − t·x + log(1 + e^{−|x|}). */
@@ -46,9 +51,9 @@ export function reduceElementwise(elem: tf.Tensor, opts: ReductionOptions): tf.T
  * @param logits [N, K]; @param labels [N] int32 in [0, K], K = background
  */
 export function sigmoidCrossEntropyLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, opts: ReductionOptions = {}): tf.Tensor {
-  checkSigmoidInputs('sigmoidCrossEntropyLoss', logits, labels, opts);
+  const lab = checkSigmoidInputs('sigmoidCrossEntropyLoss', logits, labels, opts);
   return tf.tidy(() =>
-    reduceElementwise(binaryCrossEntropyElementwise(logits, binaryTargets(labels, logits.shape[1])), opts),
+    reduceElementwise(binaryCrossEntropyElementwise(logits, binaryTargets(lab, logits.shape[1])), opts),
   );
 }
 
@@ -105,6 +110,6 @@ export function balancedSigmoidLoss(
   const shift = balancedSigmoidShift(imageCounts, numTrainImages, opts.smoothing ?? 0, fn);
   return tf.tidy(() => {
     const shifted = tf.add(logits, foregroundRowsTimes(lab, shift));
-    return reduceElementwise(binaryCrossEntropyElementwise(shifted, binaryTargets(labels, k)), opts);
+    return reduceElementwise(binaryCrossEntropyElementwise(shifted, binaryTargets(lab, k)), opts);
   });
 }
