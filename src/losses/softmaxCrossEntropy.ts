@@ -7,8 +7,9 @@
  * ∂ℓᵢ/∂logits_ij = softmax(zᵢ)_j − [j = yᵢ]. Why not `tf.logSoftmax`: on the cpu backend its
  * broadcasting Sub/Mul kernels take ~0.5 µs per element, so the loss alone would cost more than
  * a 512×1024×1205 FC layer's matMul; a constant prior `shift` (Balanced Softmax, logit adjustment)
- * is folded into the same pass, so it costs nothing extra. The gradient is first order
- * (it is not itself differentiable w.r.t. the logits).
+ * is folded into the same pass, so it costs nothing extra. The gradient is differentiable
+ * w.r.t. the upstream gradient (so w.r.t. per-row weights: meta-reweighting hypergradients work)
+ * but not again w.r.t. the logits (no Hessian).
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkLogitsAndLabels, checkWeights, reduceRows, type ReductionOptions } from './reduce.js';
@@ -56,16 +57,15 @@ export function softmaxCrossEntropyRows(
     }
     return {
       value: tf.tensor1d(loss),
+      // dℓ/dlogits = dy[:, None] · (softmax(z) − onehot). The product with dy is made of tensor
+      // ops so that it stays differentiable w.r.t. dy, i.e. w.r.t. per-row weights (a meta
+      // reweighter's hypergradient through one SGD step); dy is spread over the columns by a
+      // [N,1]·[1,C] matMul because the cpu backend's broadcasting multiply is slow.
       gradFunc: (dy: tf.Tensor) => {
-        const d = dy.dataSync();
-        const g = new Float32Array(n * c);
-        for (let i = 0; i < n; i++) {
-          const o = i * c, di = d[i]!;
-          if (di === 0) continue;
-          for (let j = 0; j < c; j++) g[o + j] = di * prob[o + j]!;
-          g[o + lab[i]!]! -= di;
-        }
-        return tf.tensor2d(g, [n, c]);
+        const gv = prob.slice(); // keep prob intact should the op be differentiated twice
+        for (let i = 0; i < n; i++) gv[i * c + lab[i]!]! -= 1;
+        const g = tf.tensor2d(gv, [n, c]);
+        return tf.mul(g, tf.matMul(tf.reshape(dy, [n, 1]), tf.ones([1, c])));
       },
     };
   });
