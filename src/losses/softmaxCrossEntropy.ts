@@ -12,13 +12,15 @@
  * but not again w.r.t. the logits (no Hessian).
  */
 import * as tf from '@tensorflow/tfjs';
+import { BalmsInputError } from '../util/errors.js';
 import { checkLogitsAndLabels, checkWeights, reduceRows, type ReductionOptions } from './reduce.js';
 
 export type SoftmaxCrossEntropyOptions = ReductionOptions;
 
 /**
- * Per-row −log softmax(logits + shift)[y]; shape [N]. `labels` must already be validated
- * (in [0, C)); `shift` is an optional per-column constant of length C.
+ * Per-row −log softmax(logits + shift)[y]; shape [N]: the building block of every softmax-family
+ * loss here. `shift` is an optional per-column constant of length C (a log prior: pass it here
+ * rather than adding a tensor, it is free in this kernel). Labels must be in [0, C).
  */
 export function softmaxCrossEntropyRows(
   logits: tf.Tensor2D,
@@ -27,8 +29,12 @@ export function softmaxCrossEntropyRows(
 ): tf.Tensor1D {
   const [n, c] = logits.shape;
   const lab = labels instanceof Int32Array ? labels : (labels.dataSync() as Int32Array);
-  if (lab.length !== n) throw new Error(`softmaxCrossEntropyRows: ${lab.length} labels for ${n} rows`);
-  if (shift && shift.length !== c) throw new Error(`softmaxCrossEntropyRows: shift has ${shift.length} entries for ${c} columns`);
+  const fn = 'softmaxCrossEntropyRows';
+  if (lab.length !== n) throw new BalmsInputError(`${fn}: ${lab.length} labels for ${n} rows`);
+  if (shift && shift.length !== c) throw new BalmsInputError(`${fn}: shift has ${shift.length} entries for ${c} columns`);
+  for (let i = 0; i < n; i++) {
+    if (!(lab[i]! >= 0 && lab[i]! < c)) throw new BalmsInputError(`${fn}: labels[${i}] = ${lab[i]} is outside [0, ${c - 1}]`);
+  }
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const x = args[0] as tf.Tensor2D;
     const xv = x.dataSync() as Float32Array;
