@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { synthCommand } from './synthCommand.js';
 
 /** Every sub-command, in the order `balms --help` lists them. Add a command by adding its import here. */
-export const commands: Command[] = [];
+export const commands: Command[] = [synthCommand];
