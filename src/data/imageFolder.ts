@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { LvisImage } from '../coco/types.js';
 import { BalmsInputError } from '../util/errors.js';
-import { decodeImageFile, type RgbImage } from './image.js';
+import type { RgbImage } from './image.js';
+import { ImageReadError, readImageChecked } from './imageRead.js';
 
 /**
  * The image files of an LVIS/COCO dataset in one folder. An image's file is `file_name` (COCO,
@@ -49,20 +49,21 @@ export class LvisImageFolder {
    *   undecodable or of the wrong size.
    */
   async read(imageId: number): Promise<RgbImage> {
-    const { image, index } = this.entry(imageId);
-    const path = this.path(imageId);
-    const where = { file: path, path: `${this.datasetFile ? `${this.datasetFile} ` : ''}images[${index}] (id ${imageId})` };
-    if (!existsSync(path)) throw new BalmsInputError(`image file not found in ${this.dir}`, where);
-    let img: RgbImage;
+    const { image } = this.entry(imageId);
     try {
-      img = await decodeImageFile(path);
+      return await readImageChecked(this.path(imageId), image.height, image.width);
     } catch (e) {
-      throw new BalmsInputError(`cannot decode image: ${e instanceof Error ? e.message : String(e)}`, where);
+      throw this.wrapError(imageId, e);
     }
-    if (img.height !== image.height || img.width !== image.width) {
-      throw new BalmsInputError(`image is ${img.width}×${img.height} but the dataset says ${image.width}×${image.height}`, where);
-    }
-    return img;
+  }
+
+  /** Turns an `ImageReadError` for `imageId` into a `BalmsInputError` naming the image, its record and its file. */
+  wrapError(imageId: number, e: unknown): unknown {
+    if (!(e instanceof ImageReadError) && !(e instanceof Error && e.name === 'ImageReadError')) return e;
+    const { index } = this.entry(imageId);
+    const where = { file: this.path(imageId), path: `${this.datasetFile ? `${this.datasetFile} ` : ''}images[${index}] (id ${imageId})` };
+    const msg = e.message === 'image file not found' ? `image file not found in ${this.dir}` : e.message;
+    return new BalmsInputError(msg, where);
   }
 
   private entry(imageId: number): { image: LvisImage; index: number } {

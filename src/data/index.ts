@@ -13,5 +13,8 @@ export type { ExampleTransform, AugmentationPlan, Instances } from './augment.js
 export { DetectionDataset, exampleSeed, inlineImagePipeline } from './detectionDataset.js';
 export type { TrainingExample, ImagePipeline } from './detectionDataset.js';
 export { prefetchBatches, exampleBatches } from './prefetch.js';
+export { WorkerImagePipeline } from './workerPipeline.js';
+export { readImageChecked, ImageReadError } from './imageRead.js';
+export type { ImageReadFailure } from './imageRead.js';
 export type { PrefetchOptions, ExampleStreamOptions } from './prefetch.js';
 export * from './synth/index.js';
