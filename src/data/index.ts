@@ -13,6 +13,8 @@ export type { ExampleTransform, AugmentationPlan, Instances } from './augment.js
 export { DetectionDataset, exampleSeed, inlineImagePipeline } from './detectionDataset.js';
 export type { TrainingExample, ImagePipeline } from './detectionDataset.js';
 export { prefetchBatches, exampleBatches } from './prefetch.js';
+export { padImages } from './batch.js';
+export type { PaddedImages } from './batch.js';
 export { WorkerImagePipeline } from './workerPipeline.js';
 export { readImageChecked, ImageReadError } from './imageRead.js';
 export type { ImageReadFailure } from './imageRead.js';

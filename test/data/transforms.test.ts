@@ -164,3 +164,21 @@ describe('planAugmentation / transformInstances', () => {
     expect(inst.polygons).toHaveLength(1);
   });
 });
+
+describe('padImages', () => {
+  it('pads bottom/right with zeros to a multiple of the divisibility, keeping pixels in place', async () => {
+    const { padImages } = await import('../../src/data/index.js');
+    const a = { image: Float32Array.from({ length: 2 * 3 * 3 }, (_, i) => i + 1), height: 2, width: 3 };
+    const b = { image: Float32Array.from({ length: 5 * 1 * 3 }, () => -1), height: 5, width: 1 };
+    const p = padImages([a, b], 4);
+    expect([p.n, p.height, p.width]).toEqual([2, 8, 4]);
+    expect(p.sizes).toEqual([[2, 3], [5, 1]]);
+    const at = (n: number, y: number, x: number, c: number) => p.data[((n * p.height + y) * p.width + x) * 3 + c];
+    expect(at(0, 1, 2, 2)).toBe(18);
+    expect(at(0, 0, 0, 0)).toBe(1);
+    expect(at(0, 0, 3, 0)).toBe(0);
+    expect(at(0, 2, 0, 0)).toBe(0);
+    expect(at(1, 4, 0, 1)).toBe(-1);
+    expect(at(1, 4, 1, 1)).toBe(0);
+  });
+});
