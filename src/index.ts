@@ -4,8 +4,10 @@
  */
 export * from './coco/index.js';
 export * from './data/index.js';
+export * from './eval/index.js';
 export * from './losses/index.js';
 export * from './backends/index.js';
+export * from './sampling/index.js';
 export { BalmsInputError } from './util/errors.js';
 export { Rng } from './util/rng.js';
 export type { RngState } from './util/rng.js';
