@@ -129,6 +129,15 @@ export class RoIHeads {
         if (i < s.numFg) gtBoxes.set(gt.subarray(4 * s.gtIndex[i]!, 4 * s.gtIndex[i]! + 4), 4 * o);
       }
     });
+    if (r === 0) {
+      // Nothing to learn from (no proposals and no ground truth): zeros that still depend on the head's variables.
+      return tf.tidy(() => {
+        const zero = () => tf.mul(tf.add(tf.sum(this.boxPredictor.clsScore.bias), tf.sum(this.boxPredictor.bboxPred.bias)), 0) as tf.Scalar;
+        const out: Record<string, tf.Scalar> = { loss_cls: zero(), loss_box_reg: zero() };
+        if (this.maskHead) out.loss_mask = zero();
+        return out;
+      });
+    }
     return tf.tidy(() => {
       const pooled = this.pool(features, rois.boxes, rois.batchIdx, this.cfg.pooledSize);
       const { logits, deltas } = this.boxPredictor.apply(this.boxHead.apply(pooled));
@@ -180,6 +189,7 @@ export class RoIHeads {
     const rois = flattenRois(proposals);
     const r = rois.batchIdx.length;
     const k = this.numClasses;
+    if (r === 0) return proposals.map(() => ({ ...emptyDetections(), ...(this.maskHead ? { masks: new Float32Array(0) } : {}), maskSize: this.maskSize }));
     const [probs, deltas] = tf.tidy(() => {
       const pooled = this.pool(features, rois.boxes, rois.batchIdx, this.cfg.pooledSize);
       const out = this.boxPredictor.apply(this.boxHead.apply(pooled));
@@ -201,7 +211,7 @@ export class RoIHeads {
       results.push({ ...det, maskSize: this.maskSize });
       start += n;
     });
-    if (r > 0 && this.maskHead) this.predictMasks(features, results);
+    if (this.maskHead) this.predictMasks(features, results);
     return results;
   }
 
@@ -228,6 +238,10 @@ export class RoIHeads {
       o += d.classes.length;
     }
   }
+}
+
+function emptyDetections() {
+  return { boxes: new Float32Array(0), scores: new Float32Array(0), classes: new Int32Array(0) };
 }
 
 /** Concatenates per-image boxes into one RoI list with batch indices. */

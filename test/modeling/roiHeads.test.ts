@@ -178,4 +178,26 @@ describe('RoIHeads', () => {
     tf.dispose(feats.map((f) => f.features));
     store.dispose();
   });
+
+  it('handles images without proposals or ground truth', () => {
+    const store = new ParameterStore(new Rng(0));
+    const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
+    const feats = makeFeatures(1, 1);
+    const empty: InstanceTargets = { boxes: new Float32Array(0), classes: new Int32Array(0), polygons: [] };
+    const p = heads.predict(feats, [new Float32Array(0)], [[32, 32]]);
+    expect(p[0]!.scores.length).toBe(0);
+    expect(p[0]!.masks!.length).toBe(0);
+    // only background RoIs: classification loss only
+    const l = heads.losses(feats, [new Float32Array([0, 0, 5, 5])], [empty], new Rng(0));
+    expect(l.loss_cls!.dataSync()[0]).toBeCloseTo(Math.log(4), 1);
+    expect(l.loss_box_reg!.dataSync()[0]).toBe(0);
+    expect(l.loss_mask!.dataSync()[0]).toBe(0);
+    // nothing at all: exact zeros, still differentiable
+    const z = heads.losses(feats, [new Float32Array(0)], [empty], new Rng(0));
+    expect(Object.values(z).map((t) => t.dataSync()[0])).toEqual([0, 0, 0]);
+    const { grads } = tf.variableGrads(() => tf.addN(Object.values(heads.losses(feats, [new Float32Array(0)], [empty], new Rng(0)))) as tf.Scalar);
+    expect(Object.keys(grads).length).toBeGreaterThan(0);
+    tf.dispose([...Object.values(l), ...Object.values(z), ...Object.values(grads), feats[0]!.features]);
+    store.dispose();
+  });
 });
