@@ -109,6 +109,27 @@ describe('Detector', () => {
     det.dispose();
   });
 
+  it('runs with an FPN: multi-level anchors, pooling and finite losses', () => {
+    const det = new Detector({
+      ...smallConfig,
+      fpn: { enabled: true, channels: 16, inStages: [0, 1, 2] },
+      anchors: { sizes: [[8], [16], [32]], aspectRatios: [0.5, 1, 2] },
+    }, { classifierLoss: softmaxClassifier, seed: 2 });
+    expect([...det.variables().keys()]).toContain('fpn/lateral3/kernel');
+    expect(det.strides).toEqual([4, 8, 16]);
+    const batch = batchOf();
+    const losses = det.computeLosses(batch);
+    expect(Object.keys(losses).sort()).toEqual(['loss_box_reg', 'loss_cls', 'loss_mask', 'loss_rpn_cls', 'loss_rpn_loc']);
+    for (const v of Object.values(losses)) expect(Number.isFinite(v.dataSync()[0]!)).toBe(true);
+    const { grads } = tf.variableGrads(() => totalLoss(det.computeLosses(batch)), det.trainableVariables());
+    expect(Object.keys(grads).length).toBe(det.variables().size);
+    expect(tf.norm(grads[det.variables().get('fpn/lateral2/kernel')!.name]!).dataSync()[0]).toBeGreaterThan(0);
+    const preds = det.predict(batch);
+    expect(preds[0]!.scores.length).toBeLessThanOrEqual(300);
+    tf.dispose([...Object.values(losses), ...Object.values(grads), batch.images]);
+    det.dispose();
+  });
+
   it('overfits one 64×64 image to mask AP50 = 1.0, with a flat tensor count', () => {
     const t0 = Date.now();
     const det = new Detector(smallConfig, { classifierLoss: softmaxClassifier, seed: 1 });
