@@ -4,9 +4,9 @@
  * detectron2 `paste_masks_in_image`) and stored as compressed RLE.
  */
 import type { DetectionResult } from '../coco/types.js';
-import { encodeRowMajor, rleToJson } from '../coco/mask/index.js';
+import { rleToJson } from '../coco/mask/index.js';
 import { xyxyToXywh } from './boxes.js';
-import { pasteMask } from './pasteMasks.js';
+import { pasteMaskRle } from './pasteMasks.js';
 import type { InstancePredictions } from './roiHeads.js';
 
 export interface ResultsOptions {
@@ -30,7 +30,6 @@ export function toLvisResults(pred: InstancePredictions, opts: ResultsOptions): 
   const thr = opts.maskThreshold ?? 0.5;
   const mm = pred.maskSize * pred.maskSize;
   const out: DetectionResult[] = [];
-  const bitmap = new Uint8Array(h * w);
   const box = new Float32Array(4);
   for (let i = 0; i < n; i++) {
     const c = pred.classes[i]!;
@@ -45,8 +44,7 @@ export function toLvisResults(pred: InstancePredictions, opts: ResultsOptions): 
       bbox: [x, y, bw, bh],
     };
     if (pred.masks) {
-      pasteMask(pred.masks.subarray(i * mm, (i + 1) * mm), pred.maskSize, box, h, w, thr, bitmap);
-      rec.segmentation = rleToJson(encodeRowMajor(bitmap, h, w));
+      rec.segmentation = rleToJson(pasteMaskRle(pred.masks.subarray(i * mm, (i + 1) * mm), pred.maskSize, box, h, w, thr));
     }
     out.push(rec);
   }

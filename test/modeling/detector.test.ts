@@ -99,7 +99,7 @@ describe('Detector', () => {
     const batch = batchOf();
     const before = new Map([...det.variables()].map(([n, v]) => [n, v.dataSync().slice()]));
     const opt = tf.train.sgd(0.1);
-    tf.dispose(opt.minimize(() => totalLoss(det.computeLosses(batch)), true, det.trainableVariables('classifier')));
+    tf.dispose(opt.minimize(() => totalLoss(det.computeLosses(batch)), true, det.trainableVariables('classifier'))!);
     for (const [n, v] of det.variables()) {
       const changed = v.dataSync().some((x, i) => x !== before.get(n)![i]);
       expect(changed, n).toBe(n.startsWith('roi_heads/box_predictor/cls_score/'));
@@ -139,7 +139,7 @@ describe('Detector', () => {
     let count = 0;
     const steps = 150;
     for (let s = 0; s < steps; s++) {
-      tf.dispose(opt.minimize(() => totalLoss(det.computeLosses(batch)), false, vars));
+      opt.minimize(() => totalLoss(det.computeLosses(batch)), false, vars);
       if (s === 2) count = tf.memory().numTensors;
     }
     expect(tf.memory().numTensors).toBe(count);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maskTargetsForRois, rasterizePolygonsInBox } from '../../src/modeling/maskTargets.js';
-import { pasteMask } from '../../src/modeling/pasteMasks.js';
+import { encodeRowMajor } from '../../src/coco/mask/index.js';
+import { Rng } from '../../src/util/rng.js';
+import { pasteMask, pasteMaskRle } from '../../src/modeling/pasteMasks.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/modeling/${name}`, import.meta.url), 'utf8'));
 
@@ -43,8 +45,23 @@ describe('pasteMask', () => {
     for (const c of cases) {
       const got = pasteMask(c.mask, c.maskSize, c.box, c.height, c.width, c.threshold);
       expect(Array.from(got)).toEqual(c.pasted);
+      const rle = pasteMaskRle(c.mask, c.maskSize, c.box, c.height, c.width, c.threshold);
+      expect(Array.from(rle.counts)).toEqual(Array.from(encodeRowMajor(Uint8Array.from(c.pasted), c.height, c.width).counts));
       foreground += c.pasted.reduce((a, b) => a + b, 0);
     }
     expect(foreground).toBeGreaterThan(500);
+  });
+  it('pasteMaskRle equals encoding the pasted image, for boxes inside, across and beyond the borders', () => {
+    const rng = new Rng(21);
+    for (let t = 0; t < 300; t++) {
+      const M = 1 + rng.int(8);
+      const h = 1 + rng.int(12), w = 1 + rng.int(12);
+      const mask = Float32Array.from({ length: M * M }, () => (rng.next() < 0.7 ? 1 : rng.next()));
+      const x0 = rng.uniform(-4, w), y0 = rng.uniform(-4, h);
+      const box = [x0, y0, x0 + rng.uniform(0.2, w + 6), y0 + rng.uniform(0.2, h + 6)];
+      const img = pasteMask(mask, M, box, h, w, 0.5);
+      const rle = pasteMaskRle(mask, M, box, h, w, 0.5);
+      expect(Array.from(rle.counts), `case ${t}`).toEqual(Array.from(encodeRowMajor(img, h, w).counts));
+    }
   });
 });
