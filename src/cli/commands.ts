@@ -1,4 +1,6 @@
 import type { Command } from './command.js';
+import { statsCommand } from './statsCommand.js';
+import { subsetCommand } from './subsetCommand.js';
 
 /** Every sub-command, in the order `balms --help` lists them. Add a command by adding its import here. */
-export const commands: Command[] = [];
+export const commands: Command[] = [statsCommand, subsetCommand];

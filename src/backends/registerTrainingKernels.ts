@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import { makeBatchMatMulExplicitTranspose } from './kernels/batchMatMulExplicitTranspose.js';
+import { registerComparisonGradients } from './kernels/comparisonGradients.js';
+import { makeConv2DBackpropFilter } from './kernels/conv2dBackpropFilter.js';
+import { makeUnsortedSegmentSum } from './kernels/unsortedSegmentSum.js';
+
+/** What {@link registerTrainingKernels} changed, per backend. */
+export interface RegisteredKernels {
+  /** Kernel names registered or replaced per backend ('cpu', 'wasm'). */
+  kernels: Record<string, string[]>;
+  /** Kernels that received zero gradients. */
+  gradients: string[];
+}
+
+const TARGETS = ['cpu', 'wasm'] as const;
+const done = new Set<string>();
+let gradients: string[] | null = null;
+const record: Record<string, string[]> = {};
+
+/**
+ * Register, once per backend and only for 'cpu' and 'wasm' (tfjs-node has all of these natively),
+ * the training kernels tfjs 4.22 lacks or runs very slowly:
+ * - UnsortedSegmentSum (gather's gradient) via ScatterNd — missing on wasm, quadratic on cpu;
+ * - Conv2DBackpropFilter by im2col + one matMul — missing on wasm, minutes on cpu;
+ * - BatchMatMul on wasm with transpose flags applied as an explicit Transpose (7–13× faster);
+ * - zero gradients for comparison/logical ops (global, only where tfjs has none).
+ * A backend whose package is not loaded yet is handled by a later call (initBackend calls this).
+ */
+export function registerTrainingKernels(): RegisteredKernels {
+  for (const be of TARGETS) {
+    if (done.has(be) || !tf.findBackendFactory(be)) continue;
+    done.add(be);
+    const names: string[] = [];
+    const prevUss = tf.getKernel('UnsortedSegmentSum', be);
+    if (tf.getKernel('ScatterNd', be)) {
+      if (prevUss) tf.unregisterKernel('UnsortedSegmentSum', be);
+      tf.registerKernel(makeUnsortedSegmentSum(be, prevUss));
+      names.push('UnsortedSegmentSum');
+    }
+    if (tf.getKernel('Conv2DBackpropFilter', be)) tf.unregisterKernel('Conv2DBackpropFilter', be);
+    tf.registerKernel(makeConv2DBackpropFilter(be));
+    names.push('Conv2DBackpropFilter');
+    if (be === 'wasm') {
+      const mm = tf.getKernel('BatchMatMul', be);
+      if (mm) {
+        tf.unregisterKernel('BatchMatMul', be);
+        tf.registerKernel(makeBatchMatMulExplicitTranspose(mm));
+        names.push('BatchMatMul');
+      }
+    }
+    record[be] = names;
+  }
+  gradients ??= registerComparisonGradients();
+  return { kernels: { ...record }, gradients: [...gradients] };
+}

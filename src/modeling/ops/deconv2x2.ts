@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs';
+import { matMulT } from './matMulT.js';
+
+/**
+ * Stride-2 2×2 transposed convolution (the Mask R-CNN mask-head upsampler) written as one matMul:
+ * `y[n, 2i+a, 2j+b, o] = Σ_c x[n, i, j, c] · W[a, b, o, c] + bias[o]`, identical to
+ * `tf.conv2dTranspose(x, W, [n, 2h, 2w, o], 2, 'valid')`. `x: [N, H, W, Cin]`,
+ * `W: [2, 2, Cout, Cin]` (the tf.conv2dTranspose filter layout), `b: [Cout]`, optional ReLU.
+ * Differentiable on every backend and avoids both conv-gradient kernels.
+ */
+export function deconv2x2(
+  x: tf.Tensor4D,
+  W: tf.Tensor4D,
+  b?: tf.Tensor1D | null,
+  options: { relu?: boolean } = {},
+): tf.Tensor4D {
+  if (x.rank !== 4 || W.rank !== 4) throw new Error(`deconv2x2: expected 4-D x and W, got ranks ${x.rank} and ${W.rank}`);
+  const [n, h, w, cin] = x.shape;
+  const [kh, kw, cout, wcin] = W.shape;
+  if (kh !== 2 || kw !== 2 || wcin !== cin) {
+    throw new Error(`deconv2x2: W must be [2, 2, Cout, ${cin}] for x [${x.shape}], got [${W.shape}]`);
+  }
+  if (b && (b.rank !== 1 || b.shape[0] !== cout)) throw new Error(`deconv2x2: bias [${b.shape}] does not match ${cout} outputs`);
+  return tf.tidy(() => {
+    const Wm = tf.reshape(tf.transpose(W, [3, 0, 1, 2]), [cin, 4 * cout]) as tf.Tensor2D;
+    const y2 = matMulT(tf.reshape(x, [n * h * w, cin]), Wm);
+    const y6 = tf.transpose(tf.reshape(y2, [n, h, w, 2, 2, cout]), [0, 1, 3, 2, 4, 5]);
+    let y = tf.reshape(y6, [n, 2 * h, 2 * w, cout]) as tf.Tensor4D;
+    if (b) y = tf.add(y, b);
+    if (options.relu) y = tf.relu(y);
+    return y;
+  });
+}

@@ -1,0 +1,12 @@
+export { assignFpnLevels } from './assignFpnLevels.js';
+export type { FpnLevelOptions } from './assignFpnLevels.js';
+export { conv2dSame, samePadding } from './conv2dSame.js';
+export type { Conv2dSameOptions } from './conv2dSame.js';
+export { deconv2x2 } from './deconv2x2.js';
+export { dense } from './dense.js';
+export type { DenseActivation } from './dense.js';
+export { matMulT } from './matMulT.js';
+export { multiLevelRoiAlign } from './multiLevelRoiAlign.js';
+export type { MultiLevelRoiAlignOptions } from './multiLevelRoiAlign.js';
+export { roiAlign } from './roiAlign.js';
+export type { RoiAlignOptions } from './roiAlign.js';

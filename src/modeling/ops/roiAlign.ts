@@ -1,0 +1,201 @@
+import * as tf from '@tensorflow/tfjs';
+import { planAxis, type RoiAxisPlan } from './roiAlignPlan.js';
+
+/** Options of {@link roiAlign}. */
+export interface RoiAlignOptions {
+  /** Output bins per side P (or [Ph, Pw]). */
+  outputSize: number | [number, number];
+  /** Feature-map pixels per image pixel (1 / stride), e.g. 0.25 for FPN P2. */
+  spatialScale: number;
+  /** Samples per bin per axis; 0 = adaptive `ceil(roi_size / P)` per RoI, as Detectron2. */
+  samplingRatio: number;
+  /** Pixel-model shift of −0.5 (Detectron2 `aligned=True`, the default); false = legacy RoIAlign. */
+  aligned?: boolean;
+}
+
+/**
+ * RoIAlign with Detectron2 / torchvision semantics (`ROIAlign(output_size, spatial_scale,
+ * sampling_ratio, aligned)`): `features: [N, H, W, C]` (NHWC, float32), `boxes` R×4 (x1, y1, x2, y2
+ * in image pixels), `batchIdx[r]` the image of RoI r. Returns `[R, Ph, Pw, C]`. Differentiable w.r.t.
+ * `features` on every backend: forward and backward are one pass each over typed arrays with a
+ * separable bilinear sampling plan (avg-pooling folded in), so neither cropAndResize's missing
+ * gradient nor any slow pooling gradient is involved. Boxes get no gradient (as in Mask R-CNN).
+ */
+export function roiAlign(
+  features: tf.Tensor4D,
+  boxes: Float32Array,
+  batchIdx: Int32Array,
+  options: RoiAlignOptions,
+): tf.Tensor4D {
+  const R = checkRois(boxes, batchIdx, 'roiAlign');
+  if (!(options.spatialScale > 0)) throw new Error(`roiAlign: spatialScale must be > 0, got ${options.spatialScale}`);
+  const scales = new Float64Array(R).fill(options.spatialScale);
+  return roiAlignLevels([features], new Int32Array(R), scales, boxes, batchIdx, options, 'roiAlign');
+}
+
+/** Validate boxes/batchIdx lengths and values; returns R. */
+export function checkRois(boxes: Float32Array, batchIdx: Int32Array, who: string): number {
+  if (boxes.length % 4 !== 0) throw new Error(`${who}: boxes length ${boxes.length} is not a multiple of 4`);
+  const R = boxes.length / 4;
+  if (batchIdx.length !== R) throw new Error(`${who}: ${R} boxes but ${batchIdx.length} batch indices`);
+  for (let i = 0; i < boxes.length; i++) {
+    if (!Number.isFinite(boxes[i]!)) throw new Error(`${who}: box ${(i / 4) | 0} has a non-finite coordinate`);
+  }
+  return R;
+}
+
+/**
+ * RoIAlign where RoI r samples `levels[level[r]]` at `scales[r]`. The output is in RoI order, so a
+ * multi-level pooler needs no gather/scatter. One customGrad over all level tensors.
+ */
+export function roiAlignLevels(
+  levels: tf.Tensor4D[],
+  level: Int32Array,
+  scales: Float64Array,
+  boxes: Float32Array,
+  batchIdx: Int32Array,
+  options: Omit<RoiAlignOptions, 'spatialScale'>,
+  who: string,
+): tf.Tensor4D {
+  const R = level.length;
+  const [ph, pw] = typeof options.outputSize === 'number' ? [options.outputSize, options.outputSize] : options.outputSize;
+  if (!(Number.isInteger(ph) && ph > 0 && Number.isInteger(pw) && pw > 0)) {
+    throw new Error(`${who}: outputSize must be positive integers, got ${String(options.outputSize)}`);
+  }
+  const sr = options.samplingRatio;
+  if (!(Number.isInteger(sr) && sr >= 0)) throw new Error(`${who}: samplingRatio must be an integer ≥ 0, got ${sr}`);
+  const aligned = options.aligned ?? true;
+  if (levels.length === 0) throw new Error(`${who}: no feature maps`);
+  const C = levels[0]!.shape[3];
+  for (const [i, f] of levels.entries()) {
+    if (f.rank !== 4) throw new Error(`${who}: feature map ${i} must be [N, H, W, C], got [${f.shape}]`);
+    if (f.dtype !== 'float32') throw new Error(`${who}: feature map ${i} must be float32, got ${f.dtype}`);
+    if (f.shape[3] !== C) throw new Error(`${who}: feature maps have different channel counts (${C} vs ${f.shape[3]})`);
+    if (f.shape[0] !== levels[0]!.shape[0]) throw new Error(`${who}: feature maps have different batch sizes`);
+  }
+  const N = levels[0]!.shape[0];
+  const hs = new Int32Array(R);
+  const ws = new Int32Array(R);
+  for (let r = 0; r < R; r++) {
+    const b = batchIdx[r]!;
+    if (!(b >= 0 && b < N)) throw new Error(`${who}: batch index ${b} of RoI ${r} is outside [0, ${N})`);
+    const f = levels[level[r]!]!;
+    hs[r] = f.shape[1];
+    ws[r] = f.shape[2];
+  }
+  const py = planAxis(boxes, 1, 3, scales, hs, ph, sr, aligned);
+  const px = planAxis(boxes, 0, 2, scales, ws, pw, sr, aligned);
+  const plan: Plan = { R, C, ph, pw, py, px, level, batchIdx };
+
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const maps = args.slice(0, levels.length) as tf.Tensor4D[];
+    const out = new Float32Array(R * ph * pw * C);
+    const data = maps.map((m) => m.dataSync() as Float32Array);
+    for (let r = 0; r < R; r++) {
+      const m = maps[level[r]!]!;
+      forwardRoi(plan, r, data[level[r]!]!, m.shape[1], m.shape[2], out);
+    }
+    return {
+      value: tf.tensor4d(out, [R, ph, pw, C]),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        const g = (dy as tf.Tensor).dataSync() as Float32Array;
+        const grads = maps.map((m) => new Float32Array(m.size));
+        for (let r = 0; r < R; r++) {
+          const m = maps[level[r]!]!;
+          backwardRoi(plan, r, g, m.shape[1], m.shape[2], grads[level[r]!]!);
+        }
+        return grads.map((a, i) => tf.tensor4d(a, maps[i]!.shape));
+      },
+    };
+  });
+  return op(...levels) as tf.Tensor4D;
+}
+
+interface Plan {
+  R: number;
+  C: number;
+  ph: number;
+  pw: number;
+  py: RoiAxisPlan;
+  px: RoiAxisPlan;
+  level: Int32Array;
+  batchIdx: Int32Array;
+}
+
+/** out[r] = Σ_samples w · f (avg over the bin's g_y·g_x samples, out-of-map samples counted as 0). */
+function forwardRoi(p: Plan, r: number, f: Float32Array, H: number, W: number, out: Float32Array): void {
+  const { C, ph, pw, py, px } = p;
+  const gy = py.grid[r]!;
+  const gx = px.grid[r]!;
+  const inv = 1 / Math.max(gy * gx, 1);
+  const base = p.batchIdx[r]! * H * W * C;
+  const oy = py.offset[r]!;
+  const ox = px.offset[r]!;
+  for (let i = 0; i < ph; i++) {
+    for (let j = 0; j < pw; j++) {
+      const o = ((r * ph + i) * pw + j) * C;
+      for (let sy = 0; sy < gy; sy++) {
+        const ty = oy + i * gy + sy;
+        const wyl = py.wLo[ty]! * inv;
+        const wyh = py.wHi[ty]! * inv;
+        if (wyl === 0 && wyh === 0) continue;
+        const rowL = base + py.lo[ty]! * W * C;
+        const rowH = base + py.hi[ty]! * W * C;
+        for (let sx = 0; sx < gx; sx++) {
+          const tx = ox + j * gx + sx;
+          const wxl = px.wLo[tx]!;
+          const wxh = px.wHi[tx]!;
+          if (wxl === 0 && wxh === 0) continue;
+          const cl = px.lo[tx]! * C;
+          const ch = px.hi[tx]! * C;
+          const w1 = wyl * wxl, w2 = wyl * wxh, w3 = wyh * wxl, w4 = wyh * wxh;
+          const p1 = rowL + cl, p2 = rowL + ch, p3 = rowH + cl, p4 = rowH + ch;
+          for (let c = 0; c < C; c++) {
+            out[o + c] += w1 * f[p1 + c]! + w2 * f[p2 + c]! + w3 * f[p3 + c]! + w4 * f[p4 + c]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** grad[sample corners of r] += w · dy[r, bin] — the exact transpose of forwardRoi. */
+function backwardRoi(p: Plan, r: number, g: Float32Array, H: number, W: number, grad: Float32Array): void {
+  const { C, ph, pw, py, px } = p;
+  const gy = py.grid[r]!;
+  const gx = px.grid[r]!;
+  const inv = 1 / Math.max(gy * gx, 1);
+  const base = p.batchIdx[r]! * H * W * C;
+  const oy = py.offset[r]!;
+  const ox = px.offset[r]!;
+  for (let i = 0; i < ph; i++) {
+    for (let j = 0; j < pw; j++) {
+      const o = ((r * ph + i) * pw + j) * C;
+      for (let sy = 0; sy < gy; sy++) {
+        const ty = oy + i * gy + sy;
+        const wyl = py.wLo[ty]! * inv;
+        const wyh = py.wHi[ty]! * inv;
+        if (wyl === 0 && wyh === 0) continue;
+        const rowL = base + py.lo[ty]! * W * C;
+        const rowH = base + py.hi[ty]! * W * C;
+        for (let sx = 0; sx < gx; sx++) {
+          const tx = ox + j * gx + sx;
+          const wxl = px.wLo[tx]!;
+          const wxh = px.wHi[tx]!;
+          if (wxl === 0 && wxh === 0) continue;
+          const cl = px.lo[tx]! * C;
+          const ch = px.hi[tx]! * C;
+          const w1 = wyl * wxl, w2 = wyl * wxh, w3 = wyh * wxl, w4 = wyh * wxh;
+          const p1 = rowL + cl, p2 = rowL + ch, p3 = rowH + cl, p4 = rowH + ch;
+          for (let c = 0; c < C; c++) {
+            const d = g[o + c]!;
+            grad[p1 + c] += w1 * d;
+            grad[p2 + c] += w2 * d;
+            grad[p3 + c] += w3 * d;
+            grad[p4 + c] += w4 * d;
+          }
+        }
+      }
+    }
+  }
+}
