@@ -1,14 +1,10 @@
 /**
- * What the RoI box predictor needs from a classification loss (the `ClassifierLoss` of
- * `src/losses`, stated structurally so any implementation plugs in): how many logits to produce
- * for K foreground classes (K + 1 for softmax-family losses with a background column, K for
- * sigmoid-family ones), the training loss on integer labels in `0..K` (K = background), and
- * test-time probabilities `[N, K + 1]` whose last column is background.
+ * What the RoI box predictor needs from a classification loss: the `ClassifierLoss` of
+ * `src/losses` (`createClassifierLoss`) minus its optional state hooks, so any object with these
+ * three methods plugs in. `outputs(K)` logits for K foreground classes (K + 1 for the softmax
+ * family with a background column, K for the sigmoid family), the training loss on int32 labels
+ * in `0..K` (K = background), and test-time probabilities `[N, K + 1]`, last column background.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type { ClassifierLoss } from '../losses/index.js';
 
-export interface RoiClassifierLoss {
-  outputs(numClasses: number): number;
-  loss(logits: tf.Tensor2D, labels: tf.Tensor1D, weights?: tf.Tensor1D): tf.Tensor;
-  probabilities(logits: tf.Tensor2D): tf.Tensor2D;
-}
+export type RoiClassifierLoss = Pick<ClassifierLoss, 'outputs' | 'loss' | 'probabilities'>;

@@ -6,6 +6,7 @@
  * (`optimizer.minimize(() => total(detector.computeLosses(batch)), false, detector.trainableVariables())`).
  */
 import * as tf from '@tensorflow/tfjs';
+import { createClassifierLoss, type ClassStats } from '../losses/index.js';
 import { Rng, type RngState } from '../util/rng.js';
 import { Backbone } from './backbone.js';
 import type { RoiClassifierLoss } from './classifierLoss.js';
@@ -36,8 +37,10 @@ export const TRAINABLE_SUBSETS: Record<string, readonly string[]> = {
 };
 
 export interface DetectorOptions {
-  /** The RoI classification loss (e.g. Balanced Softmax from `createClassifierLoss`). */
-  classifierLoss: RoiClassifierLoss;
+  /** The RoI classification loss (any `createClassifierLoss` result, or another implementation). */
+  classifierLoss?: RoiClassifierLoss;
+  /** Training-set class statistics: without `classifierLoss`, the default Balanced Softmax is built from them. */
+  classStats?: ClassStats;
   /** Seeds parameter initialisation (default 0). */
   seed?: number;
   /** Seeds anchor / RoI sampling (default seed + 1). */
@@ -75,7 +78,7 @@ export class Detector {
       channels = cfg.backbone.stageChannels[cfg.backbone.stageChannels.length - 1]!;
     }
     this.rpn = new Rpn(this.store, cfg.rpn, cfg.anchors, this.strides, channels);
-    this.roiHeads = new RoIHeads(this.store, cfg.roiHeads, cfg.numClasses, channels, opts.classifierLoss, 'roi_heads', opts.clsBiasInit ?? 0);
+    this.roiHeads = new RoIHeads(this.store, cfg.roiHeads, cfg.numClasses, channels, classifierLossOf(opts, cfg.numClasses), 'roi_heads', opts.clsBiasInit ?? 0);
   }
 
   /** Every parameter by stable name. */
@@ -146,6 +149,15 @@ export class Detector {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+function classifierLossOf(opts: DetectorOptions, numClasses: number): RoiClassifierLoss {
+  if (opts.classifierLoss) return opts.classifierLoss;
+  if (!opts.classStats) throw new Error('Detector: pass a classifierLoss, or classStats for the default Balanced Softmax');
+  if (opts.classStats.imageCount.length !== numClasses) {
+    throw new Error(`Detector: classStats has ${opts.classStats.imageCount.length} classes, the config ${numClasses}`);
+  }
+  return createClassifierLoss({ type: 'balanced_softmax' }, opts.classStats);
 }
 
 /** Sum of named losses. */

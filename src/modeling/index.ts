@@ -13,6 +13,7 @@ export * from './maskHead.js';
 export * from './maskTargets.js';
 export * from './matcher.js';
 export * from './nms.js';
+export * from './ops/index.js';
 export * from './parameterStore.js';
 export * from './pasteMasks.js';
 export * from './roiHeads.js';

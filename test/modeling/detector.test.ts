@@ -90,6 +90,10 @@ describe('Detector', () => {
     expect(a.trainableVariables('classifier').map((v) => v.shape)).toEqual([[64, 4], [4]]);
     expect(a.trainableVariables('all').length).toBe(names.length);
     expect(() => a.trainableVariables('nope')).toThrow(/unknown parameter subset/);
+    const bs = new Detector(smallConfig, { classStats: { imageCount: [10, 5, 1], instanceCount: [30, 9, 1], numTrainImages: 12 } });
+    expect(bs.trainableVariables('classifier')[0]!.shape).toEqual([64, 4]); // Balanced Softmax: K + 1 logits
+    bs.dispose();
+    expect(() => new Detector(smallConfig, {})).toThrow(/classifierLoss/);
     expect(() => new Detector({ ...smallConfig, anchors: { sizes: [[16], [32]] } }, { classifierLoss: softmaxClassifier })).toThrow(/anchors.sizes/);
     for (const d of [a, b, c]) d.dispose();
   });
