@@ -4,6 +4,7 @@
  */
 export * from './coco/index.js';
 export * from './data/index.js';
+export * from './eval/index.js';
 export * from './losses/index.js';
 export * from './modeling/index.js';
 export * from './backends/index.js';
