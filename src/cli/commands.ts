@@ -5,5 +5,9 @@ import { subsetCommand } from './subsetCommand.js';
 import { synthCommand } from './synthCommand.js';
 
 /** Every sub-command, in the order `balms --help` lists them. Add a command by adding its import here. */
-export const commands: Command[] = [statsCommand, subsetCommand, synthCommand];
-export const commands: Command[] = [statsCommand, subsetCommand, evalCommand];
+export const commands: Command[] = [
+  evalCommand,
+  statsCommand,
+  subsetCommand,
+  synthCommand,
+];

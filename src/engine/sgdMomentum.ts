@@ -8,9 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 
 export interface SgdConfig {
   momentum: number;
-  weight_decay: number;
+  weightDecay: number;
   /** Weight decay for 1-D parameters (biases, norms); detectron2 uses the same value by default. */
-  weight_decay_bias: number;
+  weightDecayBias: number;
   nesterov: boolean;
 }
 
@@ -26,7 +26,7 @@ export class SgdMomentum {
       for (const [name, g0] of Object.entries(grads)) {
         const w = vars.get(name);
         if (!w) throw new Error(`SgdMomentum: gradient for unknown variable ${name}`);
-        const wd = w.rank <= 1 ? this.cfg.weight_decay_bias : this.cfg.weight_decay;
+        const wd = w.rank <= 1 ? this.cfg.weightDecayBias : this.cfg.weightDecay;
         const g = wd > 0 ? g0.add(w.mul(wd)) : g0;
         let v = this.velocity.get(name);
         if (!v) {
