@@ -18,9 +18,16 @@ export interface ModelEvaluation {
 export async function evaluateDetector(
   detector: Detector,
   val: DetectionDataset,
-  opts: { transform: ExampleTransform; maxImages?: number; keepPredictions?: number; onProgress?: (done: number, total: number) => void },
+  opts: {
+    transform: ExampleTransform;
+    maxImages?: number;
+    keepPredictions?: number;
+    onProgress?: (done: number, total: number) => void;
+    /** Category id per contiguous class of the detector (see `PredictOptions.categoryIds`). */
+    categoryIds?: readonly number[];
+  },
 ): Promise<ModelEvaluation> {
-  const predictions = await predictDataset(detector, val, { transform: opts.transform, maxImages: opts.maxImages, keepPredictions: opts.keepPredictions, onProgress: opts.onProgress });
+  const predictions = await predictDataset(detector, val, { transform: opts.transform, maxImages: opts.maxImages, keepPredictions: opts.keepPredictions, onProgress: opts.onProgress, categoryIds: opts.categoryIds });
   const gt: LvisDataset = restrictGroundTruth(val.dataset, predictions.imageIds);
   const t0 = performance.now();
   const { results } = predictions;

@@ -17,6 +17,11 @@ export interface PredictOptions {
   onProgress?: (done: number, total: number) => void;
   /** Keep the raw predictions of the first N images (for overlays). */
   keepPredictions?: number;
+  /**
+   * The category id of each contiguous class of the detector (its training categories). Defaults to
+   * the dataset's own categories, which is right only when they are the training categories.
+   */
+  categoryIds?: readonly number[];
 }
 
 export interface DatasetPredictions {
@@ -41,7 +46,7 @@ export async function predictDataset(detector: Detector, dataset: DetectionDatas
   const t0 = performance.now();
   const n = opts.maxImages && opts.maxImages > 0 ? Math.min(opts.maxImages, dataset.size) : dataset.size;
   const indices = Array.from({ length: n }, (_, i) => i);
-  const categoryIds = Array.from(dataset.categories.ids);
+  const categoryIds = opts.categoryIds ? Array.from(opts.categoryIds) : Array.from(dataset.categories.ids);
   const results: DetectionResult[] = [];
   const kept: DatasetPredictions['kept'] = [];
   const div = sizeDivisibility(detector);

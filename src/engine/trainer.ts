@@ -7,7 +7,9 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../backends/index.js';
+import type { LvisCategory } from '../coco/index.js';
 import type { ExampleTransform, TrainingExample } from '../data/index.js';
+import type { ClassStats } from '../losses/index.js';
 import { TRAINABLE_SUBSETS, type Detector } from '../modeling/index.js';
 import { MetaSampler, type IndexSampler, type MetaLearnerState, type SamplerState } from '../sampling/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
@@ -113,6 +115,21 @@ interface RunState {
   stepRng: RngState;
   meta: MetaLearnerState | null;
   config: TrainConfig;
+  /** The training categories (index = contiguous class): with `classStats`, what rebuilds the model from the checkpoint alone. */
+  categories: CheckpointCategory[];
+  classStats: ClassStats;
+}
+
+/** A training category as stored in checkpoints. */
+export interface CheckpointCategory {
+  id: number;
+  name: string;
+  frequency?: string;
+}
+
+/** The categories of a run as stored in its checkpoints. */
+export function checkpointCategories(categories: readonly LvisCategory[]): CheckpointCategory[] {
+  return categories.map((c) => ({ id: c.id, name: c.name, ...(c.frequency !== undefined ? { frequency: c.frequency } : {}) }));
 }
 
 /** Trains per `cfg` and returns the run (detector included: the caller disposes it). */
@@ -154,6 +171,10 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   if (resumeFrom) {
     const ck = loadCheckpoint(resumeFrom);
     const st = ck.meta as unknown as RunState;
+    if (st.categories && st.categories.map((c) => c.id).join(',') !== data.categories.map((c) => c.id).join(',')) {
+      tf.dispose([...ck.tensors.values()]);
+      throw new BalmsInputError(`the checkpoint was trained on ${st.categories.length} other categories than the configured data's ${data.categories.length}: cannot resume`, { file: resumeFrom });
+    }
     loadModelWeights(detector, ck.tensors, { strict: true, file: resumeFrom });
     const optState = new Map([...ck.tensors].filter(([k]) => k.startsWith(OPTIM_PREFIX)).map(([k, t]) => [k.slice(OPTIM_PREFIX.length), t]));
     optimizer.loadState(optState);
@@ -192,6 +213,8 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
       stepRng: stepRng.getState(),
       meta: meta ? meta.getState() : null,
       config: cfg,
+      categories: checkpointCategories(data.categories),
+      classStats: { imageCount: Array.from(data.classStats.imageCount), instanceCount: Array.from(data.classStats.instanceCount), numTrainImages: data.classStats.numTrainImages },
     };
     saveCheckpoint(path, state as unknown as Record<string, unknown>, tensors);
   };
@@ -202,7 +225,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   let evaluation: ModelEvaluation | null = null;
   const runEval = async (keep: number) => {
     if (!data.val) return null;
-    const ev = await evaluateDetector(detector, data.val, { transform: testTransform(cfg), maxImages: cfg.eval.maxImages, keepPredictions: keep });
+    const ev = await evaluateDetector(detector, data.val, { transform: testTransform(cfg), maxImages: cfg.eval.maxImages, keepPredictions: keep, categoryIds: data.categories.map((c) => c.id) });
     metrics.append({ iteration, eval: { bbox: ev.bbox, segm: ev.segm } });
     log(`eval @${iteration}: bbox AP ${(ev.bbox.AP * 100).toFixed(1)} (r ${fmtAp(ev.bbox.APr)} c ${fmtAp(ev.bbox.APc)} f ${fmtAp(ev.bbox.APf)})` + (ev.segm ? `, segm AP ${(ev.segm.AP * 100).toFixed(1)} (r ${fmtAp(ev.segm.APr)} c ${fmtAp(ev.segm.APc)} f ${fmtAp(ev.segm.APf)})` : ''));
     return ev;
