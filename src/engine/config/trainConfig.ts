@@ -178,17 +178,21 @@ function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
   return merged as unknown as ClassifierLossConfig;
 }
 
+/** Sections whose knobs depend on their `type`: a layer that changes the type replaces the section. */
+const TYPED_SECTIONS = ['loss'] as const;
+
 /**
  * Resolves a training config: defaults ← config file (with its `_base_` chain) ← `--set` overrides,
- * validated. Errors name the file and the key.
+ * validated. Errors name the file and the key. A layer (file, override, `--set`) that changes
+ * `loss.type` starts that loss from its own defaults: the previous loss's knobs are dropped.
  */
 export function resolveTrainConfig(opts: { file?: string; sets?: readonly string[]; overrides?: JsonObject } = {}): TrainConfig {
   const defaults = defaultTrainConfig() as unknown as JsonObject;
   let raw: JsonObject = {};
-  if (opts.file) raw = loadConfigFile(opts.file);
-  if (opts.overrides) raw = deepMerge(raw, opts.overrides);
+  if (opts.file) raw = loadConfigFile(opts.file, [], TYPED_SECTIONS);
+  if (opts.overrides) raw = deepMerge(raw, opts.overrides, TYPED_SECTIONS);
   const sets = parseSetOverrides(opts.sets ?? []);
-  raw = deepMerge(raw, sets);
+  raw = deepMerge(raw, sets, TYPED_SECTIONS);
   const where = opts.file ?? (opts.sets?.length ? '--set' : undefined);
   const { loss: rawLoss, ...rest } = raw;
   validateConfig(rest, defaults, { file: where, choices: CHOICES, open: ['loss'] });
