@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { BalmsInputError } from '../util/errors.js';
@@ -85,6 +86,8 @@ function parseEvalArgs(argv: string[]): EvalArgs {
   if (v.checkpoint !== undefined) {
     if (v.results !== undefined) throw new BalmsInputError('give either --results or --checkpoint, not both');
     if (!v.images) throw new BalmsInputError('--checkpoint needs --images DIR, the folder of the ground truth\'s images');
+    if (!existsSync(v.checkpoint)) throw new BalmsInputError('checkpoint not found', { file: v.checkpoint, path: '--checkpoint' });
+    if (!existsSync(v.images)) throw new BalmsInputError('image folder not found', { file: v.images, path: '--images' });
     model = { checkpoint: v.checkpoint, images: v.images, saveResults: v['save-results'] ?? null, backend: backendArg(v.backend) ?? 'auto', quiet: !!v.quiet };
   } else {
     if (!v.results) throw new BalmsInputError('missing --results FILE or --checkpoint FILE (see balms eval --help)');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from './command.js';
 import { loadLvisDataset } from '../coco/index.js';
@@ -65,6 +66,7 @@ export const predictCommand: Command = {
     if (maxDets !== undefined && !Number.isInteger(maxDets)) throw new BalmsInputError(`--max-dets: expected a positive integer, got '${v['max-dets']}'`);
     const overlayScore = v['overlay-score'] === undefined ? 0.5 : numberArg('--overlay-score', v['overlay-score'], { min: 0, max: 1 });
     const backend = backendArg(v.backend) ?? 'auto';
+    if (!existsSync(v.checkpoint)) throw new BalmsInputError('checkpoint not found', { file: v.checkpoint, path: '--checkpoint' });
     const files = collectImageFiles(imageArgs);
     const gt = v.gt ? await loadLvisDataset(v.gt) : undefined;
 
