@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { demoCommand } from './demoCommand.js';
 import { evalCommand } from './evalCommand.js';
 import { statsCommand } from './statsCommand.js';
 import { subsetCommand } from './subsetCommand.js';
@@ -10,4 +11,5 @@ export const commands: Command[] = [
   statsCommand,
   subsetCommand,
   synthCommand,
+  demoCommand,
 ];
