@@ -71,7 +71,7 @@ async function main() {
   try {
     // a) synthetic 128×128 PNG dataset
     const synth = await writeSynthDataset(join(tmp, 'synth'), { ...DEFAULT_SYNTH_OPTIONS, trainImages: quick ? 120 : 400, valImages: 20 });
-    const dsA = DetectionDataset.fromFiles(synth.trainJson, synth.trainImageDir);
+    const dsA = await DetectionDataset.load(synth.trainJson, synth.trainImageDir);
     const tA: ExampleTransform = { shortSide: 0, maxSize: 0, flipProbability: 0.5, pixelStats: IMAGENET_PIXEL_STATS };
     // b) 640×480 JPEGs
     const n = quick ? 16 : 40;

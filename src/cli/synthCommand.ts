@@ -58,7 +58,7 @@ function table(s: SynthSummary): string {
     `dataset: ${s.dir}`,
     `  train: ${s.trainImages} images, ${s.trainAnnotations} annotations  (${s.trainJson})`,
     `  val:   ${s.valImages} images, ${s.valAnnotations} annotations  (${s.valJson})`,
-    `  size on disk ${(s.bytes / 1e6).toFixed(1)} MB, generated in ${s.seconds.toFixed(1)} s${s.unplaced ? `, ${s.unplaced} objects found no room` : ''}`,
+    `  size on disk ${(s.bytes / 1e6).toFixed(1)} MB, generated in ${s.seconds.toFixed(1)} s (${s.cpuSeconds.toFixed(1)} s CPU)${s.unplaced ? `, ${s.unplaced} objects found no room` : ''}`,
     '',
     '   id  name                          freq  train img  train inst  val img  val inst',
   ];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { loadLvisDataset, type LoadDatasetOptions } from '../coco/index.js';
 import type { LvisAnnotation, LvisDataset } from '../coco/types.js';
 import { BalmsInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
@@ -87,20 +87,11 @@ export class DetectionDataset {
   }
 
   /**
-   * Reads a dataset JSON (parse only; pass a dataset validated by the coco loader to the
-   * constructor for full validation) and its image folder.
+   * Loads and validates an LVIS/COCO annotation file (streaming, any size) and pairs it with the
+   * folder holding its images.
    */
-  static fromFiles(jsonPath: string, imageDir: string): DetectionDataset {
-    let dataset: LvisDataset;
-    try {
-      dataset = JSON.parse(readFileSync(jsonPath, 'utf8')) as LvisDataset;
-    } catch (e) {
-      throw new BalmsInputError(`cannot read dataset JSON: ${(e as Error).message}`, { file: jsonPath });
-    }
-    if (!Array.isArray(dataset.images) || !Array.isArray(dataset.annotations) || !Array.isArray(dataset.categories)) {
-      throw new BalmsInputError('not an LVIS/COCO dataset (needs images, annotations and categories arrays)', { file: jsonPath });
-    }
-    return new DetectionDataset(dataset, imageDir, jsonPath);
+  static async load(jsonPath: string, imageDir: string, opts: LoadDatasetOptions = {}): Promise<DetectionDataset> {
+    return new DetectionDataset(await loadLvisDataset(jsonPath, opts), imageDir, jsonPath);
   }
 
   get size(): number {

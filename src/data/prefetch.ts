@@ -135,8 +135,10 @@ class Signal {
 
 export interface ExampleStreamOptions extends PrefetchOptions {
   transform: ExampleTransform;
-  /** Seed of the augmentation stream; example k uses `exampleSeed(seed, k)`. */
+  /** Seed of the augmentation stream; example k uses `exampleSeed(seed, startPosition + k)`. */
   seed: number;
+  /** Position of the first index in the whole run (to resume a run; default 0). */
+  startPosition?: number;
   pipeline?: ImagePipeline;
 }
 
@@ -151,12 +153,13 @@ export function exampleBatches(
   options: ExampleStreamOptions,
 ): AsyncGenerator<TrainingExample[], void, undefined> {
   const pipeline = options.pipeline ?? inlineImagePipeline;
+  const start = options.startPosition ?? 0;
   return prefetchBatches(
     indices,
     (index, position) => {
       const id = dataset.imageIds[index];
       if (id === undefined) return Promise.reject(new RangeError(`sampler index ${index} out of range [0, ${dataset.size})`));
-      return dataset.example(id, options.transform, new Rng(exampleSeed(options.seed, position)), pipeline);
+      return dataset.example(id, options.transform, new Rng(exampleSeed(options.seed, start + position)), pipeline);
     },
     options,
   );

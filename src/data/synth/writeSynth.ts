@@ -48,7 +48,10 @@ export interface SynthSummary {
   /** Objects that found no free spot and were dropped (normally 0). */
   unplaced: number;
   bytes: number;
+  /** Wall-clock generation time. */
   seconds: number;
+  /** CPU time of this process during generation (user + system): the wall time on an idle core. */
+  cpuSeconds: number;
   categories: SynthCategorySummary[];
 }
 
@@ -71,6 +74,7 @@ interface SplitResult {
  */
 export async function writeSynthDataset(dir: string, options: SynthOptions, log?: (line: string) => void): Promise<SynthSummary> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const plan = planSynthDataset(options);
   const appearances = plan.categories.map((c) => c.appearance);
   const trainDir = join(dir, SYNTH_LAYOUT.trainImages);
@@ -165,10 +169,16 @@ export async function writeSynthDataset(dir: string, options: SynthOptions, log?
     unplaced: train.unplaced + val.unplaced,
     bytes: train.bytes + val.bytes + statSync(trainJson).size + statSync(valJson).size,
     seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: cpuSince(cpu0),
     categories: summaryCats,
   };
   writeFileAtomic(join(dir, SYNTH_LAYOUT.manifest), JSON.stringify(summary, null, 2) + '\n');
   return summary;
+}
+
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
 }
 
 /** LVIS category records with `image_count`, `instance_count` and `frequency` computed from the train split. */
