@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { demoCommand } from './demoCommand.js';
 import { evalCommand } from './evalCommand.js';
 import { predictCommand } from './predictCommand.js';
 import { statsCommand } from './statsCommand.js';
@@ -14,4 +15,5 @@ export const commands: Command[] = [
   statsCommand,
   subsetCommand,
   synthCommand,
+  demoCommand,
 ];

@@ -6,17 +6,8 @@
  * next draw starts from. Changes of repeat factors (the Meta Sampler) are scheduled for a batch
  * index beyond the prefetch window, so they never depend on timing either.
  */
-import {
-  exampleSeed,
-  inlineImagePipeline,
-  prefetchBatches,
-  type DetectionDataset,
-  type ExampleTransform,
-  type ImagePipeline,
-  type TrainingExample,
-} from '../data/index.js';
+import { exampleBatches, type DetectionDataset, type ExampleTransform, type ImagePipeline, type TrainingExample } from '../data/index.js';
 import type { IndexSampler, SamplerState } from '../sampling/index.js';
-import { Rng } from '../util/rng.js';
 
 export interface BatchStreamOptions {
   batchSize: number;
@@ -63,17 +54,14 @@ export class TrainingBatchStream {
         for (let i = 0; i < idx.length; i++) yield idx[i]!;
       }
     }
-    const pipeline = opts.pipeline ?? inlineImagePipeline;
-    const base = start * opts.batchSize;
-    this.iterator = prefetchBatches(
-      indices(),
-      (index, position) => {
-        const id = dataset.imageIds[index];
-        if (id === undefined) return Promise.reject(new RangeError(`sampler index ${index} out of range [0, ${dataset.size})`));
-        return dataset.example(id, opts.transform, new Rng(exampleSeed(opts.seed, base + position)), pipeline);
-      },
-      { batchSize: opts.batchSize, prefetch: opts.prefetch },
-    );
+    this.iterator = exampleBatches(dataset, indices(), {
+      batchSize: opts.batchSize,
+      prefetch: opts.prefetch,
+      transform: opts.transform,
+      seed: opts.seed,
+      startPosition: start * opts.batchSize,
+      pipeline: opts.pipeline,
+    });
   }
 
   /** The next batch (batch number `consumedBatches()` before the call). */

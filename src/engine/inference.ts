@@ -4,9 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { DetectionResult, LvisDataset } from '../coco/index.js';
-import { exampleSeed, padImages, prefetchBatches, type DetectionDataset, type ExampleTransform, type TrainingExample } from '../data/index.js';
+import { exampleBatches, padImages, type DetectionDataset, type ExampleTransform, type TrainingExample } from '../data/index.js';
 import { toLvisResults, type Detector, type InstancePredictions } from '../modeling/index.js';
-import { Rng } from '../util/rng.js';
 
 export interface PredictOptions {
   transform: ExampleTransform;
@@ -51,11 +50,7 @@ export async function predictDataset(detector: Detector, dataset: DetectionDatas
   const kept: DatasetPredictions['kept'] = [];
   const div = sizeDivisibility(detector);
   let done = 0;
-  const batches = prefetchBatches(
-    indices,
-    (index, position) => dataset.example(dataset.imageIds[index]!, opts.transform, new Rng(exampleSeed(0, position))),
-    { batchSize: opts.batchSize ?? 1, prefetch: 2 },
-  );
+  const batches = exampleBatches(dataset, indices, { transform: opts.transform, seed: 0, batchSize: opts.batchSize ?? 1, prefetch: 2 });
   for await (const examples of batches) {
     const { images, imageSizes } = imageBatchOf(examples, div);
     let preds: InstancePredictions[];

@@ -53,6 +53,7 @@ describe('shipped configs', () => {
 
   it('stage-2 configs start from their stage-1 config\'s final checkpoint', () => {
     const pairs: [string, string][] = [
+      ['demo_stage2.json', 'demo.json'],
       ['synth/balms_stage2.json', 'synth/softmax_rfs.json'],
       ['lvis/v0.5_mask_rcnn_balms.json', 'lvis/v0.5_mask_rcnn_sigmoid_rfs.json'],
       ['lvis/v1_mask_rcnn_balms.json', 'lvis/v1_mask_rcnn_sigmoid_rfs.json'],
@@ -83,9 +84,16 @@ describe('shipped configs', () => {
     }
   });
 
-  it('the demo is one end-to-end Balanced Softmax run on the synthetic dataset', () => {
-    const d = resolveTrainConfig({ file: join(configs, 'demo.json') });
-    expect([d.loss.type, d.data.synth.enabled, d.stage2.enabled, d.backend]).toEqual(['balanced_softmax', true, false, 'wasm']);
+  it('the synth configs share the demo\'s dataset, model and schedule and differ in loss and sampler', () => {
+    const demo = resolveTrainConfig({ file: join(configs, 'demo.json') });
+    const seen = new Set<string>();
+    for (const f of ['softmax', 'softmax_rfs', 'sigmoid_rfs', 'balanced_softmax']) {
+      const c = resolveTrainConfig({ file: join(configs, `synth/${f}.json`) });
+      expect([c.data, c.model, c.solver]).toEqual([demo.data, demo.model, demo.solver]);
+      expect(c.stage2.enabled).toBe(false);
+      seen.add(`${c.loss.type}/${c.sampler.type}`);
+    }
+    expect(seen.size).toBe(4);
   });
 });
 
@@ -133,7 +141,7 @@ describe('overrides', () => {
     expect(c.solver.baseLr).toBe(0.1);
     expect(c.outputDir).toBe('x');
     expect(c.sampler.type).toBe('instance_balanced');
-    expect(c.model.backbone.stageChannels).toEqual([16, 32, 64, 128]);
+    expect(c.model.backbone.stageChannels).toEqual(resolveTrainConfig({ file: join(configs, 'demo.json') }).model.backbone.stageChannels);
   });
 
   it('changing loss.type drops the previous loss\'s knobs and takes the new one\'s defaults', () => {
