@@ -145,12 +145,12 @@ describe('overrides', () => {
   });
 
   it('changing loss.type drops the previous loss\'s knobs and takes the new one\'s defaults', () => {
-    const s = resolveTrainConfig({ file: join(configs, 'demo.json'), sets: ['loss.type=sigmoid'] });
+    const s = resolveTrainConfig({ file: join(configs, 'synth/balanced_softmax.json'), sets: ['loss.type=sigmoid'] });
     expect(s.loss).toEqual({ type: 'sigmoid' });
     const f = tmpFile('focal.json', { _base_: join(configs, 'base.json'), loss: { type: 'focal', gamma: 1 } });
     expect(resolveTrainConfig({ file: f }).loss).toEqual({ type: 'focal', gamma: 1, alpha: 0.25 });
     // the same type merges knob by knob
-    const b = resolveTrainConfig({ file: join(configs, 'demo.json'), sets: ['loss.smoothing=0.5'] });
+    const b = resolveTrainConfig({ file: join(configs, 'synth/balanced_softmax.json'), sets: ['loss.smoothing=0.5'] });
     expect(b.loss).toMatchObject({ type: 'balanced_softmax', countSource: 'image_count', smoothing: 0.5 });
   });
 });
