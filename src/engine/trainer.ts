@@ -146,6 +146,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   const { detector, loss } = buildModel(cfg, numClasses, data.classStats);
   const lastPath = join(outputDir, RUN_FILES.last);
   const resumeFrom = opts.resume && existsSync(lastPath) ? lastPath : null;
+  if (opts.resume && !resumeFrom) log(`resume: no ${lastPath} yet, starting from iteration 0`);
 
   if (cfg.stage2.enabled && !resumeFrom) {
     const init = loadCheckpoint(cfg.stage2.initCheckpoint);
@@ -173,6 +174,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
     const st = ck.meta as unknown as RunState;
     if (st.categories && st.categories.map((c) => c.id).join(',') !== data.categories.map((c) => c.id).join(',')) {
       tf.dispose([...ck.tensors.values()]);
+      detector.dispose();
       throw new BalmsInputError(`the checkpoint was trained on ${st.categories.length} other categories than the configured data's ${data.categories.length}: cannot resume`, { file: resumeFrom });
     }
     loadModelWeights(detector, ck.tensors, { strict: true, file: resumeFrom });

@@ -10,6 +10,7 @@ import {
   loadDetectorFromCheckpoint,
   readMetricsLog,
   resolveTrainConfig,
+  saveCheckpoint,
   train,
   type JsonObject,
   type TrainConfig,
@@ -79,6 +80,17 @@ describe('train: resume and determinism (cpu)', () => {
     const straightMetrics = metricRecords(join(root, 'straight'));
     expect(straightMetrics.map((r) => r['iteration'])).toEqual([1, 2, 3, 4, 5, 6]);
     expect(metricRecords(cfg.outputDir)).toEqual(straightMetrics);
+  });
+
+  it('refuses to resume a checkpoint trained on other categories', async () => {
+    const cfg = config('other-categories', { solver: { maxIter: 1 } });
+    await run(cfg);
+    const last = join(cfg.outputDir, RUN_FILES.last);
+    const ck = loadCheckpoint(last);
+    const cats = ck.meta['categories'] as { id: number }[];
+    saveCheckpoint(last, { ...ck.meta, categories: cats.map((c) => ({ ...c, id: c.id + 100 })) }, ck.tensors);
+    tf.dispose([...ck.tensors.values()]);
+    await expect(run(resolveTrainConfig({ overrides: tinyTrainOverrides(cfg.outputDir, cacheDir, { solver: { maxIter: 2 } }) }), { resume: true })).rejects.toThrow(/other categories/);
   });
 
   it('two runs with the same seed give identical weights', async () => {
