@@ -8,6 +8,9 @@ import {
   RUN_FILES,
   loadCheckpoint,
   loadDetectorFromCheckpoint,
+  loadTrainingData,
+  predictDataset,
+  testTransform,
   readMetricsLog,
   resolveTrainConfig,
   saveCheckpoint,
@@ -98,9 +101,19 @@ describe('train: resume and determinism (cpu)', () => {
     expectSameTensors(checkpointBytes(again.checkpoint), checkpointBytes(stage1));
   });
 
-  it('the checkpoint alone rebuilds the detector: config, categories, class stats and weights', () => {
+  it('the checkpoint alone rebuilds the detector: config, categories, class stats and weights', async () => {
+    const before = tf.memory().numTensors;
     const loaded = loadDetectorFromCheckpoint(stage1);
     try {
+      // inference is repeatable and leaks no tensors
+      const data = await loadTrainingData(loaded.config);
+      const opts = { transform: testTransform(loaded.config), categoryIds: loaded.categories.map((c) => c.id), maxImages: 2 };
+      const p1 = await predictDataset(loaded.detector, data.val!, opts);
+      const mid = tf.memory().numTensors;
+      const p2 = await predictDataset(loaded.detector, data.val!, opts);
+      expect(tf.memory().numTensors).toBe(mid);
+      expect(p2.results).toEqual(p1.results);
+      expect(p1.results.length).toBeGreaterThan(0);
       expect(loaded.iteration).toBe(6);
       expect(loaded.categories.map((c) => c.id)).toEqual([1, 2, 3, 4]);
       expect(loaded.classStats.imageCount).toHaveLength(4);
@@ -112,6 +125,7 @@ describe('train: resume and determinism (cpu)', () => {
     } finally {
       loaded.detector.dispose();
     }
+    expect(tf.memory().numTensors).toBe(before);
     expect(() => loadDetectorFromCheckpoint(join(root, 'straight', RUN_FILES.metrics))).toThrow(BalmsInputError);
   });
 });
