@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { boxAreas, clipBoxes, nonEmptyBoxes, pairwiseIou } from '../../src/modeling/boxes.js';
 import { batchedNms, nms } from '../../src/modeling/nms.js';
@@ -91,5 +92,22 @@ describe('nms', () => {
     const groups = new Int32Array([0, 1, 0, 0, 1]);
     // group 0: {0, 2, 3} → 2 suppressed by 0; group 1: {1, 4} IoU 0.43 → both kept at 0.5
     expect(Array.from(batchedNms(boxes, scores, groups, 0.5))).toEqual([0, 1, 4, 3]);
+  });
+  it('agrees with tf.image.nonMaxSuppression on random boxes', () => {
+    const rng = new Rng(8);
+    for (const thr of [0.3, 0.5, 0.7]) {
+      const n = 300;
+      const b = new Float32Array(n * 4);
+      const yx = new Float32Array(n * 4);
+      const s = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = rng.uniform(0, 100), y = rng.uniform(0, 100), w = rng.uniform(5, 40), h = rng.uniform(5, 40);
+        b.set([x, y, x + w, y + h], 4 * i);
+        yx.set([y, x, y + h, x + w], 4 * i);
+        s[i] = rng.next();
+      }
+      const ref = tf.tidy(() => tf.image.nonMaxSuppression(tf.tensor2d(yx, [n, 4]), tf.tensor1d(s), n, thr).dataSync());
+      expect(Array.from(nms(b, s, thr))).toEqual(Array.from(ref));
+    }
   });
 });
