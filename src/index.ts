@@ -3,9 +3,11 @@
  * The public API. Each area re-exports from its own folder's index.
  */
 export * from './coco/index.js';
+export * from './eval/index.js';
 export * from './losses/index.js';
 export * from './modeling/index.js';
 export * from './backends/index.js';
+export * from './sampling/index.js';
 export { BalmsInputError } from './util/errors.js';
 export { Rng } from './util/rng.js';
 export type { RngState } from './util/rng.js';
