@@ -13,8 +13,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-K, C, IMAGE, R, FG = 1204, 256, 800, 512, 128
+K, C, IMAGE, R = 1204, 256, 800, 512
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+FG = int(sys.argv[2]) if len(sys.argv) > 2 else 128
 g = torch.Generator().manual_seed(0)
 
 
