@@ -11,7 +11,7 @@
  *
  *   npx tsx bench/roi-head-step.ts [--quick] [--steps N] [--fg N]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,15 +137,15 @@ function heapMB(): number | undefined {
 /** Runs one backend in a child process and returns its figures (or the error it died with). */
 function runChild(backend: 'wasm' | 'cpu', steps: number): Figures {
   const self = fileURLToPath(import.meta.url);
-  try {
-    const out = execFileSync(process.execPath, [...process.execArgv, self, '--worker', backend, '--steps', String(steps), '--fg', String(FG)], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24,
-    });
-    return JSON.parse(out.trim().split('\n').pop()!) as Figures;
-  } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n').find((l) => /Error|Abort/.test(l)) ?? e.message.split('\n')[0]! : String(e);
-    return { backend, error: msg, stepMs: [], medianStepMs: NaN, forwardMs: NaN, numFg: FG, numRois: 512 };
-  }
+  const child = spawnSync(process.execPath, [...process.execArgv, self, '--worker', backend, '--steps', String(steps), '--fg', String(FG)], {
+    encoding: 'utf8', maxBuffer: 1 << 26,
+  });
+  // Forward the child's short progress lines (a wasm crash dumps the minified glue code on one line).
+  const errLines = (child.stderr ?? '').split('\n').filter((l) => l.length > 0 && l.length < 300 && !l.startsWith('    at '));
+  for (const l of errLines) if (/step|Error|Abort/.test(l)) process.stderr.write(l + '\n');
+  if (child.status === 0) return JSON.parse(child.stdout.trim().split('\n').pop()!) as Figures;
+  const error = errLines.find((l) => /Error|Abort/.test(l)) ?? `exit ${child.status ?? child.signal}`;
+  return { backend, error, stepMs: [], medianStepMs: NaN, forwardMs: NaN, numFg: FG, numRois: 512 };
 }
 
 if (args.worker) {
