@@ -107,7 +107,7 @@ describe('Detector', () => {
     const opt = tf.train.adam(3e-3);
     const vars = det.trainableVariables();
     let count = 0;
-    const steps = 150;
+    const steps = 100;
     for (let s = 0; s < steps; s++) {
       opt.minimize(() => totalLoss(det.computeLosses(batch)), false, vars);
       if (s === 2) count = tf.memory().numTensors;
