@@ -58,6 +58,11 @@ const enum V {
 const BOM = [0xef, 0xbb, 0xbf];
 const WS = new Uint8Array(256);
 WS[0x20] = WS[0x09] = WS[0x0a] = WS[0x0d] = 1;
+/** Outside strings: 1 = '"', 2 = '{' or '[', 3 = '}' or ']', 0 = anything else. */
+const SPECIAL = new Uint8Array(256);
+SPECIAL[0x22] = 1;
+SPECIAL[0x7b] = SPECIAL[0x5b] = 2;
+SPECIAL[0x7d] = SPECIAL[0x5d] = 3;
 /** Characters that end a scalar. */
 const SCALAR_END = new Uint8Array(256);
 SCALAR_END[0x20] = SCALAR_END[0x09] = SCALAR_END[0x0a] = SCALAR_END[0x0d] = 1;
@@ -115,6 +120,8 @@ export class JsonStreamScanner {
         case S.Start:
           if (at === this.bom && at < 3 && c === BOM[at]) {
             this.bom++; // skip a UTF-8 byte order mark
+          } else if (this.bom > 0 && this.bom < 3) {
+            this.fail('incomplete UTF-8 byte order mark at the start of the file', at);
           } else if (c === 0x7b) {
             this.state = S.ObjKeyFirst;
             this.h.onRoot?.('object');
@@ -255,8 +262,8 @@ export class JsonStreamScanner {
     let inStr = this.inStr;
     let esc = this.esc;
     while (i < n) {
-      const c = chunk[i++]!;
       if (inStr) {
+        const c = chunk[i++]!;
         if (esc) esc = false;
         else if (c === 0x5c) esc = true;
         else if (c === 0x22) {
@@ -266,11 +273,14 @@ export class JsonStreamScanner {
             break;
           }
         }
-      } else if (c === 0x22) inStr = true;
-      else if (c === 0x7b || c === 0x5b) depth++;
-      else if (c === 0x7d || c === 0x5d) {
-        if (--depth === 0) break;
+        continue;
       }
+      // Outside strings most bytes are digits, commas and spaces: one table lookup skips them.
+      const k = SPECIAL[chunk[i++]!]!;
+      if (k === 0) continue;
+      if (k === 1) inStr = true;
+      else if (k === 2) depth++;
+      else if (--depth === 0) break;
     }
     this.inStr = inStr;
     this.esc = esc;

@@ -63,14 +63,14 @@ export function checkBbox(v: unknown, file: string | undefined, path: string): v
   }
 }
 
-/** A list of polygons: each an even-length list of ≥ 6 finite numbers. */
-export function checkPolygons(v: unknown[], file: string | undefined, path: string): void {
+/** A list of polygons: each an even-length list of ≥ 6 finite numbers (≥ 2 with `allowDegenerate`). */
+export function checkPolygons(v: unknown[], file: string | undefined, path: string, allowDegenerate = false): void {
   if (v.length === 0) fail(file, path, 'segmentation is an empty list of polygons');
   for (let p = 0; p < v.length; p++) {
     const poly = v[p];
     if (!Array.isArray(poly)) fail(file, `${path}[${p}]`, `expected a polygon (a list of numbers), got ${describeValue(poly)}`);
     const n = poly.length;
-    if (n < 6) fail(file, `${path}[${p}]`, `polygon has ${n} values (${n >> 1} points); at least 3 points (6 values) are needed`);
+    if (n < (allowDegenerate ? 2 : 6)) fail(file, `${path}[${p}]`, `polygon has ${n} values (${n >> 1} points); at least ${allowDegenerate ? '1 point (2 values)' : '3 points (6 values)'} ${allowDegenerate ? 'is' : 'are'} needed`);
     if (n & 1) fail(file, `${path}[${p}]`, `polygon has an odd number of values (${n}); expected x,y pairs`);
     for (let k = 0; k < n; k++) {
       const x = poly[k];

@@ -18,6 +18,11 @@ export type DatasetFormat = 'auto' | 'lvis' | 'coco';
 
 export interface ValidateDatasetOptions {
   format?: DatasetFormat;
+  /**
+   * Accept polygons with fewer than 3 points (some COCO-style files contain them; pycocotools
+   * rasterizes them to little or nothing). Default false: LVIS and detectron2 require ≥ 3 points.
+   */
+  allowDegeneratePolygons?: boolean;
 }
 
 const FREQUENCIES = new Set(['r', 'c', 'f']);
@@ -93,7 +98,6 @@ export function validateDataset(obj: unknown, file?: string, opts: ValidateDatas
     const p = `annotations[${i}]`;
     if (!isObject(a)) fail(file, p, `expected an annotation object, got ${describeValue(a)}`);
     const id = checkId(a['id'], file, `${p}.id`);
-    if (id <= 0) fail(file, `${p}.id`, `annotation id must be positive (the LVIS/COCO evaluators treat id 0 as "unmatched"), got ${id}`);
     annIds[i] = id;
     const imageId = checkId(a['image_id'], file, `${p}.image_id`);
     const ip = imgPos.get(imageId);
@@ -109,7 +113,7 @@ export function validateDataset(obj: unknown, file?: string, opts: ValidateDatas
     if (seg === undefined) {
       if (lvis) fail(file, `${p}.segmentation`, 'missing key');
     } else if (Array.isArray(seg)) {
-      checkPolygons(seg, file, `${p}.segmentation`);
+      checkPolygons(seg, file, `${p}.segmentation`, opts.allowDegeneratePolygons ?? false);
     } else if (isObject(seg)) {
       checkRle(seg, heights[ip]!, widths[ip]!, file, `${p}.segmentation`, false);
     } else {

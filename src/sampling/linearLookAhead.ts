@@ -71,6 +71,7 @@ export interface LookAheadResult {
 function checkBatch(what: string, b: LabelledBatch, d: number): number {
   const [n, dd] = b.features.shape;
   if (b.features.rank !== 2 || dd !== d) throw new BalmsInputError(`${what}.features must be [N, ${d}], got [${b.features.shape}]`);
+  if (b.features.dtype !== 'float32') throw new BalmsInputError(`${what}.features must be float32, got ${b.features.dtype}`);
   if (b.labels.rank !== 1 || b.labels.shape[0] !== n) throw new BalmsInputError(`${what}.labels must be [${n}], got [${b.labels.shape}]`);
   if (b.labels.dtype !== 'int32') throw new BalmsInputError(`${what}.labels must be int32, got ${b.labels.dtype}`);
   return n;
@@ -92,6 +93,7 @@ export function checkInnerStep(step: InnerStep): void {
 export function linearLookAhead(input: LookAheadInput): LookAheadResult {
   const { classifier, train, meta, step } = input;
   checkInnerStep(step);
+  if (classifier.weight.rank !== 2) throw new BalmsInputError(`classifier.weight must be [D, C], got [${classifier.weight.shape}]`);
   const [d, c] = classifier.weight.shape;
   if (classifier.bias.rank !== 1 || classifier.bias.shape[0] !== c) {
     throw new BalmsInputError(`classifier.bias must be [${c}], got [${classifier.bias.shape}]`);

@@ -36,6 +36,7 @@ export interface MetaSamplerOptions {
 
 /** Initial per-class logits: σ(w_c) = p_c^−pow / (min + max) over classes (official init_pow). */
 export function initialRateLogits(classCounts: ArrayLike<number>, initPow: number): Float64Array {
+  if (!Number.isFinite(initPow) || initPow < 0) throw new BalmsInputError(`initPow must be a finite number ≥ 0, got ${initPow}`);
   const C = classCounts.length;
   let total = 0;
   for (let c = 0; c < C; c++) {

@@ -85,6 +85,7 @@ describe('JsonStreamScanner', () => {
     const b = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(' [ {"a":"]"} , 2 ,"x" ]\n')]);
     for (const chunk of [1, 4, 100]) expect(scanInChunks(b, chunk)).toEqual([{ a: ']' }, 2, 'x']);
     expect(scanInChunks(Buffer.from('[]'), 1)).toEqual([]);
+    expect(() => scanInChunks(Buffer.from([0xef, 0xbb, 0x7b, 0x7d]), 1)).toThrow(/incomplete UTF-8 byte order mark/);
     expect(scanInChunks(Buffer.from('{}'), 1)).toEqual({});
   });
 

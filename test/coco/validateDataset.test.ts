@@ -35,7 +35,6 @@ const cases: Array<[string, (d: any) => void, string, RegExp]> = [
   ['a negative image_count', (d) => (d.categories[0].image_count = -1), 'categories[0].image_count', /non-negative integer, got -1/],
   ['a missing category name', (d) => delete d.categories[0].name, 'categories[0].name', /missing key/],
   ['a duplicate annotation id', (d) => (d.annotations[4].id = 2), 'annotations[4].id', /duplicate annotation id 2 \(also annotations\[1\]\)/],
-  ['annotation id 0', (d) => (d.annotations[0].id = 0), 'annotations[0].id', /must be positive/],
   ['an unknown image id', (d) => (d.annotations[2].image_id = 999), 'annotations[2].image_id', /unknown image id 999/],
   ['an unknown category id', (d) => (d.annotations[5].category_id = 77), 'annotations[5].category_id', /unknown category id 77/],
   ['a fractional category id', (d) => (d.annotations[5].category_id = 1.5), 'annotations[5].category_id', /integer id, got 1.5/],
@@ -78,6 +77,22 @@ describe('parseLvisDataset', () => {
       expect(e.message.startsWith(`gt.json: ${path}: `)).toBe(true);
     });
   }
+
+  it('allowDegeneratePolygons accepts short (even-length) polygons only', () => {
+    const d = base();
+    d.annotations[4].segmentation[1] = [1, 2, 3, 4];
+    expect(() => parseLvisDataset(d, 'gt.json', { allowDegeneratePolygons: true })).not.toThrow();
+    d.annotations[4].segmentation[1] = [1, 2, 3];
+    expect(() => parseLvisDataset(d, 'gt.json', { allowDegeneratePolygons: true })).toThrow(/segmentation\[1\]: polygon has an odd number of values \(3\)/);
+    d.annotations[4].segmentation[1] = [];
+    expect(() => parseLvisDataset(d, 'gt.json', { allowDegeneratePolygons: true })).toThrow(/polygon has 0 values/);
+  });
+
+  it('accepts annotation id 0 (lvis-api then counts that GT as unmatched; the evaluator reproduces it)', () => {
+    const d = base();
+    d.annotations[0].id = 0;
+    expect(() => parseLvisDataset(d, 'gt.json')).not.toThrow();
+  });
 
   it('rejects a non-object root', () => {
     expect(errorOf([1, 2]).message).toBe('gt.json: $: expected a JSON object with images, annotations and categories, got an array of length 2');

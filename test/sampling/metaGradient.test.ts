@@ -176,6 +176,10 @@ describe('meta learners: state and memory', () => {
     for (let k = 0; k < 5; k++) b.step(input);
     expect(Array.from(b.logits())).toEqual(Array.from(a.logits()));
     expect(b.getState().adam.step).toBe(6);
+    const bad = { ...input, meta: { features: tf.zeros([9, 3]) as tf.Tensor2D, labels: input.meta.labels } };
+    expect(() => a.step(bad)).toThrow(/meta.features must be \[N, 4\]/);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    tf.dispose(bad.meta.features);
     disposeInput(input);
     expect(() => b.setState({ ...saved, logits: [1, 2] })).toThrow(/3 finite numbers/);
   });

@@ -42,3 +42,14 @@ describe('Rng', () => {
     expect([...p].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 });
+
+describe('Rng.fork', () => {
+  it('gives independent, valid generators (state words stay uint32)', () => {
+    const a = new Rng(5);
+    for (let i = 0; i < 200; i++) {
+      const f = a.fork();
+      expect(f.getState().every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)).toBe(true);
+      expect(() => new Rng(f.getState())).not.toThrow();
+    }
+  });
+});

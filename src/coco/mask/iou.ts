@@ -3,7 +3,7 @@
  * as pycocotools' maskApi.c so that every value is the identical double. Matrices are D×G,
  * row-major: `out[d*G + g]` (pycocotools returns the same values as a `[d][g]` array).
  */
-import { throwCoverageMismatch, toBboxInto } from './ops.js';
+import { toBboxInto } from './ops.js';
 import type { Rle } from './rle.js';
 
 /** pycocotools passes `iscrowd` through `np.array(..., dtype=np.uint8)`: 256 → 0, -1 → 255, 0.7 → 0. */
@@ -35,55 +35,73 @@ export function bboxIouPair(
 }
 
 /**
- * The mask walk of `rleIou` for two same-size RLEs with non-empty runs: intersection over
- * union with C `uint` counters, `i == 0 → 0`, and for crowd ground truth the union is the
- * detection's area.
+ * Foreground pixels shared by two RLEs of the same size: a two-pointer walk over their
+ * foreground intervals that stops when either runs out.
  */
-function walkIou(dt: Rle, gt: Rle, crowd: boolean): number {
-  const da = dt.counts;
-  const ga = gt.counts;
-  const ka = da.length;
-  const kb = ga.length;
-  let ca = da[0]!;
-  let cb = ga[0]!;
-  let va = 0;
-  let vb = 0;
-  let a = 1;
-  let b = 1;
-  let i = 0;
-  let u = 0;
-  let ct = 1;
-  while (ct > 0) {
-    const c = ca < cb ? ca : cb;
-    if (c === 0 && ((ca === 0 && a >= ka && cb > 0) || (cb === 0 && b >= kb && ca > 0))) {
-      throwCoverageMismatch(dt, gt, 'iou');
+function intersectionArea(a: Uint32Array, b: Uint32Array): number {
+  const ka = a.length;
+  const kb = b.length;
+  if (ka < 2 || kb < 2) return 0;
+  let ia = 1;
+  let ib = 1;
+  let sa = a[0]!;
+  let ea = sa + a[1]!;
+  let sb = b[0]!;
+  let eb = sb + b[1]!;
+  let inter = 0;
+  for (;;) {
+    const lo = sa > sb ? sa : sb;
+    const hi = ea < eb ? ea : eb;
+    if (hi > lo) inter += hi - lo;
+    if (ea <= eb) {
+      ia += 2;
+      if (ia >= ka) break;
+      sa = ea + a[ia - 1]!;
+      ea = sa + a[ia]!;
+    } else {
+      ib += 2;
+      if (ib >= kb) break;
+      sb = eb + b[ib - 1]!;
+      eb = sb + b[ib]!;
     }
-    if (va | vb) {
-      u += c;
-      if (va & vb) i += c;
-    }
-    ca -= c;
-    if (ca === 0 && a < ka) {
-      ca = da[a++]!;
-      va ^= 1;
-    }
-    cb -= c;
-    if (cb === 0 && b < kb) {
-      cb = ga[b++]!;
-      vb ^= 1;
-    }
-    ct = (ca + cb) >>> 0;
   }
-  i >>>= 0;
+  return inter;
+}
+
+/** Foreground pixel count (odd runs) and total pixel count of an RLE. */
+function areaAndTotal(c: Uint32Array, out: Float64Array, at: number): void {
+  let fg = 0;
+  let bg = 0;
+  const m = c.length;
+  let j = 0;
+  for (; j + 1 < m; j += 2) {
+    bg += c[j]!;
+    fg += c[j + 1]!;
+  }
+  if (j < m) bg += c[j]!;
+  out[at] = fg;
+  out[at + 1] = fg + bg;
+}
+
+/**
+ * The mask part of `rleIou` for a same-size pair: i / u with u = |dt ∪ gt| (|dt| for crowd),
+ * and 0 when nothing intersects. pycocotools counts the union pixel by pixel in the same walk;
+ * |dt| + |gt| − i is the same integer. (Its `uint` counters would wrap beyond 2^32 pixels.)
+ */
+function maskIou(dt: Rle, gt: Rle, crowd: boolean, st: Float64Array, d: number, g: number): number {
+  if (st[d + 1] !== st[g + 1]) {
+    throw new RangeError(
+      `iou: invalid RLE pair, runs cover ${st[d + 1]} and ${st[g + 1]} pixels (both must be h*w = ${dt.h * dt.w})`,
+    );
+  }
+  const i = intersectionArea(dt.counts, gt.counts);
   if (i === 0) return 0; // C: u = 1, o = 0/1
-  if (crowd) {
-    u = 0;
-    for (let j = 1; j < ka; j += 2) u += da[j]!;
-  }
-  return i / (u >>> 0);
+  const u = crowd ? st[d]! : st[d]! + st[g]! - i;
+  return i / u;
 }
 
 const pairBoxes = new Float64Array(8);
+const pairStats = new Float64Array(4);
 
 /**
  * IoU of one detection mask and one ground-truth mask, without allocating: equal to
@@ -98,7 +116,9 @@ export function rleIouPair(dt: Rle, gt: Rle, crowd: boolean): number {
   }
   // The box pre-check of the C code only skips pairs whose walk gives 0 anyway.
   if (dt.counts.length < 2 || gt.counts.length < 2) return 0;
-  return walkIou(dt, gt, crowd);
+  areaAndTotal(dt.counts, pairStats, 0);
+  areaAndTotal(gt.counts, pairStats, 2);
+  return maskIou(dt, gt, crowd, pairStats, 0, 2);
 }
 
 function checkCrowd(iscrowd: ArrayLike<number | boolean>, g: number, what: string): void {
@@ -109,6 +129,7 @@ function checkCrowd(iscrowd: ArrayLike<number | boolean>, g: number, what: strin
 
 let dtBoxes = new Float64Array(64);
 let gtBoxes = new Float64Array(64);
+let stats = new Float64Array(64);
 
 /**
  * Mask IoU matrix D×G (`out[d*G + g]`), like pycocotools `iou(dt, gt, iscrowd)` on RLEs: a box
@@ -124,15 +145,23 @@ export function iou(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<n
   if (gtBoxes.length < 4 * G) gtBoxes = new Float64Array(8 * G);
   const db = dtBoxes;
   const gb = gtBoxes;
-  for (let d = 0; d < D; d++) toBboxInto(dt[d]!, db, 4 * d);
-  for (let g = 0; g < G; g++) toBboxInto(gt[g]!, gb, 4 * g);
+  if (stats.length < 2 * (D + G)) stats = new Float64Array(4 * (D + G));
+  const st = stats;
+  for (let d = 0; d < D; d++) {
+    toBboxInto(dt[d]!, db, 4 * d);
+    areaAndTotal(dt[d]!.counts, st, 2 * d);
+  }
+  for (let g = 0; g < G; g++) {
+    toBboxInto(gt[g]!, gb, 4 * g);
+    areaAndTotal(gt[g]!.counts, st, 2 * (D + g));
+  }
   for (let g = 0; g < G; g++) {
     const crowd = crowdFlag(iscrowd[g]!);
     const G_ = gt[g]!;
     for (let d = 0; d < D; d++) {
       if (bboxIouPair(db, gb, crowd, 4 * d, 4 * g) > 0) {
         const D_ = dt[d]!;
-        out[d * G + g] = D_.h !== G_.h || D_.w !== G_.w ? -1 : walkIou(D_, G_, crowd);
+        out[d * G + g] = D_.h !== G_.h || D_.w !== G_.w ? -1 : maskIou(D_, G_, crowd, st, 2 * d, 2 * (D + g));
       }
     }
   }

@@ -34,10 +34,23 @@ export function encode(mask: Uint8Array, h: number, w: number): Rle {
   checkSize(h, w, mask.length, 'encode');
   const a = h * w;
   const cnts = ensureScratch(a + 1);
+  // Whole 4-byte words equal to the current value are skipped at once (long runs are the norm).
+  const words = (mask.byteOffset & 3) === 0 ? new Uint32Array(mask.buffer, mask.byteOffset, a >>> 2) : undefined;
+  const nw = a >>> 2;
   let k = 0;
   let p = 0;
   let c = 0;
-  for (let j = 0; j < a; j++) {
+  let j = 0;
+  while (j < a) {
+    if (words !== undefined && (j & 3) === 0) {
+      const pat = Math.imul(p, 0x01010101) >>> 0;
+      let wi = j >>> 2;
+      while (wi < nw && words[wi] === pat) wi++;
+      const nj = wi * 4;
+      c += nj - j;
+      j = nj;
+      if (j >= a) break;
+    }
     const t = mask[j]!;
     if (t !== p) {
       cnts[k++] = c;
@@ -45,6 +58,7 @@ export function encode(mask: Uint8Array, h: number, w: number): Rle {
       p = t;
     }
     c++;
+    j++;
   }
   cnts[k++] = c;
   return { h, w, counts: cnts.slice(0, k) };

@@ -26,12 +26,23 @@ export function rleToString(rle: Rle): string {
     let x = cnts[i]!;
     if (i > 2) x -= cnts[i - 2]!;
     let more = true;
-    while (more) {
-      let c = x & 0x1f; // low bits of the two's complement value, exact for |x| < 2^53
-      x = Math.floor(x / 32); // arithmetic shift of a signed 64-bit value
-      more = c & 0x10 ? x !== -1 : x !== 0;
-      if (more) c |= 0x20;
-      buf[p++] = c + 48;
+    if (x >= -2147483648 && x <= 2147483647) {
+      x |= 0; // int32: `>>` is the C arithmetic shift
+      while (more) {
+        let c = x & 0x1f;
+        x >>= 5;
+        more = c & 0x10 ? x !== -1 : x !== 0;
+        if (more) c |= 0x20;
+        buf[p++] = c + 48;
+      }
+    } else {
+      while (more) {
+        let c = x & 0x1f; // low bits of the two's complement value (exact below 2^53)
+        x = Math.floor(x / 32); // arithmetic shift of the signed 64-bit value
+        more = c & 0x10 ? x !== -1 : x !== 0;
+        if (more) c |= 0x20;
+        buf[p++] = c + 48;
+      }
     }
   }
   return decoder.decode(buf.subarray(0, p));
@@ -48,29 +59,40 @@ export function rleFromString(s: string, h: number, w: number): Rle {
   let m = 0;
   let p = 0;
   while (p < n) {
+    // Up to 6 characters (30 bits) a value fits an int32: exact with | and <<.
     let x = 0;
     let k = 0;
-    let more = 1;
-    while (more) {
-      if (p >= n) throw new BalmsInputError(`RLE string ends inside a value (at character ${p})`);
-      const code = s.charCodeAt(p);
-      if (code < 48 || code > 111) {
-        throw new BalmsInputError(
-          `RLE string has an invalid character ${JSON.stringify(s[p])} at ${p} (allowed: '0'..'o')`,
-        );
-      }
-      if (k > 7) throw new BalmsInputError(`RLE string has a value longer than 8 characters at ${p}`);
-      const c = code - 48;
-      x += (c & 0x1f) * POW32[k]!;
-      more = c & 0x20;
+    let c = 0;
+    do {
+      c = s.charCodeAt(p) - 48; // NaN past the end
+      if (!(c >= 0 && c <= 63)) throw badChar(s, p);
+      x |= (c & 0x1f) << (5 * k);
       p++;
       k++;
-      if (!more && c & 0x10) x -= POW32[k]!; // sign extension
+    } while (c & 0x20 && k < 6);
+    if (c & 0x20) {
+      // 7 or 8 characters: beyond 32 bits, continue in exact double arithmetic
+      do {
+        if (k > 7) throw new BalmsInputError(`RLE string has a value longer than 8 characters at ${p}`);
+        c = s.charCodeAt(p) - 48;
+        if (!(c >= 0 && c <= 63)) throw badChar(s, p);
+        x += (c & 0x1f) * POW32[k]!;
+        p++;
+        k++;
+      } while (c & 0x20);
     }
+    if (c & 0x10) x -= POW32[k]!; // sign extension, exact: 0 <= x < 32^k
     if (m > 2) x += cnts[m - 2]!;
-    cnts[m++] = x; // Uint32Array stores modulo 2^32
+    cnts[m++] = x; // Uint32Array stores modulo 2^32, like the C (uint) cast
   }
   return { h, w, counts: cnts.slice(0, m) };
+}
+
+function badChar(s: string, p: number): BalmsInputError {
+  if (p >= s.length) return new BalmsInputError(`RLE string ends inside a value (at character ${p})`);
+  return new BalmsInputError(
+    `RLE string has an invalid character ${JSON.stringify(s[p])} at ${p} (allowed: '0'..'o')`,
+  );
 }
 
 let scratch = new Uint32Array(1024);

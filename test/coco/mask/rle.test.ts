@@ -53,6 +53,22 @@ describe('encode / decode vs pycocotools', () => {
     expect(checked).toBeGreaterThan(100);
   });
 
+  it('gives the same runs for masks at any byte offset (word-skipping fast path)', () => {
+    for (const c of cases.slice(0, 60)) {
+      const mask = new Uint8Array(Buffer.from(c.mask, 'base64'));
+      const want = Array.from(encode(mask, c.h, c.w).counts);
+      for (const off of [1, 2, 3, 4]) {
+        const host = new Uint8Array(mask.length + off);
+        host.set(mask, off);
+        expect(Array.from(encode(host.subarray(off), c.h, c.w).counts)).toEqual(want);
+      }
+    }
+    const long = new Uint8Array(1003);
+    long.fill(1, 5, 998);
+    long[500] = 255;
+    expect(Array.from(encode(long, 1003, 1).counts)).toEqual([5, 495, 1, 497, 5]);
+  });
+
   it('starts a run at every byte change, like rleEncode', () => {
     const rle = encode(Uint8Array.from([0, 1, 2, 2, 0]), 1, 5);
     expect(Array.from(rle.counts)).toEqual([1, 1, 2, 1]);
