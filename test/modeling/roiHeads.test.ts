@@ -41,12 +41,13 @@ function makeFeatures(seed: number, n = 2, c = 4): FeatureLevel[] {
   return [{ features: tf.tensor4d(data, [n, 8, 8, c]), stride: 4 }];
 }
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
+describe.each(['wasm', 'cpu'] as const)('RoIHeads on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend(backend);
+  });
 
-describe('RoIHeads', () => {
   it('names its parameters and produces finite losses and predictions of the right shape', () => {
+    expect(tf.getBackend()).toBe(backend);
     const store = new ParameterStore(new Rng(0));
     const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
     const names = [...store.variables().keys()];
