@@ -3,6 +3,7 @@
  * The public API. Each area re-exports from its own folder's index.
  */
 export * from './coco/index.js';
+export * from './data/index.js';
 export * from './eval/index.js';
 export * from './losses/index.js';
 export * from './modeling/index.js';
