@@ -61,16 +61,13 @@ export function balancedSoftmaxLoss(
   opts: BalancedSoftmaxOptions = {},
 ): tf.Tensor {
   const fn = 'balancedSoftmaxLoss';
-  checkLogitsAndLabels(fn, logits, labels);
+  const lab = checkLogitsAndLabels(fn, logits, labels);
   checkWeights(fn, opts.weights, logits.shape[0]);
   if (classCounts.length !== logits.shape[1]) {
     throw new BalmsInputError(`${fn}: ${classCounts.length} class counts for ${logits.shape[1]} logit columns`);
   }
   const logN = logCounts(classCounts, opts.smoothing ?? 0, fn);
-  return tf.tidy(() => {
-    const shifted = tf.add(logits, tf.tensor1d(Float32Array.from(logN))) as tf.Tensor2D;
-    return reduceRows(softmaxCrossEntropyRows(shifted, labels), opts);
-  });
+  return tf.tidy(() => reduceRows(softmaxCrossEntropyRows(logits, lab, logN), opts));
 }
 
 /** Which LVIS category statistic serves as the class count. */

@@ -81,9 +81,9 @@ export function classBalancedLoss(
   for (let i = 0; i < lab.length; i++) rowW[i] = lab[i]! < k ? cw[lab[i]!]! : 1;
   return tf.tidy(() => {
     let rows: tf.Tensor1D;
-    if (base === 'softmax') rows = softmaxCrossEntropyRows(logits, labels);
+    if (base === 'softmax') rows = softmaxCrossEntropyRows(logits, lab);
     else {
-      const t = binaryTargets(labels, k);
+      const t = binaryTargets(lab, k);
       const elem = base === 'sigmoid' ? binaryCrossEntropyElementwise(logits, t) : focalElementwise(logits, t, gamma, alpha);
       rows = tf.sum(elem, 1) as tf.Tensor1D;
     }

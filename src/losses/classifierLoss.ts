@@ -74,18 +74,14 @@ function pickCounts(stats: ClassStats, source: CountSource | undefined): ArrayLi
 
 /** A softmax-family loss whose training logits are shifted by a fixed vector. */
 function shiftedSoftmax(name: string, k: number, shift: Float64Array | null): ClassifierLoss {
-  const shiftF = shift ? Float32Array.from(shift) : null;
   return {
     name,
     outputs: (numClasses) => numClasses + 1,
     loss(logits, labels, weights) {
-      checkLogitsAndLabels(name, logits, labels);
+      const lab = checkLogitsAndLabels(name, logits, labels);
       checkWeights(name, weights, logits.shape[0]);
       if (logits.shape[1] !== k + 1) throw new BalmsInputError(`${name}: expected ${k + 1} logit columns, got ${logits.shape[1]}`);
-      return tf.tidy(() => {
-        const z = shiftF ? (tf.add(logits, tf.tensor1d(shiftF)) as tf.Tensor2D) : logits;
-        return reduceRows(softmaxCrossEntropyRows(z, labels), { weights }) as tf.Scalar;
-      });
+      return tf.tidy(() => reduceRows(softmaxCrossEntropyRows(logits, lab, shift), { weights }) as tf.Scalar);
     },
     probabilities: softmaxProbabilities,
   };

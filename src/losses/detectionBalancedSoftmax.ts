@@ -110,7 +110,7 @@ export function detectionBalancedSoftmaxLoss(
   opts: DetectionBalancedSoftmaxOptions = {},
 ): tf.Tensor {
   const fn = 'detectionBalancedSoftmaxLoss';
-  checkLogitsAndLabels(fn, logits, labels);
+  const lab = checkLogitsAndLabels(fn, logits, labels);
   checkWeights(fn, opts.weights, logits.shape[0]);
   if (classCounts.length + 1 !== logits.shape[1]) {
     throw new BalmsInputError(
@@ -118,8 +118,5 @@ export function detectionBalancedSoftmaxLoss(
     );
   }
   const logPrior = detectionLogPrior(classCounts, opts.background ?? DEFAULT_BACKGROUND_PRIOR, opts.smoothing ?? 0, fn);
-  return tf.tidy(() => {
-    const shifted = tf.add(logits, tf.tensor1d(Float32Array.from(logPrior))) as tf.Tensor2D;
-    return reduceRows(softmaxCrossEntropyRows(shifted, labels), opts);
-  });
+  return tf.tidy(() => reduceRows(softmaxCrossEntropyRows(logits, lab, logPrior), opts));
 }

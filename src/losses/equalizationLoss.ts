@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BalmsInputError } from '../util/errors.js';
 import type { ReductionOptions } from './reduce.js';
 import {
-  binaryCrossEntropyElementwise, binaryTargets, checkSigmoidInputs, foregroundColumn, reduceElementwise,
+  binaryCrossEntropyElementwise, binaryTargets, checkSigmoidInputs, foregroundRowsTimes, reduceElementwise,
 } from './sigmoidCrossEntropy.js';
 
 export interface EqualizationLossOptions extends ReductionOptions {
@@ -48,9 +48,10 @@ export function equalizationLoss(
   if (imageCounts.length !== k) throw new BalmsInputError(`${fn}: ${imageCounts.length} image counts for ${k} logit columns`);
   const tail = eqlTailMask(imageCounts, numTrainImages, opts.lambda ?? 1.76e-3, fn);
   return tf.tidy(() => {
-    const t = binaryTargets(labels, k);
-    const suppress = tf.mul(tf.mul(foregroundColumn(lab, k), tf.tensor2d(tail, [1, k])), tf.sub(1, t));
-    const w = tf.sub(1, suppress);
+    const t = binaryTargets(lab, k);
+    // w = 1 − E·T·(1 − t) = 1 − E·T + E·T·t
+    const et = foregroundRowsTimes(lab, tail);
+    const w = tf.add(tf.sub(tf.onesLike(et), et), tf.mul(et, t));
     return reduceElementwise(tf.mul(w, binaryCrossEntropyElementwise(logits, t)), opts);
   });
 }

@@ -37,11 +37,11 @@ export function checkFocalParams(fn: string, gamma: number, alpha: number | null
  */
 export function focalLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, opts: FocalOptions = {}): tf.Tensor {
   const fn = 'focalLoss';
-  checkSigmoidInputs(fn, logits, labels, opts);
+  const lab = checkSigmoidInputs(fn, logits, labels, opts);
   const gamma = opts.gamma ?? 2;
   const alpha = opts.alpha === undefined ? 0.25 : opts.alpha;
   checkFocalParams(fn, gamma, alpha);
   return tf.tidy(() =>
-    reduceElementwise(focalElementwise(logits, binaryTargets(labels, logits.shape[1]), gamma, alpha), opts),
+    reduceElementwise(focalElementwise(logits, binaryTargets(lab, logits.shape[1]), gamma, alpha), opts),
   );
 }

@@ -12,7 +12,7 @@ function checkTau(fn: string, tau: number): void {
   if (!Number.isFinite(tau)) throw new BalmsInputError(`${fn}: tau must be a finite number, got ${tau}`);
 }
 
-function logPriorsTensor(fn: string, priors: ArrayLike<number>, c: number, tau: number, sign: 1 | -1): tf.Tensor1D {
+function scaledLogPriors(fn: string, priors: ArrayLike<number>, c: number, tau: number, sign: 1 | -1): Float64Array {
   if (priors.length !== c) throw new BalmsInputError(`${fn}: ${priors.length} priors for ${c} logit columns`);
   const logP = logCounts(priors, 0, fn);
   // Normalise so the shift is τ·log π with Σπ = 1 (irrelevant to softmax, but it makes the
@@ -22,7 +22,7 @@ function logPriorsTensor(fn: string, priors: ArrayLike<number>, c: number, tau: 
   let s = 0;
   for (const v of logP) s += Math.exp(v - m);
   const logZ = m + Math.log(s);
-  return tf.tensor1d(Float32Array.from(logP, (v) => sign * tau * (v - logZ)));
+  return logP.map((v) => sign * tau * (v - logZ));
 }
 
 /**
@@ -37,13 +37,11 @@ export function logitAdjustedLoss(
   opts: ReductionOptions = {},
 ): tf.Tensor {
   const fn = 'logitAdjustedLoss';
-  checkLogitsAndLabels(fn, logits, labels);
+  const lab = checkLogitsAndLabels(fn, logits, labels);
   checkWeights(fn, opts.weights, logits.shape[0]);
   checkTau(fn, tau);
-  return tf.tidy(() => {
-    const shifted = tf.add(logits, logPriorsTensor(fn, priors, logits.shape[1], tau, 1)) as tf.Tensor2D;
-    return reduceRows(softmaxCrossEntropyRows(shifted, labels), opts);
-  });
+  const shift = scaledLogPriors(fn, priors, logits.shape[1], tau, 1);
+  return tf.tidy(() => reduceRows(softmaxCrossEntropyRows(logits, lab, shift), opts));
 }
 
 /**
@@ -54,5 +52,6 @@ export function adjustLogits(logits: tf.Tensor2D, priors: ArrayLike<number>, tau
   const fn = 'adjustLogits';
   if (logits.rank !== 2) throw new BalmsInputError(`${fn}: logits must be 2-D [N, C], got shape [${logits.shape}]`);
   checkTau(fn, tau);
-  return tf.tidy(() => tf.add(logits, logPriorsTensor(fn, priors, logits.shape[1], tau, -1)) as tf.Tensor2D);
+  const shift = scaledLogPriors(fn, priors, logits.shape[1], tau, -1);
+  return tf.tidy(() => tf.add(logits, tf.tensor1d(Float32Array.from(shift))) as tf.Tensor2D);
 }

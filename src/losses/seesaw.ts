@@ -6,7 +6,7 @@
  *   M_ij = (N_j / N_{y_i})^p  if N_j < N_{y_i}, else 1          (mitigation; N = cumulative counts ≥ 1)
  *   C_ij = (σ_ij / max(σ_{i,y_i}, ε))^q  if that ratio > 1, else 1   (compensation; σ = softmax, no gradient)
  *
- * implemented as cross-entropy on z + (1 − onehot)·log S. The cumulative counts N (one per
+ * implemented as cross-entropy on z + log S (log S = 0 on the label column). The cumulative counts N (one per
  * output, background included) are state: each `loss` call first adds the batch's labels, as
  * mmdetection does. Unlike mmdetection's Seesaw head there is no separate objectness branch:
  * the background is one of the C classes (the RoI head has K+1 outputs).
@@ -75,37 +75,38 @@ export class SeesawLoss {
     const lab = checkLogitsAndLabels(fn, logits, labels);
     checkWeights(fn, opts.weights, logits.shape[0]);
     for (let i = 0; i < lab.length; i++) this.cumCounts[lab[i]!]! += 1;
-    const c = this.numOutputs;
-    const logN = new Float32Array(c);
+    const n = lab.length, c = this.numOutputs;
+    const logN = new Float64Array(c);
     for (let j = 0; j < c; j++) logN[j] = Math.log(Math.max(1, this.cumCounts[j]!));
+    // log S_ij for j ≠ y_i (0 on the label column), from the labels, the counts and the logits'
+    // *values*: reading them back and building a new tensor is what detaches the compensation
+    // factor from the gradient, as `.detach()` does in the reference.
+    const xv = logits.dataSync() as Float32Array;
+    const logS = new Float32Array(n * c);
     const { p, q, eps } = this;
+    const logEps = Math.log(eps);
+    for (let i = 0; i < n; i++) {
+      const o = i * c, y = lab[i]!;
+      let lse = 0;
+      if (q > 0) {
+        let m = -Infinity;
+        for (let j = 0; j < c; j++) if (xv[o + j]! > m) m = xv[o + j]!;
+        let s = 0;
+        for (let j = 0; j < c; j++) s += Math.exp(xv[o + j]! - m);
+        lse = m + Math.log(s);
+      }
+      const lsY = Math.max(xv[o + y]! - lse, logEps);
+      for (let j = 0; j < c; j++) {
+        if (j === y) continue;
+        let v = 0;
+        if (p > 0) v += p * Math.min(0, logN[j]! - logN[y]!); // mitigation
+        if (q > 0) v += q * Math.max(0, xv[o + j]! - lse - lsY); // compensation
+        logS[o + j] = v;
+      }
+    }
     return tf.tidy(() => {
-      const oneHot = tf.oneHot(labels, c, 1, 0, 'float32');
-      const negMask = tf.sub(1, oneHot);
-      // log M = p · min(0, log N_j − log N_y): a constant (labels and counts only).
-      const logNRow = tf.tensor2d(logN, [1, c]);
-      const logNy = tf.sum(tf.mul(oneHot, logNRow), 1, true);
-      let logS: tf.Tensor = p > 0 ? tf.mul(p, tf.minimum(0, tf.sub(logNRow, logNy))) : tf.zerosLike(logits);
-      if (q > 0) logS = tf.add(logS, compensationLogFactor(logits, oneHot, q, Math.log(eps)));
-      const adjusted = tf.add(logits, tf.mul(negMask, logS)) as tf.Tensor2D;
-      return reduceRows(softmaxCrossEntropyRows(adjusted, labels), opts);
+      const adjusted = tf.add(logits, tf.tensor2d(logS, [n, c])) as tf.Tensor2D;
+      return reduceRows(softmaxCrossEntropyRows(adjusted, lab), opts);
     });
   }
-}
-
-/**
- * log C = q · max(0, log σ_j − max(log σ_y, log ε)), computed from the logits but with zero
- * gradient (the softmax scores are detached in the reference).
- */
-function compensationLogFactor(logits: tf.Tensor, oneHot: tf.Tensor, q: number, logEps: number): tf.Tensor {
-  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const x = args[0] as tf.Tensor;
-    const value = tf.tidy(() => {
-      const ls = tf.logSoftmax(x);
-      const lsY = tf.maximum(tf.sum(tf.mul(oneHot, ls), 1, true), logEps);
-      return tf.mul(q, tf.relu(tf.sub(ls, lsY)));
-    });
-    return { value, gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
-  });
-  return f(logits);
 }

@@ -8,9 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import { BalmsInputError } from '../util/errors.js';
 import { checkLogitsAndLabels, checkWeights, reduceRows, type ReductionOptions } from './reduce.js';
 
-/** One-hot targets [N, K] for labels in [0, K]; a background row (label K) is all zeros. */
-export function binaryTargets(labels: tf.Tensor1D, k: number): tf.Tensor2D {
-  return tf.tidy(() => tf.slice(tf.oneHot(labels, k + 1, 1, 0, 'float32'), [0, 0], [-1, k]) as tf.Tensor2D);
+/**
+ * One-hot targets [N, K] for labels in [0, K]; a background row (label K) is all zeros. Built in
+ * JS: the wasm backend's OneHot kernel ignores a float32 dtype and writes int32 bit patterns.
+ */
+export function binaryTargets(labels: Int32Array, k: number): tf.Tensor2D {
+  const t = new Float32Array(labels.length * k);
+  for (let i = 0; i < labels.length; i++) if (labels[i]! < k) t[i * k + labels[i]!] = 1;
+  return tf.tensor2d(t, [labels.length, k]);
 }
 
 /** Elementwise BCE with logits, stable for any x: softplus(x) − t·x = max(x,0) − t·x + log(1 + e^{−|x|}). */
@@ -18,11 +23,15 @@ export function binaryCrossEntropyElementwise(logits: tf.Tensor, targets: tf.Ten
   return tf.tidy(() => tf.sub(tf.softplus(logits), tf.mul(targets, logits)));
 }
 
-/** 1 for foreground rows (label < K), 0 for background rows, as a [N, 1] float32 tensor. */
-export function foregroundColumn(labels: Int32Array, k: number): tf.Tensor2D {
-  const fg = new Float32Array(labels.length);
-  for (let i = 0; i < labels.length; i++) fg[i] = labels[i]! < k ? 1 : 0;
-  return tf.tensor2d(fg, [labels.length, 1]);
+/**
+ * The [N, K] float32 matrix fg_i · v_j (fg_i = 1 for a foreground row, label < K), built in one
+ * pass: the cpu backend's broadcasting multiply costs ~0.5 µs per element, this ~1 ns.
+ */
+export function foregroundRowsTimes(labels: Int32Array, v: ArrayLike<number>): tf.Tensor2D {
+  const n = labels.length, k = v.length;
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) if (labels[i]! < k) for (let j = 0; j < k; j++) out[i * k + j] = v[j]!;
+  return tf.tensor2d(out, [n, k]);
 }
 
 /** Validates sigmoid-family inputs; returns labels as Int32Array. */
@@ -42,9 +51,9 @@ export function reduceElementwise(elem: tf.Tensor, opts: ReductionOptions): tf.T
  * @param logits [N, K]; @param labels [N] int32 in [0, K], K = background
  */
 export function sigmoidCrossEntropyLoss(logits: tf.Tensor2D, labels: tf.Tensor1D, opts: ReductionOptions = {}): tf.Tensor {
-  checkSigmoidInputs('sigmoidCrossEntropyLoss', logits, labels, opts);
+  const lab = checkSigmoidInputs('sigmoidCrossEntropyLoss', logits, labels, opts);
   return tf.tidy(() =>
-    reduceElementwise(binaryCrossEntropyElementwise(logits, binaryTargets(labels, logits.shape[1])), opts),
+    reduceElementwise(binaryCrossEntropyElementwise(logits, binaryTargets(lab, logits.shape[1])), opts),
   );
 }
 
@@ -100,8 +109,7 @@ export function balancedSigmoidLoss(
   if (imageCounts.length !== k) throw new BalmsInputError(`${fn}: ${imageCounts.length} image counts for ${k} logit columns`);
   const shift = balancedSigmoidShift(imageCounts, numTrainImages, opts.smoothing ?? 0, fn);
   return tf.tidy(() => {
-    const delta = tf.mul(foregroundColumn(lab, k), tf.tensor2d(Float32Array.from(shift), [1, k]));
-    const shifted = tf.add(logits, delta);
-    return reduceElementwise(binaryCrossEntropyElementwise(shifted, binaryTargets(labels, k)), opts);
+    const shifted = tf.add(logits, foregroundRowsTimes(lab, shift));
+    return reduceElementwise(binaryCrossEntropyElementwise(shifted, binaryTargets(lab, k)), opts);
   });
 }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { balancedSoftmaxLoss, classCountsFromCategories, logCounts } from '../../src/losses/balancedSoftmax.js';
 import { softmaxCrossEntropyLoss } from '../../src/losses/softmaxCrossEntropy.js';
 import { BalmsInputError } from '../../src/util/errors.js';
-import { analyticGrad, crossEntropyRows, maxAbsErr, numericGrad, randomLabels, randomLogits, softmaxRows } from './helpers.js';
+import { analyticGrad, maxAbsErr, numericGrad, randomLabels, randomLogits, softmaxRows } from './helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -5,7 +5,7 @@ import { detectionBalancedSoftmaxLoss } from '../../src/losses/detectionBalanced
 import { balancedSigmoidLoss } from '../../src/losses/sigmoidCrossEntropy.js';
 import { softmaxCrossEntropyLoss } from '../../src/losses/softmaxCrossEntropy.js';
 import { BalmsInputError } from '../../src/util/errors.js';
-import { analyticGrad, numericGrad, randomLabels, randomLogits } from './helpers.js';
+import { analyticGrad, numericGrad, randomLogits } from './helpers.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -62,6 +62,24 @@ describe('softmaxCrossEntropyLoss', () => {
     for (const [k, v] of fd) expect(Math.abs(v - g[k]!)).toBeLessThan(2e-4);
   });
 
+  it('its gradient is differentiable w.r.t. per-row weights (meta-reweighting hypergradient)', () => {
+    // d/dw Σ V ⊙ ∂L(Z; w)/∂Z with L = Σ wᵢℓᵢ/N is Σ_j V_ij (softmax_ij − [j = yᵢ]) / N.
+    const n = 4, c = 5;
+    const z = randomLogits(7, n, c, 1), v = randomLogits(8, n, c, 1), y = randomLabels(9, n, c);
+    const got = tf.tidy(() => {
+      const Z = tf.tensor2d(z, [n, c]), V = tf.tensor2d(v, [n, c]), Y = tf.tensor1d(y, 'int32');
+      const inner = (w: tf.Tensor) =>
+        tf.grad((t: tf.Tensor) => softmaxCrossEntropyLoss(t as tf.Tensor2D, Y, { weights: w as tf.Tensor1D }) as tf.Scalar)(Z);
+      return tf.grad((w: tf.Tensor) => tf.sum(tf.mul(V, inner(w))) as tf.Scalar)(tf.tensor1d([1, 0.5, 2, 0])).dataSync();
+    });
+    const p = softmaxRows(z, n, c);
+    for (let i = 0; i < n; i++) {
+      let ref = 0;
+      for (let j = 0; j < c; j++) ref += v[i * c + j]! * (p[i * c + j]! - (j === y[i] ? 1 : 0));
+      expect(got[i]).toBeCloseTo(ref / n, 5);
+    }
+  });
+
   it('rejects bad labels and shapes with BalmsInputError', () => {
     tf.tidy(() => {
       const X = tf.zeros([2, 3]) as tf.Tensor2D;
