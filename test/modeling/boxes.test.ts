@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { boxAreas, clipBoxes, nonEmptyBoxes, pairwiseIou } from '../../src/modeling/boxes.js';
+import { boxAreas, clipBoxesInPlace, nonEmptyBoxes, pairwiseIou } from '../../src/modeling/boxes.js';
 import { batchedNms, nms } from '../../src/modeling/nms.js';
 import { BoxCoder, DEFAULT_SCALE_CLAMP } from '../../src/modeling/boxCoder.js';
 import { Rng } from '../../src/util/rng.js';
@@ -20,7 +20,7 @@ describe('pairwiseIou', () => {
   });
   it('areas, clipping and non-empty filtering', () => {
     expect(Array.from(boxAreas([0, 0, 2, 3, 5, 5, 4, 9]))).toEqual([6, 0]);
-    const b = clipBoxes(new Float32Array([-3, -1, 50, 8, 10, 10, 12, 200]), 20, 30);
+    const b = clipBoxesInPlace(new Float32Array([-3, -1, 50, 8, 10, 10, 12, 200]), 20, 30);
     expect(Array.from(b)).toEqual([0, 0, 30, 8, 10, 10, 12, 20]);
     expect(Array.from(nonEmptyBoxes([0, 0, 1, 1, 0, 0, 3, 3, 2, 2, 2, 5], 1))).toEqual([1]);
   });
