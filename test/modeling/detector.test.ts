@@ -100,6 +100,20 @@ describe('Detector', () => {
     det.dispose();
   });
 
+  it('runs without the mask head and with class-agnostic box regression', () => {
+    const det = new Detector({ ...smallConfig, roiHeads: { ...smallConfig.roiHeads, mask: { enabled: false }, clsAgnosticBboxReg: true } }, { classifierLoss: softmaxClassifier });
+    expect([...det.variables().keys()].some((n) => n.startsWith('roi_heads/mask_head/'))).toBe(false);
+    expect(det.variables().get('roi_heads/box_predictor/bbox_pred/kernel')!.shape).toEqual([64, 4]);
+    const batch = batchOf();
+    const losses = det.computeLosses(batch);
+    expect(Object.keys(losses).sort()).toEqual(['loss_box_reg', 'loss_cls', 'loss_rpn_cls', 'loss_rpn_loc']);
+    const [p] = det.predict(batch);
+    expect(p!.masks).toBeUndefined();
+    expect(toLvisResults(p!, { imageId: 1, imageSize: [H, W] }).every((r) => r.segmentation === undefined)).toBe(true);
+    tf.dispose([...Object.values(losses), batch.images]);
+    det.dispose();
+  });
+
   it('overfits one 64×64 image to mask AP50 = 1.0, with a flat tensor count', () => {
     const t0 = Date.now();
     const det = new Detector(smallConfig, { classifierLoss: softmaxClassifier, seed: 1 });
