@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { makeBatchMatMulExplicitTranspose } from './kernels/batchMatMulExplicitTranspose.js';
 import { registerComparisonGradients } from './kernels/comparisonGradients.js';
 import { makeConv2DBackpropFilter } from './kernels/conv2dBackpropFilter.js';
+import { makeOneHotWithDtype } from './kernels/oneHotFloat.js';
 import { makeUnsortedSegmentSum } from './kernels/unsortedSegmentSum.js';
 
 /** What {@link registerTrainingKernels} changed, per backend. */
@@ -23,6 +24,7 @@ const record: Record<string, string[]> = {};
  * - UnsortedSegmentSum (gather's gradient) via ScatterNd — missing on wasm, quadratic on cpu;
  * - Conv2DBackpropFilter by im2col + one matMul — missing on wasm, minutes on cpu;
  * - BatchMatMul on wasm with transpose flags applied as an explicit Transpose (7–13× faster);
+ * - OneHot on wasm honouring `dtype` (wasm writes int32 bytes into float tensors);
  * - zero gradients for comparison/logical ops (global, only where tfjs has none).
  * A backend whose package is not loaded yet is handled by a later call (initBackend calls this).
  */
@@ -41,6 +43,12 @@ export function registerTrainingKernels(): RegisteredKernels {
     tf.registerKernel(makeConv2DBackpropFilter(be));
     names.push('Conv2DBackpropFilter');
     if (be === 'wasm') {
+      const oneHot = tf.getKernel('OneHot', be);
+      if (oneHot) {
+        tf.unregisterKernel('OneHot', be);
+        tf.registerKernel(makeOneHotWithDtype(oneHot));
+        names.push('OneHot');
+      }
       const mm = tf.getKernel('BatchMatMul', be);
       if (mm) {
         tf.unregisterKernel('BatchMatMul', be);
