@@ -3,8 +3,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BACKEND_ORDER, BackendUnavailableError, initBackend, isBackendPreference, type BackendChoice, type BackendPreference } from '../backends/index.js';
 import { BalmsInputError } from '../util/errors.js';
 
+/** What {@link parseCli} returns for `options` T. */
+export type ParsedCli<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
+
 /** `parseArgs` with its errors (unknown option, missing value) turned into input errors. */
-export function parseCli<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
+export function parseCli<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false): ParsedCli<T> {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (e) {
