@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { sumRows } from './sumRows.js';
 
 /** Activation applied by {@link dense}. */
 export type DenseActivation = 'linear' | 'relu';
@@ -43,7 +44,7 @@ function makeDense(withBias: boolean, relu: boolean) {
         const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor2D;
         const dx = tf.matMul(dz, tf.transpose(sW));
         const dW = tf.matMul(tf.transpose(sx), dz);
-        return withBias ? [dx, dW, tf.sum(dz, 0)] : [dx, dW];
+        return withBias ? [dx, dW, sumRows(dz)] : [dx, dW];
       },
     };
   });
