@@ -3,6 +3,7 @@ import { makeBatchMatMulExplicitTranspose } from './kernels/batchMatMulExplicitT
 import { registerComparisonGradients } from './kernels/comparisonGradients.js';
 import { makeConv2DBackpropFilter } from './kernels/conv2dBackpropFilter.js';
 import { IM2COL, makeIm2Col } from './kernels/im2col.js';
+import { makeMatMulTN, MATMUL_TN } from './kernels/matMulTN.js';
 import { makeUnsortedSegmentSum } from './kernels/unsortedSegmentSum.js';
 
 /** What {@link registerTrainingKernels} changed, per backend. */
@@ -26,6 +27,7 @@ const record: Record<string, string[]> = {};
  * - BatchMatMul on wasm with transpose flags applied as an explicit Transpose (7–13× faster);
  * - BalmsIm2Col, a one-pass im2col over the backend's arrays (used by conv2dSame and the filter
  *   gradient above; wasm's Slice/Concat copy far too much for it);
+ * - BalmsMatMulTN on wasm: `aᵀ @ b` summed over 1024-row chunks (weight gradients; ~1.5× faster);
  * - zero gradients for comparison/logical ops (global, only where tfjs has none).
  * A backend whose package is not loaded yet is handled by a later call (initBackend calls this).
  */
@@ -52,6 +54,8 @@ export function registerTrainingKernels(): RegisteredKernels {
         tf.registerKernel(makeBatchMatMulExplicitTranspose(mm));
         names.push('BatchMatMul');
       }
+      if (!tf.getKernel(MATMUL_TN, be)) tf.registerKernel(makeMatMulTN());
+      names.push(MATMUL_TN);
     }
     record[be] = names;
   }

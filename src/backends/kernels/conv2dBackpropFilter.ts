@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelCalls, type Info } from '../kernelCalls.js';
 import { IM2COL } from './im2col.js';
+import { MATMUL_TN } from './matMulTN.js';
 
 /**
  * Conv2DBackpropFilter by im2col: patches [M, kh·kw·Cin] (balms' one-pass BalmsIm2Col kernel),
@@ -50,8 +51,12 @@ function filterGrad(calls: KernelCalls, x: Info, dy: Info, c: tf.backend_util.Co
     patches = slicePatches(calls, x, c);
   }
   // dW = patchesᵀ @ dy with an explicit transpose (wasm's transposed matMul is several times slower)
+  const dy2 = calls.view(dy, [m, cout]);
+  if (tf.getKernel(MATMUL_TN, calls.backendName)) {
+    return calls.view(calls.run(MATMUL_TN, { a: patches, b: dy2 }), [kh, kw, cin, cout]);
+  }
   const pt = calls.run('Transpose', { x: patches }, { perm: [1, 0] });
-  const prod = calls.run('BatchMatMul', { a: calls.view(pt, [1, kh * kw * cin, m]), b: calls.view(dy, [1, m, cout]) }, {
+  const prod = calls.run('BatchMatMul', { a: calls.view(pt, [1, kh * kw * cin, m]), b: calls.view(dy2, [1, m, cout]) }, {
     transposeA: false, transposeB: false,
   });
   return calls.view(prod, [kh, kw, cin, cout]);

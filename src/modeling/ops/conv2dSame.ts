@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMulTN } from '../../backends/matMulTN.js';
 import { im2col } from '../../backends/im2col.js';
 import { sumRows } from './sumRows.js';
 
@@ -130,5 +131,5 @@ function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, stride: numb
   const patches = k === 1 && stride === 1
     ? (tf.reshape(x, [m, cin]) as tf.Tensor2D)
     : im2col(x, k, stride, samePadding(h, k, stride)[0], samePadding(w, k, stride)[0], ho, wo);
-  return tf.reshape(tf.matMul(tf.transpose(patches), dy2), [k, k, cin, cout]);
+  return tf.reshape(matMulTN(patches, dy2), [k, k, cin, cout]);
 }

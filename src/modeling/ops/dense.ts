@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMulTN } from '../../backends/matMulTN.js';
 import { sumRows } from './sumRows.js';
 
 /** Activation applied by {@link dense}. */
@@ -43,7 +44,7 @@ function makeDense(withBias: boolean, relu: boolean) {
         const sW = saved[1] as tf.Tensor2D;
         const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor2D;
         const dx = tf.matMul(dz, tf.transpose(sW));
-        const dW = tf.matMul(tf.transpose(sx), dz);
+        const dW = matMulTN(sx, dz);
         return withBias ? [dx, dW, sumRows(dz)] : [dx, dW];
       },
     };
