@@ -94,6 +94,7 @@ function convInputGrad(
   const cout = W.shape[3];
   // Wf[ky, kx, co, ci] = W[k-1-ky, k-1-kx, ci, co]
   const Wf = k === 1 ? tf.transpose(W, [0, 1, 3, 2]) : tf.transpose(tf.reverse(W, [0, 1]), [0, 1, 3, 2]);
+  if (stride === 1) return tf.conv2d(dy, Wf, 1, 'same'); // odd k: symmetric (k-1)/2 padding both ways
   const [pt] = samePadding(h, k, stride);
   const [pl] = samePadding(w, k, stride);
   let d: tf.Tensor4D = dy;
