@@ -66,9 +66,16 @@ const roiSpec = (name: string, rois: number, P: number): OpSpec => {
   const boxes = randomBoxes(new Rng(rois + P), rois);
   const lv = assignFpnLevels(boxes, { minLevel: 2, maxLevel: 5 });
   const perLevel = [2, 3, 4, 5].map((l) => lv.filter((v) => v === l).length);
+  // adaptive grid ceil(roi / P) per axis on the RoI's level: the torch proxy samples as many points
+  let samples = 0;
+  for (let r = 0; r < rois; r++) {
+    const sc = 1 / 2 ** lv[r]!;
+    samples += Math.ceil(((boxes[r * 4 + 2]! - boxes[r * 4]!) * sc) / P) * Math.ceil(((boxes[r * 4 + 3]! - boxes[r * 4 + 1]!) * sc) / P);
+  }
+  const s = Math.max(1, Math.round(Math.sqrt(samples / rois)));
   return {
     name, rois, what: `multiLevelRoiAlign P2–P5 ${IMG[0]}×${IMG[1]}, C=${C}, ${rois} RoIs → ${P}×${P}, sr=0`,
-    gflop: (rois * P * P * 4 * 4 * C * 2) / 1e9,
+    gflop: (samples * P * P * 4 * C * 2) / 1e9,
     build: (r) => {
       const feats = levelShapes.map(([h, w], i) => t([1, h, w, C], 1, i + 1));
       const bx = boxes.slice(0, r * 4);
@@ -77,7 +84,7 @@ const roiSpec = (name: string, rois: number, P: number): OpSpec => {
         f: (...fs) => multiLevelRoiAlign(fs as tf.Tensor4D[], bx, new Int32Array(r), { outputSize: P, samplingRatio: 0, minLevel: 2 }),
       };
     },
-    torch: { kind: 'roiAlign', c: C, levels: levelShapes, p: P, s: 2, roisPerLevel: perLevel },
+    torch: { kind: 'roiAlign', c: C, levels: levelShapes, p: P, s, roisPerLevel: perLevel },
   };
 };
 
@@ -222,7 +229,7 @@ async function main(): Promise<void> {
     totals['wasm'] && totals['torch2'] ? (totals['wasm'] / totals['torch2']).toFixed(2) : '–']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log(rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n'));
-  console.log('ms, median; f+b = forward+backward; head total counts maskConv ×4; torch roiAlign = grid_sample proxy (no torchvision)');
+  console.log('ms, median; f+b = forward+backward; head total counts maskConv ×4; torch roiAlign = grid_sample proxy with the same mean samples per bin (no torchvision)');
   const doc = {
     date: new Date().toISOString(), cpu: os.cpus()[0]?.model, cores: os.cpus().length, node: process.version,
     tfjs: tf.version_core, quick, repsMedianOf: reps, loadavg: os.loadavg(),

@@ -90,7 +90,9 @@ export function roiAlignLevels(
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const maps = args.slice(0, levels.length) as tf.Tensor4D[];
     const out = new Float32Array(R * ph * pw * C);
-    const data = maps.map((m) => m.dataSync() as Float32Array);
+    const used = new Set(level);
+    // read only the levels some RoI samples (each read is a copy of the map on wasm)
+    const data = maps.map((m, i) => (used.has(i) ? (m.dataSync() as Float32Array) : null));
     for (let r = 0; r < R; r++) {
       const m = maps[level[r]!]!;
       forwardRoi(plan, r, data[level[r]!]!, m.shape[1], m.shape[2], out);
@@ -99,12 +101,12 @@ export function roiAlignLevels(
       value: tf.tensor4d(out, [R, ph, pw, C]),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         const g = (dy as tf.Tensor).dataSync() as Float32Array;
-        const grads = maps.map((m) => new Float32Array(m.size));
+        const grads = maps.map((m, i) => (used.has(i) ? new Float32Array(m.size) : null));
         for (let r = 0; r < R; r++) {
           const m = maps[level[r]!]!;
           backwardRoi(plan, r, g, m.shape[1], m.shape[2], grads[level[r]!]!);
         }
-        return grads.map((a, i) => tf.tensor4d(a, maps[i]!.shape));
+        return grads.map((a, i) => (a ? tf.tensor4d(a, maps[i]!.shape) : tf.zeros(maps[i]!.shape)));
       },
     };
   });
