@@ -64,9 +64,7 @@ function makeConv(withBias: boolean, relu: boolean, stride: number) {
     const W = args[1] as tf.Tensor4D;
     const b = withBias ? (args[2] as tf.Tensor1D) : null;
     const save = args[withBias ? 3 : 2] as tf.GradSaveFunc;
-    let y: tf.Tensor4D = tf.conv2d(x, W, stride, 'same');
-    if (b) y = tf.add(y, b);
-    if (relu) y = tf.relu(y);
+    const y = tf.fused.conv2d({ x, filter: W, strides: stride, pad: 'same', bias: b ?? undefined, activation: relu ? 'relu' : 'linear' });
     save(relu ? [x, W, y] : [x, W]);
     return {
       value: y,

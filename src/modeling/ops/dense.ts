@@ -33,9 +33,8 @@ function makeDense(withBias: boolean, relu: boolean) {
     const W = args[1] as tf.Tensor2D;
     const b = withBias ? (args[2] as tf.Tensor1D) : null;
     const save = args[withBias ? 3 : 2] as tf.GradSaveFunc;
-    let y: tf.Tensor2D = tf.matMul(x, W);
-    if (b) y = tf.add(y, b);
-    if (relu) y = tf.relu(y);
+    // fused bias + ReLU in the forward kernel (its own gradient is never used: see gradFunc)
+    const y = tf.fused.matMul({ a: x, b: W, bias: b ?? undefined, activation: relu ? 'relu' : 'linear' });
     save(relu ? [x, W, y] : [x, W]);
     return {
       value: y,
