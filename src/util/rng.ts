@@ -91,7 +91,7 @@ export class Rng {
 
   /** An independent generator derived from this one (advances this one). */
   fork(): Rng {
-    return new Rng([this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1]);
+    return new Rng([this.nextUint32(), this.nextUint32(), this.nextUint32(), (this.nextUint32() | 1) >>> 0]);
   }
 
   getState(): RngState {

@@ -1,0 +1,13 @@
+/** COCO / LVIS formats and the pycocotools-exact mask API. */
+export * from './types.js';
+export * from './mask/index.js';
+export * from './jsonStream.js';
+export * from './loadJson.js';
+export * from './lvisIndex.js';
+export { validateDataset } from './validateDataset.js';
+export type { DatasetFormat, ValidateDatasetOptions } from './validateDataset.js';
+export { validateResults } from './validateResults.js';
+export type { ResultsGroundTruth, ValidateResultsOptions } from './validateResults.js';
+export * from './categoryStats.js';
+export * from './makeSubset.js';
+export * from './writeJson.js';

@@ -1,0 +1,102 @@
+/**
+ * The compressed RLE string of COCO / LVIS JSON (`rleToString` / `rleFrString` in
+ * pycocotools' maskApi.c): a LEB128-like code with 5 data bits per character (chars 48..111).
+ * From the fourth run on (index > 2), a run is stored as the difference to the run two before.
+ *
+ * Values are handled as exact doubles, never through 32-bit `<<`: a delta needs up to 33
+ * signed bits, i.e. 7 characters (35 bits). pycocotools computes those shifts in C `int` and,
+ * on x86-64, corrupts 7-character negative deltas (only possible on images ≥ 2^29 pixels);
+ * this decoder returns the true value there, which makes it the exact inverse of the encoder.
+ */
+import { BalmsInputError } from '../../util/errors.js';
+import type { Rle } from './rle.js';
+
+let chunk = new Uint8Array(4096);
+const decoder = new TextDecoder('latin1');
+const POW32 = [1, 32, 1024, 32768, 1048576, 33554432, 1073741824, 34359738368, 1099511627776];
+
+/** Encodes runs as the compressed COCO string (matches pycocotools byte for byte). */
+export function rleToString(rle: Rle): string {
+  const cnts = rle.counts;
+  const m = cnts.length;
+  // at most 7 chars per run
+  const buf = m * 7 <= chunk.length ? chunk : (chunk = new Uint8Array(m * 7 * 2));
+  let p = 0;
+  for (let i = 0; i < m; i++) {
+    let x = cnts[i]!;
+    if (i > 2) x -= cnts[i - 2]!;
+    let more = true;
+    if (x >= -2147483648 && x <= 2147483647) {
+      x |= 0; // int32: `>>` is the C arithmetic shift
+      while (more) {
+        let c = x & 0x1f;
+        x >>= 5;
+        more = c & 0x10 ? x !== -1 : x !== 0;
+        if (more) c |= 0x20;
+        buf[p++] = c + 48;
+      }
+    } else {
+      while (more) {
+        let c = x & 0x1f; // low bits of the two's complement value (exact below 2^53)
+        x = Math.floor(x / 32); // arithmetic shift of the signed 64-bit value
+        more = c & 0x10 ? x !== -1 : x !== 0;
+        if (more) c |= 0x20;
+        buf[p++] = c + 48;
+      }
+    }
+  }
+  return decoder.decode(buf.subarray(0, p));
+}
+
+/**
+ * Decodes a compressed COCO string into runs of an `h`×`w` mask. Throws `BalmsInputError`
+ * for characters outside '0'..'o' or a string that ends inside a value. Counts are stored
+ * modulo 2^32, like the C `uint` cast.
+ */
+export function rleFromString(s: string, h: number, w: number): Rle {
+  const n = s.length;
+  const cnts = scratchFor(n);
+  let m = 0;
+  let p = 0;
+  while (p < n) {
+    // Up to 6 characters (30 bits) a value fits an int32: exact with | and <<.
+    let x = 0;
+    let k = 0;
+    let c = 0;
+    do {
+      c = s.charCodeAt(p) - 48; // NaN past the end
+      if (!(c >= 0 && c <= 63)) throw badChar(s, p);
+      x |= (c & 0x1f) << (5 * k);
+      p++;
+      k++;
+    } while (c & 0x20 && k < 6);
+    if (c & 0x20) {
+      // 7 or 8 characters: beyond 32 bits, continue in exact double arithmetic
+      do {
+        if (k > 7) throw new BalmsInputError(`RLE string has a value longer than 8 characters at ${p}`);
+        c = s.charCodeAt(p) - 48;
+        if (!(c >= 0 && c <= 63)) throw badChar(s, p);
+        x += (c & 0x1f) * POW32[k]!;
+        p++;
+        k++;
+      } while (c & 0x20);
+    }
+    if (c & 0x10) x -= POW32[k]!; // sign extension, exact: 0 <= x < 32^k
+    if (m > 2) x += cnts[m - 2]!;
+    cnts[m++] = x; // Uint32Array stores modulo 2^32, like the C (uint) cast
+  }
+  return { h, w, counts: cnts.slice(0, m) };
+}
+
+function badChar(s: string, p: number): BalmsInputError {
+  if (p >= s.length) return new BalmsInputError(`RLE string ends inside a value (at character ${p})`);
+  return new BalmsInputError(
+    `RLE string has an invalid character ${JSON.stringify(s[p])} at ${p} (allowed: '0'..'o')`,
+  );
+}
+
+let scratch = new Uint32Array(1024);
+function scratchFor(n: number): Uint32Array {
+  if (scratch.length < n) scratch = new Uint32Array(Math.max(n, scratch.length * 2));
+  return scratch;
+}

@@ -1,0 +1,31 @@
+import { existsSync } from 'node:fs';
+import { decodeImageFile, type RgbImage } from './image.js';
+
+/** Why an image could not be used. */
+export type ImageReadFailure = 'missing' | 'undecodable' | 'wrong-size';
+
+/** A failure of `readImageChecked`, with a machine-readable reason (it crosses worker boundaries as plain data). */
+export class ImageReadError extends Error {
+  constructor(
+    readonly reason: ImageReadFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImageReadError';
+  }
+}
+
+/** Reads and decodes an image file and checks it is `width × height`. */
+export async function readImageChecked(path: string, height: number, width: number): Promise<RgbImage> {
+  if (!existsSync(path)) throw new ImageReadError('missing', 'image file not found');
+  let img: RgbImage;
+  try {
+    img = await decodeImageFile(path);
+  } catch (e) {
+    throw new ImageReadError('undecodable', `cannot decode image: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (img.height !== height || img.width !== width) {
+    throw new ImageReadError('wrong-size', `image is ${img.width}×${img.height} but the dataset says ${width}×${height}`);
+  }
+  return img;
+}

@@ -1,0 +1,12 @@
+export { SHAPE_KINDS, shapePolygon, polygonArea, polygonExtent } from './shapes.js';
+export type { ShapeKind, ShapePose } from './shapes.js';
+export { SYNTH_COLOURS, SYNTH_TEXTURES, MAX_SYNTH_CATEGORIES, appearanceName, chooseAppearances } from './appearance.js';
+export type { SynthAppearance, SynthColour, SynthTexture } from './appearance.js';
+export { DEFAULT_SYNTH_OPTIONS, planSynthDataset } from './plan.js';
+export type { SynthOptions, SynthPlan, SynthCategoryPlan } from './plan.js';
+export { renderSynthImage } from './render.js';
+export type { SynthImageSpec, SynthObjectSpec, PlacedObject, RenderedSynthImage } from './render.js';
+export { encodePngRgb } from './png.js';
+export { SYNTH_GENERATOR_VERSION, SYNTH_LAYOUT, frequencyOf, writeSynthDataset } from './writeSynth.js';
+export type { SynthSummary, SynthCategorySummary } from './writeSynth.js';
+export { ensureSynthDataset, synthCacheKey, defaultCacheRoot, readSynthSummary } from './synthCache.js';

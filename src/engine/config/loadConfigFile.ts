@@ -1,0 +1,50 @@
+/** Reads a JSON config with `_base_` inheritance (a path, or a list of paths, relative to the file). */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BalmsInputError } from '../../util/errors.js';
+import type { JsonObject } from './configSchema.js';
+import { deepMerge } from './mergeConfig.js';
+
+function readJsonObject(file: string): JsonObject {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new BalmsInputError(`cannot read config: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new BalmsInputError(`invalid JSON: ${(e as Error).message}`, { file });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BalmsInputError('a config must be a JSON object', { file });
+  }
+  return value as JsonObject;
+}
+
+/**
+ * Loads `file`, merging it onto its `_base_` chain (bases first, later bases override earlier ones,
+ * the file itself overrides all). The result has no `_base_` key.
+ */
+export function loadConfigFile(file: string, seen: string[] = []): JsonObject {
+  const abs = resolve(file);
+  if (seen.includes(abs)) {
+    throw new BalmsInputError(`_base_ cycle: ${[...seen, abs].join(' -> ')}`, { file: abs, path: '_base_' });
+  }
+  const own = readJsonObject(abs);
+  const baseField = own['_base_'];
+  delete own['_base_'];
+  let merged: JsonObject = {};
+  if (baseField !== undefined) {
+    const bases = Array.isArray(baseField) ? baseField : [baseField];
+    bases.forEach((b, i) => {
+      if (typeof b !== 'string') {
+        throw new BalmsInputError('must be a path or a list of paths', { file: abs, path: Array.isArray(baseField) ? `_base_[${i}]` : '_base_' });
+      }
+      merged = deepMerge(merged, loadConfigFile(resolve(dirname(abs), b), [...seen, abs]));
+    });
+  }
+  return deepMerge(merged, own);
+}

@@ -1,0 +1,65 @@
+/**
+ * SGD with momentum and coupled L2 weight decay, PyTorch/detectron2 semantics:
+ *   g ← g + wd·w;  v ← m·v + g;  w ← w − lr·(nesterov ? g + m·v : v).
+ * tfjs's optimizers have no weight decay and no saveable per-name state; this one keeps the velocity
+ * per variable name so a checkpoint restores training exactly.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface SgdConfig {
+  momentum: number;
+  weight_decay: number;
+  /** Weight decay for 1-D parameters (biases, norms); detectron2 uses the same value by default. */
+  weight_decay_bias: number;
+  nesterov: boolean;
+}
+
+export class SgdMomentum {
+  private readonly velocity = new Map<string, tf.Variable>();
+
+  constructor(private readonly cfg: SgdConfig) {}
+
+  /** Applies one step to `vars` with `grads` (same names); grads are not disposed. */
+  step(vars: ReadonlyMap<string, tf.Variable>, grads: Readonly<Record<string, tf.Tensor>>, lr: number): void {
+    const { momentum: m, nesterov } = this.cfg;
+    tf.tidy(() => {
+      for (const [name, g0] of Object.entries(grads)) {
+        const w = vars.get(name);
+        if (!w) throw new Error(`SgdMomentum: gradient for unknown variable ${name}`);
+        const wd = w.rank <= 1 ? this.cfg.weight_decay_bias : this.cfg.weight_decay;
+        const g = wd > 0 ? g0.add(w.mul(wd)) : g0;
+        let v = this.velocity.get(name);
+        if (!v) {
+          v = tf.variable(tf.zerosLike(w), false, `${name}/momentum`);
+          this.velocity.set(name, v);
+        }
+        const vNew = m > 0 ? v.mul(m).add(g) : g;
+        v.assign(vNew);
+        const update = nesterov ? g.add(vNew.mul(m)) : vNew;
+        w.assign(w.sub(update.mul(lr)));
+      }
+    });
+  }
+
+  /** The optimizer state, for checkpoints: one tensor per variable that has taken a step. */
+  stateTensors(): Map<string, tf.Tensor> {
+    const out = new Map<string, tf.Tensor>();
+    for (const [k, v] of this.velocity) out.set(`${k}/momentum`, v);
+    return out;
+  }
+
+  /** Restores state saved by `stateTensors` (copies the data; the caller keeps ownership of `state`). */
+  loadState(state: ReadonlyMap<string, tf.Tensor>): void {
+    this.dispose();
+    for (const [k, t] of state) {
+      if (!k.endsWith('/momentum')) continue;
+      const name = k.slice(0, -'/momentum'.length);
+      this.velocity.set(name, tf.variable(t.clone(), false, `${name}/momentum`));
+    }
+  }
+
+  dispose(): void {
+    for (const v of this.velocity.values()) v.dispose();
+    this.velocity.clear();
+  }
+}

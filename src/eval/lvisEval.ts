@@ -1,0 +1,124 @@
+import type { DetectionResult, Frequency } from '../coco/types.js';
+import { BalmsInputError } from '../util/errors.js';
+import type { NdArray } from './accumulate.js';
+import type { EvalParams } from './params.js';
+import { datasetOf, runCore, thresholdIndex, type GroundTruth } from './runCore.js';
+import { summarizeSelection } from './summarize.js';
+
+export interface LvisEvalOptions {
+  iouType: 'bbox' | 'segm';
+  /** Per-image cap on detections, applied when loading (lvis-api `max_dets`); default 300, negative: none. */
+  maxDets?: number;
+  /**
+   * Segm only. Default (undefined): lvis-api's behaviour — when the first result has a `bbox`,
+   * every detection's area (for small/medium/large) is its box area `w*h`. `false`: the mask's
+   * pixel count, as detectron2 gets by deleting `bbox` first. `true`: always the box area.
+   */
+  segmAreaFromBbox?: boolean;
+}
+
+/** lvis-api's summary, same keys; −1 where lvis-api gives −1. The AR keys carry the cap (`AR@300`). */
+export interface LvisStats {
+  AP: number;
+  AP50: number;
+  AP75: number;
+  APs: number;
+  APm: number;
+  APl: number;
+  APr: number;
+  APc: number;
+  APf: number;
+  [ar: `AR${'' | 's' | 'm' | 'l'}@${string}`]: number;
+}
+
+export interface CategoryEval {
+  id: number;
+  name: string;
+  frequency: Frequency | undefined;
+  /** Mean of precision[:, :, k, all] over defined entries; −1 if undefined. */
+  AP: number;
+  AP50: number;
+  AP75: number;
+  /** Mean of recall[:, k, all] over defined entries; −1 if undefined. */
+  AR: number;
+  /** Non-ignored GT at area "all" (after the area > 0 filter). */
+  numGt: number;
+  /** Detections evaluated (after the cap, federated and area filters). */
+  numDt: number;
+}
+
+export interface LvisEvalResult {
+  stats: LvisStats;
+  /** `[T=10, R=101, K, A=4]`, row-major, −1 where undefined. */
+  precision: NdArray;
+  /** `[T=10, K, A=4]`, row-major, −1 where undefined. */
+  recall: NdArray;
+  perCategory: CategoryEval[];
+  params: EvalParams;
+  timings: { prepareMs: number; evaluateMs: number; accumulateMs: number };
+}
+
+const FREQS: Frequency[] = ['r', 'c', 'f'];
+
+/**
+ * LVIS evaluation with lvis-api's exact semantics (`LVISResults` + `LVISEval.run()`): per-image
+ * top-`maxDets` cap, area > 0 filter, federated drop of detections in categories neither present
+ * nor verified negative, not-exhaustive false positives ignored, greedy matching, 101-point
+ * interpolated AP; APr/APc/APf from each category's `frequency`.
+ */
+export function evaluateLvis(gt: GroundTruth, results: DetectionResult[], opts: LvisEvalOptions): LvisEvalResult {
+  const maxDets = opts.maxDets ?? 300;
+  const ds = datasetOf(gt);
+  const core = runCore(gt, results, 'lvis', opts.iouType, [maxDets], opts.segmAreaFromBbox);
+  const { params, acc } = core;
+  const K = params.catIds.length;
+
+  // Frequency groups in sorted-category order (lvis-api raises on a missing or unknown value).
+  const catById = new Map(ds.categories.map((c, i) => [c.id, { c, i }] as const));
+  const groups: number[][] = [[], [], []];
+  params.catIds.forEach((id, k) => {
+    const { c, i } = catById.get(id)!;
+    const g = FREQS.indexOf(c.frequency as Frequency);
+    if (g < 0) throw new BalmsInputError(`frequency must be 'r', 'c' or 'f', got ${JSON.stringify(c.frequency)}`, { path: `categories[${i}].frequency` });
+    groups[g].push(k);
+  });
+
+  const P = acc.precision, Rc = acc.recall;
+  const scratch = new Float64Array(P.data.length / params.areaRanges.length);
+  const ap = (a: number, t?: number[], k?: number[]) => summarizeSelection(P, true, { a, t, k }, scratch);
+  const ar = (a: number) => summarizeSelection(Rc, false, { a }, scratch);
+  const label = maxDets >= 0 ? String(maxDets) : 'all';
+  const stats: LvisStats = {
+    AP: ap(0),
+    AP50: ap(0, thresholdIndex(params.iouThrs, 0.5)),
+    AP75: ap(0, thresholdIndex(params.iouThrs, 0.75)),
+    APs: ap(1),
+    APm: ap(2),
+    APl: ap(3),
+    APr: ap(0, undefined, groups[0]),
+    APc: ap(0, undefined, groups[1]),
+    APf: ap(0, undefined, groups[2]),
+  };
+  stats[`AR@${label}`] = ar(0);
+  stats[`ARs@${label}`] = ar(1);
+  stats[`ARm@${label}`] = ar(2);
+  stats[`ARl@${label}`] = ar(3);
+
+  const A = params.areaRanges.length;
+  const perCategory: CategoryEval[] = params.catIds.map((id, k) => {
+    const c = catById.get(id)!.c;
+    return {
+      id,
+      name: c.name,
+      frequency: c.frequency,
+      AP: ap(0, undefined, [k]),
+      AP50: ap(0, thresholdIndex(params.iouThrs, 0.5), [k]),
+      AP75: ap(0, thresholdIndex(params.iouThrs, 0.75), [k]),
+      AR: summarizeSelection(Rc, false, { a: 0, k: [k] }, scratch),
+      numGt: core.match.numGt[k * A],
+      numDt: core.prepared.catDtStart[k + 1] - core.prepared.catDtStart[k],
+    };
+  });
+  void K;
+  return { stats, precision: P, recall: Rc, perCategory, params, timings: core.timings };
+}

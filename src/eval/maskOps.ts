@@ -1,0 +1,33 @@
+/**
+ * The slice of the pycocotools-exact mask API (src/coco/mask) the evaluator uses, in one place.
+ */
+import type { RleJson, Segmentation } from '../coco/types.js';
+import { area, iou, rleFromString, segmentationToRle, toBbox } from '../coco/mask/index.js';
+import type { Rle } from '../coco/mask/index.js';
+
+export type { Rle };
+
+/** A detection's compressed RLE as lvis-api uses it: as is, with its own size. */
+export function detectionRle(seg: RleJson): Rle {
+  if (typeof seg.counts === 'string') return rleFromString(seg.counts, seg.size[0], seg.size[1]);
+  return segmentationToRle(seg, seg.size[0], seg.size[1]);
+}
+
+/** lvis-api `ann_to_rle`: polygons are rasterized at the image size and merged; RLEs are used as is. */
+export function annotationRle(seg: Segmentation, h: number, w: number): Rle {
+  return segmentationToRle(seg, h, w);
+}
+
+export function rleArea(r: Rle): number {
+  return area(r);
+}
+
+export function rleBbox(r: Rle): [number, number, number, number] {
+  const b = toBbox(r);
+  return [b[0], b[1], b[2], b[3]];
+}
+
+/** `maskUtils.iou(dt, gt, iscrowd)`: D×G, row-major by detection. */
+export function rleIouMatrix(dt: Rle[], gt: Rle[], iscrowd: Uint8Array | boolean[]): Float64Array {
+  return iou(dt, gt, iscrowd as never);
+}

@@ -1,0 +1,284 @@
+import type { DetectionResult, LvisDataset, RleJson } from '../coco/types.js';
+import { BalmsInputError } from '../util/errors.js';
+import { buildGtTable, type EvalMode, type GtTable } from './gtTable.js';
+import { countingSortBy, stableSortByKeyDesc } from './indexSort.js';
+import { annotationRle, detectionRle, rleArea, rleBbox, type Rle } from './maskOps.js';
+import { HAS_GT, NEGATIVE, NOT_EXHAUSTIVE } from './pairFlags.js';
+
+export interface PrepareOptions {
+  mode: EvalMode;
+  iouType: 'bbox' | 'segm';
+  /** LVIS: per-image cap at load (negative: none). COCO: per (image, category) cut (the largest maxDet). */
+  maxDets: number;
+  /**
+   * Segm only: where a detection's area (for the area ranges) comes from. `undefined`: lvis-api /
+   * pycocotools `loadRes` — box area `w*h` when the first result has a `bbox`, else the mask's pixel
+   * count. `false`: always the pixel count (detectron2 deletes `bbox` before segm evaluation).
+   * `true`: always the box area.
+   */
+  segmAreaFromBbox?: boolean;
+}
+
+/**
+ * Everything evaluation needs, in typed arrays. Pairs are the (image, category) cells that have
+ * GT or detections, sorted by image index then category index; GT and detections are stored
+ * pair by pair (detections by score descending, ties in results-file order).
+ */
+export interface PreparedEval {
+  gt: GtTable;
+  numPairs: number;
+  pairImg: Int32Array;
+  pairCat: Int32Array;
+  /** GT of pair q: `[pairGtStart[q], pairGtStart[q+1])` in the GT table. */
+  pairGtStart: Uint32Array;
+  /** Detections of pair q: `[pairDtStart[q], pairDtStart[q+1])`. */
+  pairDtStart: Uint32Array;
+  numDt: number;
+  dtResult: Uint32Array;
+  dtScore: Float64Array;
+  dtArea: Float64Array;
+  dtBox: Float64Array;
+  dtNotExhaustive: Uint8Array;
+  /** Position of the detection within its pair (0 = highest score). */
+  dtRank: Uint32Array;
+  /** Segm only: the decoded mask of each detection. */
+  dtRle: Rle[];
+  /** Per category k: `catDt[catDtStart[k] .. catDtStart[k+1])` = its detections by score desc, image, file order. */
+  catDtStart: Uint32Array;
+  catDt: Uint32Array;
+  /** Whether category k has at least one pair (lvis-api / COCOeval leave −1 otherwise). */
+  catHasPair: Uint8Array;
+}
+
+function checkResult(r: DetectionResult, i: number, gt: GtTable): number {
+  if (!r || typeof r !== 'object') throw new BalmsInputError('must be an object', { path: `results[${i}]` });
+  const img = gt.imgIndex.get(r.image_id);
+  if (img === undefined) {
+    throw new BalmsInputError(`image_id ${JSON.stringify(r.image_id)} is not an image of the ground truth`, { path: `results[${i}].image_id` });
+  }
+  if (typeof r.score !== 'number' || Number.isNaN(r.score)) throw new BalmsInputError('score must be a number', { path: `results[${i}].score` });
+  return img;
+}
+
+function checkBox(r: DetectionResult, i: number): void {
+  const b = r.bbox;
+  if (!Array.isArray(b) || b.length !== 4 || !b.every((v) => typeof v === 'number')) {
+    throw new BalmsInputError('bbox must be [x, y, width, height]', { path: `results[${i}].bbox` });
+  }
+}
+
+function checkRle(r: DetectionResult, i: number): void {
+  const s = r.segmentation as RleJson | undefined;
+  if (!s || typeof s !== 'object' || Array.isArray(s) || !Array.isArray(s.size) || s.size.length !== 2 || (typeof s.counts !== 'string' && !Array.isArray(s.counts))) {
+    throw new BalmsInputError('segmentation must be an RLE {size: [h, w], counts}', { path: `results[${i}].segmentation` });
+  }
+}
+
+/**
+ * Applies the loading rules of lvis-api (`LVISResults` + `LVISEval._prepare`) or pycocotools
+ * (`loadRes` + `COCOeval._prepare`) and lays the survivors out for evaluation.
+ */
+export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[], opts: PrepareOptions): PreparedEval {
+  const { mode, iouType } = opts;
+  if (!Array.isArray(results)) throw new BalmsInputError('results must be a list');
+  const gt = buildGtTable(gtData, mode, iouType === 'bbox');
+  const N = gt.imgIds.length;
+  const K = gt.catIds.length;
+  const R = results.length;
+
+  // 1. Image of every result; LVIS per-image cap (stable by score, only images over the cap).
+  const resImg = new Int32Array(R);
+  const resScore = new Float64Array(R);
+  const perImg = new Uint32Array(N);
+  for (let i = 0; i < R; i++) {
+    resImg[i] = checkResult(results[i], i, gt);
+    resScore[i] = results[i].score;
+    perImg[resImg[i]]++;
+  }
+  const keep = new Uint8Array(R).fill(1);
+  let first = 0; // index of the result that picks the loading branch
+  const cap = mode === 'lvis' ? opts.maxDets : -1;
+  if (cap >= 0 && R > 0) {
+    let over = false;
+    for (let i = 0; i < N; i++) if (perImg[i] > cap) over = true;
+    if (over) {
+      const all = new Uint32Array(R);
+      for (let i = 0; i < R; i++) all[i] = i;
+      const starts = new Uint32Array(N + 1);
+      const byImg = countingSortBy(all, resImg, N, undefined, starts);
+      const tmp = new Uint32Array(R);
+      for (let i = 0; i < N; i++) {
+        if (perImg[i] <= cap) continue;
+        const seg = byImg.subarray(starts[i], starts[i + 1]);
+        stableSortByKeyDesc(seg, resScore, tmp);
+        for (let j = cap; j < seg.length; j++) keep[seg[j]] = 0;
+        if (i === resImg[0]) first = cap > 0 ? seg[0] : 0;
+      }
+    }
+  }
+
+  // 2. The loading branch: box (area w*h, box polygon when no mask) or mask (pixel area, toBbox).
+  const r0 = results[first];
+  const boxBranch = R > 0 && r0 !== undefined && 'bbox' in r0 && !(mode === 'coco' && Array.isArray(r0.bbox) && (r0.bbox as unknown[]).length === 0);
+  const areaFromBox = iouType === 'segm' && opts.segmAreaFromBbox !== undefined ? opts.segmAreaFromBbox : boxBranch;
+  const needMask = iouType === 'segm' || !areaFromBox || (iouType === 'bbox' && !boxBranch);
+
+  // 3. Category known; LVIS federated filter (GT present or verified negative).
+  const cand = new Uint32Array(R);
+  const resCat = new Int32Array(R);
+  let nc = 0;
+  for (let i = 0; i < R; i++) {
+    if (!keep[i]) continue;
+    const r = results[i];
+    // lvis-api / loadRes read `bbox` of every result in the box branch and the mask in the other.
+    if (boxBranch || areaFromBox || r.bbox !== undefined) checkBox(r, i);
+    if (!boxBranch || (needMask && r.segmentation !== undefined)) checkRle(r, i);
+    const k = gt.catIndex.get(r.category_id);
+    if (k === undefined) continue;
+    if (mode === 'lvis' && (gt.flags.get(resImg[i], k) & (HAS_GT | NEGATIVE)) === 0) continue;
+    resCat[i] = k;
+    cand[nc++] = i;
+  }
+
+  // 4. Areas (+ masks, + boxes from masks); LVIS drops area <= 0. COCO computes them after the cut.
+  const resArea = new Float64Array(R);
+  const resRle: Rle[] = needMask ? new Array<Rle>(R) : [];
+  const boxOf = (i: number): number[] => {
+    const r = results[i];
+    if (r.bbox !== undefined || boxBranch) return r.bbox as number[];
+    return rleBbox(resRle[i]);
+  };
+  const resBox = new Float64Array(iouType === 'bbox' ? 4 * R : 0);
+  const fill = (i: number): void => {
+    const r = results[i];
+    if (needMask) {
+      if (r.segmentation !== undefined) resRle[i] = detectionRle(r.segmentation);
+      else resRle[i] = boxPolygonRle(r.bbox as number[], gt.imgHeight[resImg[i]], gt.imgWidth[resImg[i]]);
+    }
+    resArea[i] = areaFromBox ? r.bbox![2] * r.bbox![3] : rleArea(resRle[i]);
+    if (iouType === 'bbox') {
+      const b = boxOf(i);
+      resBox[4 * i] = b[0];
+      resBox[4 * i + 1] = b[1];
+      resBox[4 * i + 2] = b[2];
+      resBox[4 * i + 3] = b[3];
+    }
+  };
+  let list = cand.subarray(0, nc);
+  if (mode === 'lvis') {
+    let m = 0;
+    for (let j = 0; j < nc; j++) {
+      const i = list[j];
+      fill(i);
+      if (resArea[i] > 0 && resArea[i] < Infinity) list[m++] = i;
+    }
+    list = list.subarray(0, m);
+  }
+
+  // 5. Orders. (image, file) → (score desc, image, file) → by category = accumulate order;
+  //    score order → by category → by image = pair order (score desc, file order within a pair).
+  const byImg = countingSortBy(list, resImg, N);
+  const byScore = stableSortByKeyDesc(byImg, resScore);
+  let accOrder = countingSortBy(byScore, resCat, K);
+  let pairOrder = countingSortBy(accOrder, resImg, N);
+
+  // COCO: keep the top maxDets of each (image, category), then compute areas.
+  const rank = new Uint32Array(R);
+  {
+    let prevKey = -1;
+    let r = 0;
+    for (let j = 0; j < pairOrder.length; j++) {
+      const i = pairOrder[j];
+      const key = resImg[i] * K + resCat[i];
+      r = key === prevKey ? r + 1 : 0;
+      prevKey = key;
+      rank[i] = r;
+    }
+  }
+  if (mode === 'coco') {
+    const cut = opts.maxDets;
+    const inCut = (i: number): boolean => rank[i] < cut;
+    pairOrder = pairOrder.filter(inCut);
+    accOrder = accOrder.filter(inCut);
+    for (let j = 0; j < pairOrder.length; j++) fill(pairOrder[j]);
+  }
+
+  // 6. Lay detections out in pair order.
+  const D = pairOrder.length;
+  const posOf = new Uint32Array(R);
+  const p: PreparedEval = {
+    gt,
+    numPairs: 0,
+    pairImg: new Int32Array(0),
+    pairCat: new Int32Array(0),
+    pairGtStart: new Uint32Array(0),
+    pairDtStart: new Uint32Array(0),
+    numDt: D,
+    dtResult: pairOrder,
+    dtScore: new Float64Array(D),
+    dtArea: new Float64Array(D),
+    dtBox: new Float64Array(iouType === 'bbox' ? 4 * D : 0),
+    dtNotExhaustive: new Uint8Array(D),
+    dtRank: new Uint32Array(D),
+    dtRle: iouType === 'segm' ? new Array<Rle>(D) : [],
+    catDtStart: new Uint32Array(K + 1),
+    catDt: new Uint32Array(D),
+    catHasPair: new Uint8Array(K),
+  };
+  for (let j = 0; j < D; j++) {
+    const i = pairOrder[j];
+    posOf[i] = j;
+    p.dtScore[j] = resScore[i];
+    p.dtArea[j] = resArea[i];
+    p.dtRank[j] = rank[i];
+    if (mode === 'lvis' && gt.flags.get(resImg[i], resCat[i]) & NOT_EXHAUSTIVE) p.dtNotExhaustive[j] = 1;
+    if (iouType === 'bbox') p.dtBox.set(resBox.subarray(4 * i, 4 * i + 4), 4 * j);
+    else p.dtRle[j] = resRle[i];
+  }
+  for (let j = 0; j < D; j++) {
+    const i = accOrder[j];
+    p.catDt[j] = posOf[i];
+    p.catDtStart[resCat[i] + 1]++;
+  }
+  for (let k = 0; k < K; k++) p.catDtStart[k + 1] += p.catDtStart[k];
+
+  // 7. Pairs: merge the pair-ordered GT and detections.
+  const G = gt.n;
+  const maxPairs = G + D;
+  const pairImg = new Int32Array(maxPairs);
+  const pairCat = new Int32Array(maxPairs);
+  const pairGtStart = new Uint32Array(maxPairs + 1);
+  const pairDtStart = new Uint32Array(maxPairs + 1);
+  let q = 0, g = 0, d = 0;
+  while (g < G || d < D) {
+    const kg = g < G ? gt.img[g] * K + gt.cat[g] : Infinity;
+    const kd = d < D ? resImg[pairOrder[d]] * K + resCat[pairOrder[d]] : Infinity;
+    const key = Math.min(kg, kd);
+    const img = Math.floor(key / K);
+    const cat = key - img * K;
+    pairImg[q] = img;
+    pairCat[q] = cat;
+    pairGtStart[q] = g;
+    pairDtStart[q] = d;
+    while (g < G && gt.img[g] * K + gt.cat[g] === key) g++;
+    while (d < D && resImg[pairOrder[d]] * K + resCat[pairOrder[d]] === key) d++;
+    p.catHasPair[cat] = 1;
+    q++;
+  }
+  pairGtStart[q] = g;
+  pairDtStart[q] = d;
+  p.numPairs = q;
+  p.pairImg = pairImg.subarray(0, q);
+  p.pairCat = pairCat.subarray(0, q);
+  p.pairGtStart = pairGtStart.subarray(0, q + 1);
+  p.pairDtStart = pairDtStart.subarray(0, q + 1);
+  return p;
+}
+
+/** lvis-api / loadRes: a box-only result used for segm gets the polygon `[x1,y1, x1,y2, x2,y2, x2,y1]`. */
+function boxPolygonRle(b: number[], h: number, w: number): Rle {
+  const [x1, y1, bw, bh] = b;
+  const x2 = x1 + bw;
+  const y2 = y1 + bh;
+  return annotationRle([[x1, y1, x1, y2, x2, y2, x2, y1]], h, w);
+}

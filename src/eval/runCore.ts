@@ -1,0 +1,55 @@
+import type { DetectionResult, LvisDataset } from '../coco/types.js';
+import { BalmsInputError } from '../util/errors.js';
+import { accumulate, type Accumulated } from './accumulate.js';
+import { boxPairIou, maskPairIou } from './computeIou.js';
+import { evaluatePairs, type MatchResult } from './evaluateImage.js';
+import type { EvalMode } from './gtTable.js';
+import { makeParams, type EvalParams } from './params.js';
+import { prepareEvaluation, type PreparedEval } from './prepare.js';
+
+/** Ground truth as a parsed dataset, or anything that carries one (an index) in `dataset`. */
+export type GroundTruth = LvisDataset | { dataset: LvisDataset };
+
+export function datasetOf(gt: GroundTruth): LvisDataset {
+  if (gt && typeof gt === 'object' && 'dataset' in gt && gt.dataset && typeof gt.dataset === 'object') return gt.dataset;
+  return gt as LvisDataset;
+}
+
+export interface CoreResult {
+  params: EvalParams;
+  prepared: PreparedEval;
+  match: MatchResult;
+  acc: Accumulated;
+  timings: { prepareMs: number; evaluateMs: number; accumulateMs: number };
+}
+
+/** prepare → evaluate every pair → accumulate, in the given mode. */
+export function runCore(
+  gtIn: GroundTruth,
+  results: DetectionResult[],
+  mode: EvalMode,
+  iouType: 'bbox' | 'segm',
+  maxDets: number[],
+  segmAreaFromBbox: boolean | undefined,
+): CoreResult {
+  if (iouType !== 'bbox' && iouType !== 'segm') throw new BalmsInputError(`iouType must be 'bbox' or 'segm', got ${JSON.stringify(iouType)}`);
+  const gt = datasetOf(gtIn);
+  const t0 = performance.now();
+  const cut = mode === 'lvis' ? maxDets[0] : maxDets[maxDets.length - 1];
+  const prepared = prepareEvaluation(gt, results, { mode, iouType, maxDets: cut, segmAreaFromBbox });
+  const params = makeParams(iouType, maxDets, prepared.gt.imgIds, prepared.gt.catIds);
+  const t1 = performance.now();
+  const pairIou = iouType === 'bbox' ? boxPairIou(prepared) : maskPairIou(prepared, gt);
+  const match = evaluatePairs(prepared, params.iouThrs, params.areaRanges, pairIou);
+  const t2 = performance.now();
+  const acc = accumulate(prepared, match, params.iouThrs.length, params.recThrs, params.areaRanges.length, mode === 'coco' ? maxDets : null);
+  const t3 = performance.now();
+  return { params, prepared, match, acc, timings: { prepareMs: t1 - t0, evaluateMs: t2 - t1, accumulateMs: t3 - t2 } };
+}
+
+/** Indices of the IoU thresholds equal to `v` (numpy `np.where(v == iou_thrs)`). */
+export function thresholdIndex(thrs: Float64Array, v: number): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < thrs.length; t++) if (thrs[t] === v) out.push(t);
+  return out;
+}

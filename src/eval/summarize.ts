@@ -1,0 +1,46 @@
+import type { NdArray } from './accumulate.js';
+import { meanOfDefined } from './numpyMath.js';
+
+export interface Selection {
+  /** IoU threshold indices (all when omitted). */
+  t?: number[];
+  /** Category indices (all when omitted). */
+  k?: number[];
+  a: number;
+  /** maxDets index (COCO arrays only). */
+  m?: number;
+}
+
+/**
+ * `np.mean(s[s > -1])` (−1 when empty) over a selection of the precision `[T,R,K,A(,M)]`
+ * (`withRecallAxis`) or recall `[T,K,A(,M)]` array, visiting entries in numpy's C order
+ * (t, then r, then k) so the pairwise sum matches numpy bit for bit.
+ */
+export function summarizeSelection(arr: NdArray, withRecallAxis: boolean, sel: Selection, scratch?: Float64Array): number {
+  const sh = arr.shape;
+  const T = sh[0];
+  const R = withRecallAxis ? sh[1] : 1;
+  const K = withRecallAxis ? sh[2] : sh[1];
+  const A = withRecallAxis ? sh[3] : sh[2];
+  const M = sh.length === (withRecallAxis ? 5 : 4) ? sh[sh.length - 1] : 1;
+  const m = sel.m ?? 0;
+  const ts = sel.t ?? range(T);
+  const ks = sel.k ?? range(K);
+  const need = ts.length * R * ks.length;
+  const buf = scratch && scratch.length >= need ? scratch : new Float64Array(need);
+  let n = 0;
+  const d = arr.data;
+  for (const t of ts) {
+    for (let r = 0; r < R; r++) {
+      const base = (t * R + r) * K;
+      for (const k of ks) buf[n++] = d[((base + k) * A + sel.a) * M + m];
+    }
+  }
+  return meanOfDefined(buf, n);
+}
+
+export function range(n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}

@@ -1,0 +1,160 @@
+/**
+ * `createClassifierLoss`: the one place the RoI head gets its classification loss from, so any
+ * loss plugs in by config. Softmax family: K+1 outputs (last = background), probabilities are
+ * plain softmax (priors only shift training logits). Sigmoid family: K outputs, probabilities are
+ * sigmoid with a zero background column appended (as the official BALMS/EQL code does).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BalmsInputError } from '../util/errors.js';
+import type { CountSource } from './balancedSoftmax.js';
+import { classBalancedLoss, classBalancedWeights, type ClassBalancedBase } from './classBalanced.js';
+import { DEFAULT_BACKGROUND_PRIOR, detectionLogPrior, type BackgroundPrior } from './detectionBalancedSoftmax.js';
+import { equalizationLoss, eqlTailMask } from './equalizationLoss.js';
+import { focalLoss } from './focal.js';
+import { checkLogitsAndLabels, checkWeights, reduceRows } from './reduce.js';
+import { SeesawLoss } from './seesaw.js';
+import { balancedSigmoidLoss, balancedSigmoidShift, sigmoidCrossEntropyLoss } from './sigmoidCrossEntropy.js';
+import { softmaxCrossEntropyRows } from './softmaxCrossEntropy.js';
+
+export interface ClassifierLoss {
+  readonly name: string;
+  /** Number of classifier logits for K foreground classes: K+1 (softmax family) or K (sigmoid family). */
+  outputs(numClasses: number): number;
+  /** Scalar loss; labels int32 in [0, K] where K = background; optional per-RoI weights (Meta Reweighter). */
+  loss(logits: tf.Tensor2D, labels: tf.Tensor1D, weights?: tf.Tensor1D): tf.Scalar;
+  /** Test-time probabilities [N, K+1], last column = background: plain softmax for the softmax family,
+   *  sigmoid with a zero background column for the sigmoid family (as the official code does). */
+  probabilities(logits: tf.Tensor2D): tf.Tensor2D;
+  /** Stateful losses only (Seesaw's cumulative counts): a JSON-able state for checkpoints. */
+  getState?(): unknown;
+  /** Restores what {@link getState} returned. */
+  setState?(state: unknown): void;
+}
+
+export type ClassifierLossConfig =
+  | { type: 'softmax' }
+  | { type: 'balanced_softmax'; countSource?: CountSource; background?: BackgroundPrior; smoothing?: number }
+  | { type: 'sigmoid' }
+  | { type: 'balanced_sigmoid'; smoothing?: number }
+  | { type: 'focal'; gamma: number; alpha: number }
+  | { type: 'class_balanced'; beta: number; base: ClassBalancedBase; countSource?: CountSource; gamma?: number; alpha?: number | null }
+  | { type: 'eql'; lambda: number }
+  | { type: 'seesaw'; p: number; q: number; eps?: number }
+  | { type: 'logit_adjusted'; tau: number; countSource?: CountSource; background?: BackgroundPrior; smoothing?: number };
+
+/** Training-set statistics of the K foreground classes (index = contiguous class id). */
+export interface ClassStats {
+  imageCount: ArrayLike<number>;
+  instanceCount: ArrayLike<number>;
+  numTrainImages: number;
+}
+
+const SOFTMAX_TYPES = new Set(['softmax', 'balanced_softmax', 'seesaw', 'logit_adjusted']);
+
+/** Whether the config is a softmax-family loss (K+1 outputs). */
+export function isSoftmaxFamily(cfg: ClassifierLossConfig): boolean {
+  if (cfg.type === 'class_balanced') return cfg.base === 'softmax';
+  return SOFTMAX_TYPES.has(cfg.type);
+}
+
+function softmaxProbabilities(logits: tf.Tensor2D): tf.Tensor2D {
+  return tf.softmax(logits) as tf.Tensor2D;
+}
+
+function sigmoidProbabilities(logits: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.concat([tf.sigmoid(logits), tf.zeros([logits.shape[0], 1])], 1) as tf.Tensor2D);
+}
+
+function pickCounts(stats: ClassStats, source: CountSource | undefined): ArrayLike<number> {
+  const s = source ?? 'image_count';
+  if (s === 'image_count') return stats.imageCount;
+  if (s === 'instance_count') return stats.instanceCount;
+  throw new BalmsInputError(`countSource must be 'image_count' or 'instance_count', got '${String(s)}'`);
+}
+
+/** A softmax-family loss whose training logits are shifted by a fixed vector. */
+function shiftedSoftmax(name: string, k: number, shift: Float64Array | null): ClassifierLoss {
+  return {
+    name,
+    outputs: (numClasses) => numClasses + 1,
+    loss(logits, labels, weights) {
+      const lab = checkLogitsAndLabels(name, logits, labels);
+      checkWeights(name, weights, logits.shape[0]);
+      if (logits.shape[1] !== k + 1) throw new BalmsInputError(`${name}: expected ${k + 1} logit columns, got ${logits.shape[1]}`);
+      return tf.tidy(() => reduceRows(softmaxCrossEntropyRows(logits, lab, shift), { weights }) as tf.Scalar);
+    },
+    probabilities: softmaxProbabilities,
+  };
+}
+
+/**
+ * Builds the classification loss of the RoI head from a config and the training-set class
+ * statistics. Balanced Softmax and logit adjustment use the detection prior of
+ * {@link detectionLogPrior} (default background fraction 0.75; counts = image_count by default,
+ * as the official LVIS code uses). Class frequencies for balanced sigmoid and EQL are
+ * imageCount / numTrainImages.
+ */
+export function createClassifierLoss(cfg: ClassifierLossConfig, stats: ClassStats): ClassifierLoss {
+  const k = stats.imageCount.length;
+  if (stats.instanceCount.length !== k) {
+    throw new BalmsInputError(`createClassifierLoss: ${k} image counts but ${stats.instanceCount.length} instance counts`);
+  }
+  if (k === 0) throw new BalmsInputError('createClassifierLoss: no classes');
+  const n = stats.numTrainImages;
+  const sigmoidFamily = (name: string, f: (l: tf.Tensor2D, y: tf.Tensor1D, w?: tf.Tensor1D) => tf.Tensor): ClassifierLoss => ({
+    name,
+    outputs: (numClasses) => numClasses,
+    loss: (logits, labels, weights) => f(logits, labels, weights) as tf.Scalar,
+    probabilities: sigmoidProbabilities,
+  });
+  switch (cfg.type) {
+    case 'softmax':
+      return shiftedSoftmax('softmax', k, null);
+    case 'balanced_softmax':
+      return shiftedSoftmax(
+        'balanced_softmax',
+        k,
+        detectionLogPrior(pickCounts(stats, cfg.countSource), cfg.background ?? DEFAULT_BACKGROUND_PRIOR, cfg.smoothing ?? 0, 'balanced_softmax'),
+      );
+    case 'logit_adjusted': {
+      if (!Number.isFinite(cfg.tau)) throw new BalmsInputError(`logit_adjusted: tau must be finite, got ${cfg.tau}`);
+      const prior = detectionLogPrior(pickCounts(stats, cfg.countSource), cfg.background ?? DEFAULT_BACKGROUND_PRIOR, cfg.smoothing ?? 0, 'logit_adjusted');
+      return shiftedSoftmax('logit_adjusted', k, prior.map((v) => cfg.tau * v));
+    }
+    case 'sigmoid':
+      return sigmoidFamily('sigmoid', (l, y, w) => sigmoidCrossEntropyLoss(l, y, { weights: w }));
+    case 'balanced_sigmoid':
+      balancedSigmoidShift(stats.imageCount, n, cfg.smoothing ?? 0, 'balanced_sigmoid'); // validate now
+      return sigmoidFamily('balanced_sigmoid', (l, y, w) =>
+        balancedSigmoidLoss(l, y, stats.imageCount, n, { weights: w, smoothing: cfg.smoothing }),
+      );
+    case 'focal':
+      return sigmoidFamily('focal', (l, y, w) => focalLoss(l, y, { weights: w, gamma: cfg.gamma, alpha: cfg.alpha }));
+    case 'eql':
+      eqlTailMask(stats.imageCount, n, cfg.lambda, 'eql'); // validate now
+      return sigmoidFamily('eql', (l, y, w) => equalizationLoss(l, y, stats.imageCount, n, { weights: w, lambda: cfg.lambda }));
+    case 'class_balanced': {
+      const counts = pickCounts(stats, cfg.countSource ?? 'instance_count');
+      classBalancedWeights(counts, cfg.beta, 'class_balanced'); // validate now
+      const f = (l: tf.Tensor2D, y: tf.Tensor1D, w?: tf.Tensor1D) =>
+        classBalancedLoss(l, y, counts, { weights: w, beta: cfg.beta, base: cfg.base, gamma: cfg.gamma, alpha: cfg.alpha });
+      if (cfg.base === 'softmax') {
+        return { name: 'class_balanced', outputs: (c) => c + 1, loss: (l, y, w) => f(l, y, w) as tf.Scalar, probabilities: softmaxProbabilities };
+      }
+      return sigmoidFamily('class_balanced', f);
+    }
+    case 'seesaw': {
+      const s = new SeesawLoss(k + 1, { p: cfg.p, q: cfg.q, eps: cfg.eps });
+      return {
+        name: 'seesaw',
+        outputs: (c) => c + 1,
+        loss: (l, y, w) => s.loss(l, y, { weights: w }) as tf.Scalar,
+        probabilities: softmaxProbabilities,
+        getState: () => s.getState(),
+        setState: (state) => s.setState(state as { cumCounts: ArrayLike<number> }),
+      };
+    }
+    default:
+      throw new BalmsInputError(`createClassifierLoss: unknown loss type '${(cfg as { type: unknown }).type}'`);
+  }
+}

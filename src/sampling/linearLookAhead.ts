@@ -1,0 +1,147 @@
+/**
+ * The one-step look-ahead of a linear classifier (logits = X·W + b on detached features), the
+ * core of the Meta Sampler and the Meta Reweighter.
+ *
+ * The training loss is L_train(θ) = Σ_i A_i ℓ_i(θ) with per-row losses ℓ_i of the logits and
+ * coefficients A_i (which the meta learner's parameters decide). One SGD step (PyTorch's
+ * convention: g = ∇L_train + λθ, buf = μ·buf_prev + g, θ' = θ − lr·buf) gives θ'; the meta loss
+ * L_meta(θ') is evaluated on a meta batch. Since only ∇L_train depends on the A_i,
+ *     ∂L_meta(θ')/∂A_i = −lr · ⟨∇_θ L_meta(θ'), ∇_θ ℓ_i(θ)⟩ =: −lr · s_i.
+ * For a linear layer ∇_W ℓ_i = x_i δ_iᵀ and ∇_b ℓ_i = δ_i with δ_i = ∂ℓ_i/∂z_i, and with
+ * Δ_m = ∂L_meta/∂Z'_m (meta rows), ∇_W L_meta = X_mᵀΔ_m, ∇_b L_meta = 1ᵀΔ_m, so
+ *     s_i = δ_iᵀ · (Kᵀ Δ_m)_i,   K = X_m Xᵀ + 1   (the +1 is the bias),
+ * and the meta logits need no explicit θ': Z'_m = X_m W̃ + b̃ − lr · K · (A ⊙ Δ), where
+ * W̃ = W − lr(λW + μ·buf_W) (likewise b̃) is the A-independent part of the step.
+ * Cost: O((B + M)·D·C + B·M·(D + C)) — no D×C gradient is ever formed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BalmsInputError } from '../util/errors.js';
+
+/** A linear classifier on D-dim features: logits = features · weight + bias. */
+export interface LinearClassifier {
+  /** [D, C] */
+  weight: tf.Tensor2D;
+  /** [C] */
+  bias: tf.Tensor1D;
+}
+
+/** Per-row losses ℓ_i (shape [N]) of logits [N, C] and int32 labels [N]. */
+export type RowLoss = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor1D;
+/** A scalar loss of logits [N, C] and int32 labels [N]. */
+export type ScalarLoss = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar;
+
+/** The classifier's (differentiable) SGD step: PyTorch `torch.optim.SGD` semantics, no Nesterov. */
+export interface InnerStep {
+  lr: number;
+  weightDecay?: number;
+  momentum?: number;
+  /** The momentum buffers from the previous step (absent on the first step: buf = g). */
+  momentumBuffer?: LinearClassifier;
+}
+
+export interface LabelledBatch {
+  /** [N, D] float32, detached features. */
+  features: tf.Tensor2D;
+  /** [N] int32. */
+  labels: tf.Tensor1D;
+}
+
+export interface LookAheadInput {
+  classifier: LinearClassifier;
+  train: LabelledBatch;
+  /** A_i, the coefficient of ℓ_i in the training loss (length B). */
+  trainCoefficients: ArrayLike<number>;
+  meta: LabelledBatch;
+  trainLoss: RowLoss;
+  metaLoss: ScalarLoss;
+  step: InnerStep;
+  /** Also return ∇_θ L_train(θ) = (Xᵀ(A ⊙ Δ), Σ_i A_i δ_i) — one extra D×B×C product. */
+  returnTrainGradient?: boolean;
+}
+
+export interface LookAheadResult {
+  /** L_meta(θ') */
+  metaLoss: number;
+  /** s_i = ⟨∇_θ L_meta(θ'), ∇_θ ℓ_i(θ)⟩ per training row. */
+  alignment: Float32Array;
+  /** ∇_θ L_train(θ) when asked for; the caller owns (and disposes) these tensors. */
+  trainGradient?: LinearClassifier;
+}
+
+function checkBatch(what: string, b: LabelledBatch, d: number): number {
+  const [n, dd] = b.features.shape;
+  if (b.features.rank !== 2 || dd !== d) throw new BalmsInputError(`${what}.features must be [N, ${d}], got [${b.features.shape}]`);
+  if (b.features.dtype !== 'float32') throw new BalmsInputError(`${what}.features must be float32, got ${b.features.dtype}`);
+  if (b.labels.rank !== 1 || b.labels.shape[0] !== n) throw new BalmsInputError(`${what}.labels must be [${n}], got [${b.labels.shape}]`);
+  if (b.labels.dtype !== 'int32') throw new BalmsInputError(`${what}.labels must be int32, got ${b.labels.dtype}`);
+  return n;
+}
+
+/** Checks the inner step's settings. */
+export function checkInnerStep(step: InnerStep): void {
+  if (!(Number.isFinite(step.lr) && step.lr > 0)) throw new BalmsInputError(`inner step lr must be > 0, got ${step.lr}`);
+  for (const k of ['weightDecay', 'momentum'] as const) {
+    const v = step[k];
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new BalmsInputError(`inner step ${k} must be ≥ 0, got ${v}`);
+  }
+}
+
+/**
+ * Evaluates the look-ahead (see the module comment): L_meta(θ') and every s_i. One read-back;
+ * all intermediate tensors are disposed.
+ */
+export function linearLookAhead(input: LookAheadInput): LookAheadResult {
+  const { classifier, train, meta, step } = input;
+  checkInnerStep(step);
+  if (classifier.weight.rank !== 2) throw new BalmsInputError(`classifier.weight must be [D, C], got [${classifier.weight.shape}]`);
+  const [d, c] = classifier.weight.shape;
+  if (classifier.bias.rank !== 1 || classifier.bias.shape[0] !== c) {
+    throw new BalmsInputError(`classifier.bias must be [${c}], got [${classifier.bias.shape}]`);
+  }
+  const b = checkBatch('train', train, d);
+  checkBatch('meta', meta, d);
+  if (input.trainCoefficients.length !== b) {
+    throw new BalmsInputError(`${input.trainCoefficients.length} train coefficients for ${b} rows`);
+  }
+  const lr = step.lr, wd = step.weightDecay ?? 0, mu = step.momentum ?? 0;
+  const [lossT, alignT, gW, gb] = tf.tidy(() => {
+    const { weight: W, bias } = classifier;
+    const X = train.features, Xm = meta.features;
+    const Z = tf.add(tf.matMul(X, W), bias) as tf.Tensor2D;
+    // δ_i = ∂ℓ_i/∂z_i: rows of the gradient of Σ_i ℓ_i (ℓ_i depends on row i only).
+    const delta = tf.grad((z: tf.Tensor) => tf.sum(input.trainLoss(z as tf.Tensor2D, train.labels)))(Z) as tf.Tensor2D;
+    const coef = tf.tensor2d(Float32Array.from(input.trainCoefficients), [b, 1]);
+    const aDelta = tf.mul(delta, coef);
+    // K = X_m Xᵀ + 1 ([M, B]); explicit transposes (wasm's transpose flags are slow).
+    const K = tf.add(tf.matMul(Xm, tf.transpose(X)), 1) as tf.Tensor2D;
+    // The A-independent part of the step.
+    let Wt: tf.Tensor = W, bt: tf.Tensor = bias;
+    if (wd > 0 || (mu > 0 && step.momentumBuffer)) {
+      let dW: tf.Tensor = tf.mul(W, wd), db: tf.Tensor = tf.mul(bias, wd);
+      if (mu > 0 && step.momentumBuffer) {
+        dW = tf.add(dW, tf.mul(step.momentumBuffer.weight, mu));
+        db = tf.add(db, tf.mul(step.momentumBuffer.bias, mu));
+      }
+      Wt = tf.sub(W, tf.mul(dW, lr));
+      bt = tf.sub(bias, tf.mul(db, lr));
+    }
+    const Zm = tf.sub(tf.add(tf.matMul(Xm, Wt), bt), tf.mul(tf.matMul(K, aDelta), lr)) as tf.Tensor2D;
+    const { value, grad } = tf.valueAndGrad((z: tf.Tensor) => input.metaLoss(z as tf.Tensor2D, meta.labels))(Zm);
+    const H = tf.matMul(tf.transpose(K), grad); // [B, C]
+    const s = tf.sum(tf.mul(delta, H), 1);
+    if (!input.returnTrainGradient) return [value, s];
+    return [value, s, tf.matMul(tf.transpose(X), aDelta), tf.sum(aDelta, 0)];
+  });
+  try {
+    const metaLoss = lossT.dataSync()[0]!;
+    const alignment = Float32Array.from(alignT.dataSync());
+    return gW && gb
+      ? { metaLoss, alignment, trainGradient: { weight: gW as tf.Tensor2D, bias: gb as tf.Tensor1D } }
+      : { metaLoss, alignment };
+  } catch (e) {
+    tf.dispose([gW, gb].filter((t): t is tf.Tensor => !!t));
+    throw e;
+  } finally {
+    tf.dispose([lossT, alignT]);
+  }
+}
