@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readFloat32 } from '../../backends/readFloat32.js';
 import { planAxis, type RoiAxisPlan } from './roiAlignPlan.js';
 
 /** Options of {@link roiAlign}. */
@@ -91,8 +92,8 @@ export function roiAlignLevels(
     const maps = args.slice(0, levels.length) as tf.Tensor4D[];
     const out = new Float32Array(R * ph * pw * C);
     const used = new Set(level);
-    // read only the levels some RoI samples (each read is a copy of the map on wasm)
-    const data = maps.map((m, i) => (used.has(i) ? (m.dataSync() as Float32Array) : null));
+    // read only the levels some RoI samples
+    const data = maps.map((m, i) => (used.has(i) ? readFloat32(m) : null)); // heap views on wasm: no tfjs allocation until the loop ends
     for (let r = 0; r < R; r++) {
       const m = maps[level[r]!]!;
       forwardRoi(plan, r, data[level[r]!]!, m.shape[1], m.shape[2], out);
@@ -100,7 +101,7 @@ export function roiAlignLevels(
     return {
       value: tf.tensor4d(out, [R, ph, pw, C]),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-        const g = (dy as tf.Tensor).dataSync() as Float32Array;
+        const g = readFloat32(dy as tf.Tensor); // read fully before the gradient tensors are created
         const grads = maps.map((m, i) => (used.has(i) ? new Float32Array(m.size) : null));
         for (let r = 0; r < R; r++) {
           const m = maps[level[r]!]!;
