@@ -4,6 +4,7 @@ import { registerComparisonGradients } from './kernels/comparisonGradients.js';
 import { makeConv2DBackpropFilter } from './kernels/conv2dBackpropFilter.js';
 import { IM2COL, makeIm2Col } from './kernels/im2col.js';
 import { makeMatMulTN, MATMUL_TN } from './kernels/matMulTN.js';
+import { makeOneHotWithDtype } from './kernels/oneHotFloat.js';
 import { makeUnsortedSegmentSum } from './kernels/unsortedSegmentSum.js';
 
 /** What {@link registerTrainingKernels} changed, per backend. */
@@ -28,6 +29,7 @@ const record: Record<string, string[]> = {};
  * - BalmsIm2Col, a one-pass im2col over the backend's arrays (used by conv2dSame and the filter
  *   gradient above; wasm's Slice/Concat copy far too much for it);
  * - BalmsMatMulTN on wasm: `aᵀ @ b` summed over 1024-row chunks (weight gradients; ~1.5× faster);
+ * - OneHot on wasm honouring `dtype` (wasm writes int32 bytes into float tensors);
  * - zero gradients for comparison/logical ops (global, only where tfjs has none).
  * A backend whose package is not loaded yet is handled by a later call (initBackend calls this).
  */
@@ -48,6 +50,12 @@ export function registerTrainingKernels(): RegisteredKernels {
     tf.registerKernel(makeConv2DBackpropFilter(be));
     names.push('Conv2DBackpropFilter');
     if (be === 'wasm') {
+      const oneHot = tf.getKernel('OneHot', be);
+      if (oneHot) {
+        tf.unregisterKernel('OneHot', be);
+        tf.registerKernel(makeOneHotWithDtype(oneHot));
+        names.push('OneHot');
+      }
       const mm = tf.getKernel('BatchMatMul', be);
       if (mm) {
         tf.unregisterKernel('BatchMatMul', be);

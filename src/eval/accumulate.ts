@@ -34,7 +34,7 @@ export function accumulate(
   const K = p.gt.catIds.length;
   const R = recThrs.length;
   const M = maxDets ? maxDets.length : 1;
-  const precision = new Float64Array(T * R * K * A * M).fill(-1);
+  const precision = new Float64Array(T * R * K * A * M); // every entry is written by a tile flush
   const recall = new Float64Array(T * K * A * M).fill(-1);
   const { codes, numGt } = match;
   let maxN = 0;
@@ -42,9 +42,29 @@ export function accumulate(
   const rc = new Float64Array(maxN);
   const pr = new Float64Array(maxN);
   const sel = new Uint32Array(maxN);
+  // This category's codes, gathered in accumulate order as [a][t][i]: sequential inner loops.
+  const AT = A * T;
+  const local = new Uint8Array(maxN * AT);
+  // Precision is written through a tile of TK categories laid out like a slab of the output
+  // ([T][R][TK][A][M]), then copied row by row: the 101 strided writes per curve stay in cache.
+  const TK = 16;
+  const rowLen = A * M;
+  const tile = new Float64Array(T * R * TK * rowLen);
+  const flush = (k0: number, nk: number): void => {
+    for (let tr = 0; tr < T * R; tr++) {
+      precision.set(tile.subarray(tr * TK * rowLen, tr * TK * rowLen + nk * rowLen), (tr * K + k0) * rowLen);
+    }
+  };
 
   for (let k = 0; k < K; k++) {
+    if (k % TK === 0) {
+      if (k > 0) flush(k - TK, TK);
+      tile.fill(-1);
+    }
     if (!p.catHasPair[k]) continue;
+    let anyGt = false;
+    for (let a = 0; a < A; a++) if (numGt[k * A + a] !== 0) anyGt = true;
+    if (!anyGt) continue;
     const s = p.catDtStart[k], e = p.catDtStart[k + 1];
     for (let m = 0; m < M; m++) {
       let n = 0;
@@ -54,30 +74,43 @@ export function accumulate(
       } else {
         for (let j = s; j < e; j++) sel[n++] = p.catDt[j];
       }
+      for (let i = 0; i < n; i++) {
+        const src = sel[i] * AT;
+        for (let at = 0; at < AT; at++) local[at * n + i] = codes[src + at];
+      }
       for (let a = 0; a < A; a++) {
         const ng = numGt[k * A + a];
         if (ng === 0) continue;
         for (let t = 0; t < T; t++) {
-          let tp = 0, fp = 0;
+          const base = (a * T + t) * n;
+          // Only true / false positives move the curve: an ignored detection repeats the previous
+          // (rc, pr) point (or (0, 0) first), which changes neither the right-to-left maximum nor
+          // the first index searchsorted finds — so events alone give identical output.
+          let tp = 0, fp = 0, ne = 0;
           for (let i = 0; i < n; i++) {
-            const c = codes[(sel[i] * A + a) * T + t];
+            const c = local[base + i];
             if (c === TRUE_POSITIVE) tp++;
             else if (c === FALSE_POSITIVE) fp++;
-            rc[i] = tp / ng;
-            pr[i] = tp / (fp + tp + PRECISION_EPS);
+            else continue;
+            rc[ne] = tp / ng;
+            pr[ne] = tp / (fp + tp + PRECISION_EPS);
+            ne++;
           }
-          recall[((t * K + k) * A + a) * M + m] = n > 0 ? rc[n - 1] : 0;
-          for (let i = n - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
+          recall[((t * K + k) * A + a) * M + m] = ne > 0 ? rc[ne - 1] : 0;
+          for (let i = ne - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
           let i = 0;
+          const pbase = t * R * TK * rowLen + ((k % TK) * A + a) * M + m;
+          const rstride = TK * rowLen;
           for (let r = 0; r < R; r++) {
             const thr = recThrs[r];
-            while (i < n && rc[i] < thr) i++;
-            precision[((((t * R + r) * K + k) * A + a) * M) + m] = i < n ? pr[i] : 0;
+            while (i < ne && rc[i] < thr) i++;
+            tile[pbase + r * rstride] = i < ne ? pr[i] : 0;
           }
         }
       }
     }
   }
+  if (K > 0) flush(K - 1 - ((K - 1) % TK), ((K - 1) % TK) + 1);
   const precShape = maxDets ? [T, R, K, A, M] : [T, R, K, A];
   const recShape = maxDets ? [T, K, A, M] : [T, K, A];
   return { precision: { data: precision, shape: precShape }, recall: { data: recall, shape: recShape } };

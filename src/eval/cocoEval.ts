@@ -3,7 +3,7 @@ import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
 import { datasetOf, runCore, thresholdIndex, type GroundTruth } from './runCore.js';
-import { summarizeSelection } from './summarize.js';
+import { perCategoryMeans, summarizeSelection } from './summarize.js';
 
 export interface CocoEvalOptions {
   iouType: 'bbox' | 'segm';
@@ -79,10 +79,11 @@ export function evaluateCoco(gt: GroundTruth, results: DetectionResult[], opts: 
   stats[`ARl@${m2}`] = statsArray[11];
   const names = new Map(ds.categories.map((c) => [c.id, c.name] as const));
   const A = params.areaRanges.length;
+  const apK = perCategoryMeans(P, true, 0, M - 1);
   const perCategory = params.catIds.map((id, k) => ({
     id,
     name: names.get(id) ?? '',
-    AP: ap(0, undefined, [k]),
+    AP: apK[k],
     numGt: core.match.numGt[k * A],
     numDt: core.prepared.catDtStart[k + 1] - core.prepared.catDtStart[k],
   }));

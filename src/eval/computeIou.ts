@@ -1,6 +1,6 @@
 import type { LvisDataset, Segmentation } from '../coco/types.js';
-import { annotationRle, rleIouMatrix, type Rle } from './maskOps.js';
-import type { PreparedEval } from './prepare.js';
+import { annotationRle, bboxIouPair, rleIouMatrix, type Rle } from './maskOps.js';
+import { resultRle, type PreparedEval } from './prepare.js';
 
 /**
  * The IoU matrix of one (image, category) pair: D×G, row-major by detection (detections in
@@ -9,8 +9,9 @@ import type { PreparedEval } from './prepare.js';
 export type PairIou = (pair: number) => Float64Array;
 
 /**
- * pycocotools `bbIou` on `[x, y, w, h]` boxes, operation for operation (no +1): intersection
- * `min(x+w) − max(x)` (≤ 0 → IoU 0), union `da + ga − i`, or `da` against a crowd GT.
+ * pycocotools `bbIou` for detections `d0..d0+D` against GT `g0..g0+G` (flat `[x, y, w, h]`
+ * arrays) into `out[d*G + g]`, one mask-API `bboxIouPair` per cell (no +1; `da` as the union
+ * against a crowd GT).
  */
 export function boxIouInto(
   dt: Float64Array, d0: number, D: number,
@@ -18,23 +19,9 @@ export function boxIouInto(
   crowd: Uint8Array, out: Float64Array,
 ): void {
   for (let g = 0; g < G; g++) {
-    const gb = 4 * (g0 + g);
-    const gx = gt[gb], gy = gt[gb + 1], gw = gt[gb + 2], gh = gt[gb + 3];
-    const ga = gw * gh;
     const isCrowd = crowd[g0 + g] !== 0;
-    for (let d = 0; d < D; d++) {
-      const db = 4 * (d0 + d);
-      const dx = dt[db], dy = dt[db + 1], dw = dt[db + 2], dh = dt[db + 3];
-      const o = d * G + g;
-      out[o] = 0;
-      const w = Math.min(dw + dx, gw + gx) - Math.max(dx, gx);
-      if (w <= 0) continue;
-      const h = Math.min(dh + dy, gh + gy) - Math.max(dy, gy);
-      if (h <= 0) continue;
-      const i = w * h;
-      const da = dw * dh;
-      out[o] = i / (isCrowd ? da : da + ga - i);
-    }
+    const gOff = 4 * (g0 + g);
+    for (let d = 0; d < D; d++) out[d * G + g] = bboxIouPair(dt, gt, isCrowd, 4 * (d0 + d), gOff);
   }
 }
 
@@ -63,7 +50,8 @@ export function maskPairIou(p: PreparedEval, gtData: LvisDataset): PairIou {
     const h = p.gt.imgHeight[img], w = p.gt.imgWidth[img];
     const gts: Rle[] = new Array(g1 - g0);
     for (let g = g0; g < g1; g++) gts[g - g0] = annotationRle(anns[p.gt.ann[g]].segmentation as Segmentation, h, w);
-    const dts = p.dtRle.slice(d0, d1);
+    const dts: Rle[] = new Array(d1 - d0);
+    for (let d = d0; d < d1; d++) dts[d - d0] = p.dtRle[d] ?? resultRle(p.results, p.dtResult[d], h, w);
     return rleIouMatrix(dts, gts, p.gt.crowd.subarray(g0, g1));
   };
 }

@@ -29,9 +29,12 @@ export function evaluatePairs(p: PreparedEval, iouThrs: Float64Array, areas: Are
   const codes = new Uint8Array(p.numDt * A * T);
   const numGt = new Float64Array(K * A);
   const gt = p.gt;
-  let order = new Int32Array(64);
+  let order = new Int32Array(64 * A); // per area: GT positions, non-ignored first
+  let ign = new Uint8Array(64 * A); // per area: ignore flag of each GT (pair order)
   let matched = new Uint8Array(64);
   let crowdSorted = new Uint8Array(64);
+  let match = new Int32Array(64 * A * T); // per area: [t][d] → matched position in `order`, or −1
+  const source = new Int32Array(A); // the area whose matching this area reuses
   const thr = new Float64Array(T);
   for (let t = 0; t < T; t++) thr[t] = Math.min(iouThrs[t], MAX_MATCH_IOU);
 
@@ -40,57 +43,79 @@ export function evaluatePairs(p: PreparedEval, iouThrs: Float64Array, areas: Are
     const d0 = p.pairDtStart[q], D = p.pairDtStart[q + 1] - d0;
     const k = p.pairCat[q];
     const ious = G > 0 && D > 0 ? pairIou(q) : null;
-    if (order.length < G) {
-      order = new Int32Array(2 * G);
+    if (matched.length < G) {
+      order = new Int32Array(2 * G * A);
+      ign = new Uint8Array(2 * G * A);
       matched = new Uint8Array(2 * G);
       crowdSorted = new Uint8Array(2 * G);
     }
+    if (match.length < A * T * D) match = new Int32Array(2 * A * T * D);
     for (let a = 0; a < A; a++) {
       const lo = areas[a].lo, hi = areas[a].hi;
+      const ob = a * G;
       // Stable: non-ignored GT first, then ignored.
       let nn = 0;
       for (let g = 0; g < G; g++) {
         const ar = gt.area[g0 + g];
-        if (!(gt.ignore[g0 + g] || ar < lo || ar > hi)) order[nn++] = g;
+        const ig = gt.ignore[g0 + g] || ar < lo || ar > hi ? 1 : 0;
+        ign[ob + g] = ig;
+        if (!ig) order[ob + nn++] = g;
       }
       let m2 = nn;
-      for (let g = 0; g < G; g++) {
-        const ar = gt.area[g0 + g];
-        if (gt.ignore[g0 + g] || ar < lo || ar > hi) order[m2++] = g;
-      }
+      for (let g = 0; g < G; g++) if (ign[ob + g]) order[ob + m2++] = g;
       numGt[k * A + a] += nn;
       if (D === 0) continue;
-      for (let gi = 0; gi < G; gi++) crowdSorted[gi] = gt.crowd[g0 + order[gi]];
-      for (let t = 0; t < T; t++) {
-        matched.fill(0, 0, G);
-        const th = thr[t];
-        for (let d = 0; d < D; d++) {
-          let best = th;
-          let m = -1;
-          if (ious !== null) {
-            const row = d * G;
-            for (let gi = 0; gi < G; gi++) {
-              if (matched[gi] && !crowdSorted[gi]) continue;
-              if (m > -1 && m < nn && gi >= nn) break;
-              const v = ious[row + order[gi]];
-              if (v < best) continue;
-              best = v;
-              m = gi;
+
+      // Matching depends on the area range only through the GT ignore flags: an area with the
+      // same flags as an earlier one (e.g. "all" and the range every GT falls in) reuses it.
+      let src = a;
+      for (let b = 0; b < a && src === a; b++) {
+        let same = true;
+        for (let g = 0; g < G && same; g++) if (ign[b * G + g] !== ign[ob + g]) same = false;
+        if (same) src = source[b];
+      }
+      source[a] = src;
+      const mb = src * T * D;
+      if (src === a) {
+        for (let gi = 0; gi < G; gi++) crowdSorted[gi] = gt.crowd[g0 + order[ob + gi]];
+        for (let t = 0; t < T; t++) {
+          matched.fill(0, 0, G);
+          const th = thr[t];
+          for (let d = 0; d < D; d++) {
+            let best = th;
+            let m = -1;
+            if (ious !== null) {
+              const row = d * G;
+              for (let gi = 0; gi < G; gi++) {
+                if (matched[gi] && !crowdSorted[gi]) continue;
+                if (m > -1 && m < nn && gi >= nn) break;
+                const v = ious[row + order[ob + gi]];
+                if (v < best) continue;
+                best = v;
+                m = gi;
+              }
+              if (m >= 0) matched[m] = 1;
             }
+            match[mb + t * D + d] = m;
           }
-          const di = d0 + d;
-          const ar = p.dtArea[di];
-          const maskIgnore = ar < lo || ar > hi || p.dtNotExhaustive[di] !== 0;
+        }
+      }
+      for (let d = 0; d < D; d++) {
+        const di = d0 + d;
+        const ar = p.dtArea[di];
+        const maskIgnore = ar < lo || ar > hi || p.dtNotExhaustive[di] !== 0;
+        const cb = (di * A + a) * T;
+        for (let t = 0; t < T; t++) {
+          const m = match[mb + t * D + d];
           let code: number;
           if (m >= 0) {
-            matched[m] = 1;
             const matchIgnored = m >= nn;
-            if (gt.id[g0 + order[m]] !== 0) code = matchIgnored ? IGNORED : TRUE_POSITIVE;
+            if (gt.id[g0 + order[ob + m]] !== 0) code = matchIgnored ? IGNORED : TRUE_POSITIVE;
             else code = matchIgnored || maskIgnore ? IGNORED : FALSE_POSITIVE;
           } else {
             code = maskIgnore ? IGNORED : FALSE_POSITIVE;
           }
-          codes[(di * A + a) * T + t] = code;
+          codes[cb + t] = code;
         }
       }
     }

@@ -3,7 +3,7 @@ import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
 import { datasetOf, runCore, thresholdIndex, type GroundTruth } from './runCore.js';
-import { summarizeSelection } from './summarize.js';
+import { perCategoryMeans, summarizeSelection } from './summarize.js';
 
 export interface LvisEvalOptions {
   iouType: 'bbox' | 'segm';
@@ -71,7 +71,6 @@ export function evaluateLvis(gt: GroundTruth, results: DetectionResult[], opts: 
   const ds = datasetOf(gt);
   const core = runCore(gt, results, 'lvis', opts.iouType, [maxDets], opts.segmAreaFromBbox);
   const { params, acc } = core;
-  const K = params.catIds.length;
 
   // Frequency groups in sorted-category order (lvis-api raises on a missing or unknown value).
   const catById = new Map(ds.categories.map((c, i) => [c.id, { c, i }] as const));
@@ -105,20 +104,23 @@ export function evaluateLvis(gt: GroundTruth, results: DetectionResult[], opts: 
   stats[`ARl@${label}`] = ar(3);
 
   const A = params.areaRanges.length;
+  const apK = perCategoryMeans(P, true, 0, 0);
+  const ap50K = perCategoryMeans(P, true, 0, 0, thresholdIndex(params.iouThrs, 0.5));
+  const ap75K = perCategoryMeans(P, true, 0, 0, thresholdIndex(params.iouThrs, 0.75));
+  const arK = perCategoryMeans(Rc, false, 0, 0);
   const perCategory: CategoryEval[] = params.catIds.map((id, k) => {
     const c = catById.get(id)!.c;
     return {
       id,
       name: c.name,
       frequency: c.frequency,
-      AP: ap(0, undefined, [k]),
-      AP50: ap(0, thresholdIndex(params.iouThrs, 0.5), [k]),
-      AP75: ap(0, thresholdIndex(params.iouThrs, 0.75), [k]),
-      AR: summarizeSelection(Rc, false, { a: 0, k: [k] }, scratch),
+      AP: apK[k],
+      AP50: ap50K[k],
+      AP75: ap75K[k],
+      AR: arK[k],
       numGt: core.match.numGt[k * A],
       numDt: core.prepared.catDtStart[k + 1] - core.prepared.catDtStart[k],
     };
   });
-  void K;
   return { stats, precision: P, recall: Rc, perCategory, params, timings: core.timings };
 }

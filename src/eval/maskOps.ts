@@ -2,10 +2,11 @@
  * The slice of the pycocotools-exact mask API (src/coco/mask) the evaluator uses, in one place.
  */
 import type { RleJson, Segmentation } from '../coco/types.js';
-import { area, iou, rleFromString, segmentationToRle, toBbox } from '../coco/mask/index.js';
+import { area, bboxIouPair, iou, rleFromString, segmentationToRle, toBbox } from '../coco/mask/index.js';
 import type { Rle } from '../coco/mask/index.js';
 
 export type { Rle };
+export { bboxIouPair };
 
 /** A detection's compressed RLE as lvis-api uses it: as is, with its own size. */
 export function detectionRle(seg: RleJson): Rle {
@@ -23,11 +24,10 @@ export function rleArea(r: Rle): number {
 }
 
 export function rleBbox(r: Rle): [number, number, number, number] {
-  const b = toBbox(r);
-  return [b[0], b[1], b[2], b[3]];
+  return toBbox(r);
 }
 
 /** `maskUtils.iou(dt, gt, iscrowd)`: D×G, row-major by detection. */
-export function rleIouMatrix(dt: Rle[], gt: Rle[], iscrowd: Uint8Array | boolean[]): Float64Array {
-  return iou(dt, gt, iscrowd as never);
+export function rleIouMatrix(dt: Rle[], gt: Rle[], iscrowd: ArrayLike<number>): Float64Array {
+  return iou(dt, gt, iscrowd);
 }

@@ -2,6 +2,7 @@ import type { DetectionResult, LvisDataset, RleJson } from '../coco/types.js';
 import { BalmsInputError } from '../util/errors.js';
 import { buildGtTable, type EvalMode, type GtTable } from './gtTable.js';
 import { countingSortBy, stableSortByKeyDesc } from './indexSort.js';
+import { radixSortByKeyDesc } from './radixSort.js';
 import { annotationRle, detectionRle, rleArea, rleBbox, type Rle } from './maskOps.js';
 import { HAS_GT, NEGATIVE, NOT_EXHAUSTIVE } from './pairFlags.js';
 
@@ -41,8 +42,10 @@ export interface PreparedEval {
   dtNotExhaustive: Uint8Array;
   /** Position of the detection within its pair (0 = highest score). */
   dtRank: Uint32Array;
-  /** Segm only: the decoded mask of each detection. */
-  dtRle: Rle[];
+  /** Segm only: the decoded mask of each detection, where preparing needed it (else decoded on use). */
+  dtRle: (Rle | undefined)[];
+  /** The results list the detections index into (`dtResult`). */
+  results: DetectionResult[];
   /** Per category k: `catDt[catDtStart[k] .. catDtStart[k+1])` = its detections by score desc, image, file order. */
   catDtStart: Uint32Array;
   catDt: Uint32Array;
@@ -121,7 +124,10 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   const r0 = results[first];
   const boxBranch = R > 0 && r0 !== undefined && 'bbox' in r0 && !(mode === 'coco' && Array.isArray(r0.bbox) && (r0.bbox as unknown[]).length === 0);
   const areaFromBox = iouType === 'segm' && opts.segmAreaFromBbox !== undefined ? opts.segmAreaFromBbox : boxBranch;
-  const needMask = iouType === 'segm' || !areaFromBox || (iouType === 'bbox' && !boxBranch);
+  // Masks are decoded here only when the area or the box comes from them; for segm IoU alone they
+  // are decoded pair by pair while matching (and only where the pair has GT).
+  const needMask = !areaFromBox || (iouType === 'bbox' && !boxBranch);
+  const checkMask = needMask || iouType === 'segm';
 
   // 3. Category known; LVIS federated filter (GT present or verified negative).
   const cand = new Uint32Array(R);
@@ -132,7 +138,7 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
     const r = results[i];
     // lvis-api / loadRes read `bbox` of every result in the box branch and the mask in the other.
     if (boxBranch || areaFromBox || r.bbox !== undefined) checkBox(r, i);
-    if (!boxBranch || (needMask && r.segmentation !== undefined)) checkRle(r, i);
+    if (!boxBranch || (checkMask && r.segmentation !== undefined)) checkRle(r, i);
     const k = gt.catIndex.get(r.category_id);
     if (k === undefined) continue;
     if (mode === 'lvis' && (gt.flags.get(resImg[i], k) & (HAS_GT | NEGATIVE)) === 0) continue;
@@ -151,10 +157,7 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   const resBox = new Float64Array(iouType === 'bbox' ? 4 * R : 0);
   const fill = (i: number): void => {
     const r = results[i];
-    if (needMask) {
-      if (r.segmentation !== undefined) resRle[i] = detectionRle(r.segmentation);
-      else resRle[i] = boxPolygonRle(r.bbox as number[], gt.imgHeight[resImg[i]], gt.imgWidth[resImg[i]]);
-    }
+    if (needMask) resRle[i] = resultRle(results, i, gt.imgHeight[resImg[i]], gt.imgWidth[resImg[i]]);
     resArea[i] = areaFromBox ? r.bbox![2] * r.bbox![3] : rleArea(resRle[i]);
     if (iouType === 'bbox') {
       const b = boxOf(i);
@@ -178,7 +181,7 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   // 5. Orders. (image, file) → (score desc, image, file) → by category = accumulate order;
   //    score order → by category → by image = pair order (score desc, file order within a pair).
   const byImg = countingSortBy(list, resImg, N);
-  const byScore = stableSortByKeyDesc(byImg, resScore);
+  const byScore = byImg.length > 256 ? radixSortByKeyDesc(byImg, resScore) : stableSortByKeyDesc(byImg, resScore);
   let accOrder = countingSortBy(byScore, resCat, K);
   let pairOrder = countingSortBy(accOrder, resImg, N);
 
@@ -220,7 +223,8 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
     dtBox: new Float64Array(iouType === 'bbox' ? 4 * D : 0),
     dtNotExhaustive: new Uint8Array(D),
     dtRank: new Uint32Array(D),
-    dtRle: iouType === 'segm' ? new Array<Rle>(D) : [],
+    dtRle: iouType === 'segm' ? new Array<Rle | undefined>(D) : [],
+    results,
     catDtStart: new Uint32Array(K + 1),
     catDt: new Uint32Array(D),
     catHasPair: new Uint8Array(K),
@@ -275,7 +279,21 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   return p;
 }
 
-/** lvis-api / loadRes: a box-only result used for segm gets the polygon `[x1,y1, x1,y2, x2,y2, x2,y1]`. */
+/**
+ * The mask of result i as lvis-api uses it: its compressed RLE as is, or — for a box-only result
+ * (box branch) — the polygon `[x1,y1, x1,y2, x2,y2, x2,y1]` rasterized at the image size.
+ */
+export function resultRle(results: DetectionResult[], i: number, h: number, w: number): Rle {
+  const r = results[i];
+  if (r.segmentation === undefined) return boxPolygonRle(r.bbox as number[], h, w);
+  try {
+    return detectionRle(r.segmentation);
+  } catch (e) {
+    if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
+    throw e;
+  }
+}
+
 function boxPolygonRle(b: number[], h: number, w: number): Rle {
   const [x1, y1, bw, bh] = b;
   const x2 = x1 + bw;

@@ -30,10 +30,17 @@ export function summarizeSelection(arr: NdArray, withRecallAxis: boolean, sel: S
   const buf = scratch && scratch.length >= need ? scratch : new Float64Array(need);
   let n = 0;
   const d = arr.data;
+  // lvis-api / COCOeval write all T×R entries of a (category, area, maxDets) cell or none, so
+  // one entry tells whether a category is defined; undefined ones (all −1) add nothing.
+  const live: number[] = [];
+  for (const k of ks) if (d[(k * A + sel.a) * M + m] > -1) live.push(k);
+  const a = sel.a;
+  const L = live.length;
+  const liveArr = Int32Array.from(live);
   for (const t of ts) {
     for (let r = 0; r < R; r++) {
       const base = (t * R + r) * K;
-      for (const k of ks) buf[n++] = d[((base + k) * A + sel.a) * M + m];
+      for (let j = 0; j < L; j++) buf[n++] = d[((base + liveArr[j]) * A + a) * M + m];
     }
   }
   return meanOfDefined(buf, n);
@@ -42,5 +49,30 @@ export function summarizeSelection(arr: NdArray, withRecallAxis: boolean, sel: S
 export function range(n: number): number[] {
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/**
+ * Per category k: `np.mean(s[s > -1])` of `s = precision[ts, :, k, a, m]` (withRecallAxis) or
+ * `recall[ts, k, a, m]`, or −1 — the per-category AP / AR of detectron2's LVIS/COCO evaluators.
+ */
+export function perCategoryMeans(arr: NdArray, withRecallAxis: boolean, a: number, m: number, ts?: number[]): Float64Array {
+  const sh = arr.shape;
+  const T = sh[0];
+  const R = withRecallAxis ? sh[1] : 1;
+  const K = withRecallAxis ? sh[2] : sh[1];
+  const A = withRecallAxis ? sh[3] : sh[2];
+  const M = sh.length === (withRecallAxis ? 5 : 4) ? sh[sh.length - 1] : 1;
+  const tList = ts ?? range(T);
+  const buf = new Float64Array(tList.length * R);
+  const out = new Float64Array(K);
+  const d = arr.data;
+  for (let k = 0; k < K; k++) {
+    let n = 0;
+    for (const t of tList) {
+      for (let r = 0; r < R; r++) buf[n++] = d[(((t * R + r) * K + k) * A + a) * M + m];
+    }
+    out[k] = meanOfDefined(buf, n);
+  }
   return out;
 }

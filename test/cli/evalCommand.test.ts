@@ -6,7 +6,7 @@ import { runCli } from '../helpers/runCli.js';
 import { FIXTURES, listGoldens } from '../eval/goldenFixtures.js';
 
 const goldens = new Map(listGoldens().map((g) => [g.name, g]));
-const GT = join(FIXTURES, 'synth_gt.json');
+const GT = join(FIXTURES, 'synth_cli_gt.json');
 const RES = join(FIXTURES, 'synth_boxes_masks.results.json');
 
 function expectStats(stdout: string, expected: Record<string, number>): void {
@@ -22,16 +22,16 @@ describe('balms eval', () => {
     const r = runCli(['eval', '--gt', GT, '--results', RES, '--iou-type', 'bbox', '--json']);
     expect(r.stderr).toContain('balms eval:');
     expect(r.code).toBe(0);
-    expectStats(r.stdout, goldens.get('synth_boxes_masks_bbox')!.stats!);
+    expectStats(r.stdout, goldens.get('cli_boxes_masks_bbox')!.stats!);
   });
 
   it('--json segm, default box-area quirk and --segm-mask-area', () => {
     const a = runCli(['eval', '--gt', GT, '--results', RES, '--iou-type', 'segm', '--json']);
     expect(a.code).toBe(0);
-    expectStats(a.stdout, goldens.get('synth_boxes_masks_segm')!.stats!);
+    expectStats(a.stdout, goldens.get('cli_boxes_masks_segm')!.stats!);
     const b = runCli(['eval', '--gt', GT, '--results', RES, '--iou-type', 'segm', '--json', '--segm-mask-area']);
     expect(b.code).toBe(0);
-    expectStats(b.stdout, goldens.get('synth_boxes_masks_segm_maskarea')!.stats!);
+    expectStats(b.stdout, goldens.get('cli_boxes_masks_segm_maskarea')!.stats!);
   });
 
   it('--coco --json prints COCOeval\'s 12 numbers', () => {

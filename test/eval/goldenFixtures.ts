@@ -10,7 +10,7 @@ export const HAVE_SHARED = existsSync(SHARED_GT);
 export interface Golden {
   name: string;
   mode: 'lvis' | 'coco';
-  gt: 'synth' | 'synth_coco' | 'shared';
+  gt: 'synth' | 'synth_cli' | 'synth_coco' | 'shared';
   results: string;
   iouType: 'bbox' | 'segm';
   arrays: 'full' | 'reduced';
@@ -37,7 +37,7 @@ function readJson<T>(path: string): T {
 /** A fresh parse each call for results (the evaluator must not depend on sharing), cached GT. */
 export function loadGt(label: Golden['gt']): LvisDataset {
   if (label === 'shared') return readJson<LvisDataset>(SHARED_GT);
-  return readJson<LvisDataset>(FIXTURES + (label === 'synth' ? 'synth_gt.json' : 'synth_coco_gt.json'));
+  return readJson<LvisDataset>(FIXTURES + `${label}_gt.json`);
 }
 
 export function loadResults(file: string): DetectionResult[] {

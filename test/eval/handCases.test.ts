@@ -118,3 +118,20 @@ describe('evaluateLvis: hand-computed cases', () => {
     expect(() => evaluateLvis(bad, [det(1, 1, [0, 0, 1, 1], 0.5)], { iouType: 'bbox' })).toThrow(/categories\[3\]\.frequency/);
   });
 });
+
+describe('evaluateLvis: inputs', () => {
+  it('accepts an LvisIndex, and leaves the ground truth and results untouched', async () => {
+    const { LvisIndex } = await import('../../src/coco/index.js');
+    const { readFileSync } = await import('node:fs');
+    const dir = new URL('../fixtures/eval/', import.meta.url);
+    const gt = JSON.parse(readFileSync(new URL('synth_cli_gt.json', dir), 'utf8')) as LvisDataset;
+    const results = JSON.parse(readFileSync(new URL('synth_boxes_masks.results.json', dir), 'utf8')) as DetectionResult[];
+    const gtBefore = JSON.stringify(gt);
+    const resBefore = JSON.stringify(results);
+    const a = evaluateLvis(gt, results, { iouType: 'segm' });
+    const b = evaluateLvis(new LvisIndex(gt), results, { iouType: 'segm' });
+    expect(b.stats).toEqual(a.stats);
+    expect(JSON.stringify(gt)).toBe(gtBefore);
+    expect(JSON.stringify(results)).toBe(resBefore);
+  });
+});
