@@ -6,9 +6,12 @@
  * sampling + forward + backward + SGD-momentum update of all head parameters.
  * Backends: wasm, and cpu unless `--quick`; PyTorch (CPU) on the same shapes when importable.
  *
- *   npx tsx bench/roi-head-step.ts [--quick] [--steps N]
+ * Each tfjs backend runs in its own child process, so a crash (e.g. the 4 GB wasm heap running
+ * out) is reported instead of ending the benchmark.
+ *
+ *   npx tsx bench/roi-head-step.ts [--quick] [--steps N] [--fg N]
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +25,16 @@ import { RoIHeads, type FeatureLevel, type InstanceTargets } from '../src/modeli
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { Rng } from '../src/util/rng.js';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, steps: { type: 'string', default: '3' } } });
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    steps: { type: 'string', default: '3' },
+    fg: { type: 'string', default: '128' },
+    worker: { type: 'string' },
+  },
+});
 const STEPS = Number(args.steps);
+const FG = Number(args.fg);
 const K = 1204;
 const C = 256;
 const IMAGE = 800;
@@ -59,6 +70,8 @@ function makeData(rng: Rng): { targets: InstanceTargets[]; proposals: Float32Arr
 
 interface Figures {
   backend: string;
+  peakHeapMB?: number;
+  error?: string;
   stepMs: number[];
   medianStepMs: number;
   forwardMs: number;
@@ -68,7 +81,8 @@ interface Figures {
 
 async function runTfjs(backend: 'wasm' | 'cpu', steps: number): Promise<Figures> {
   await initBackend(backend);
-  const cfg = defaultDetectorConfig(K).roiHeads;
+  // exactly FG foreground RoIs of 512 (there are far more foreground proposals than that)
+  const cfg = { ...defaultDetectorConfig(K).roiHeads, positiveFraction: FG / 512 };
   const rng = new Rng(1);
   const counts = Array.from({ length: K }, () => 1 + rng.int(1000));
   const loss = createClassifierLoss({ type: 'balanced_softmax' }, { imageCount: counts, instanceCount: counts, numTrainImages: 10000 });
@@ -101,7 +115,7 @@ async function runTfjs(backend: 'wasm' | 'cpu', steps: number): Promise<Figures>
   tf.dispose(feats.map((f) => f.features));
   store.dispose();
   const sorted = [...times].sort((a, b) => a - b);
-  return { backend, stepMs: times, medianStepMs: sorted[(sorted.length - 1) >> 1]!, forwardMs, numFg: sampled.numFg, numRois: sampled.classes.length };
+  return { backend, stepMs: times, peakHeapMB: heapMB(), medianStepMs: sorted[(sorted.length - 1) >> 1]!, forwardMs, numFg: sampled.numFg, numRois: sampled.classes.length };
 }
 
 function runTorch(): Record<string, number> | string {
@@ -115,15 +129,44 @@ function runTorch(): Record<string, number> | string {
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
 }
 
+function heapMB(): number | undefined {
+  const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm;
+  return wasm ? Math.round(wasm.HEAPU8.length / 1e6) : undefined;
+}
+
+/** Runs one backend in a child process and returns its figures (or the error it died with). */
+function runChild(backend: 'wasm' | 'cpu', steps: number): Figures {
+  const self = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, [...process.execArgv, self, '--worker', backend, '--steps', String(steps), '--fg', String(FG)], {
+    encoding: 'utf8', maxBuffer: 1 << 26,
+  });
+  // Forward the child's short progress lines (a wasm crash dumps the minified glue code on one line).
+  const errLines = (child.stderr ?? '').split('\n').filter((l) => l.length > 0 && l.length < 300 && !l.startsWith('    at '));
+  for (const l of errLines) if (/step|Error|Abort/.test(l)) process.stderr.write(l + '\n');
+  if (child.status === 0) return JSON.parse(child.stdout.trim().split('\n').pop()!) as Figures;
+  const error = errLines.find((l) => /Error|Abort/.test(l)) ?? `exit ${child.status ?? child.signal}`;
+  return { backend, error, stepMs: [], medianStepMs: NaN, forwardMs: NaN, numFg: FG, numRois: 512 };
+}
+
+if (args.worker) {
+  const r = await runTfjs(args.worker as 'wasm' | 'cpu', STEPS);
+  console.log(JSON.stringify(r));
+  process.exit(0);
+}
+
 const results: Figures[] = [];
-results.push(await runTfjs('wasm', STEPS));
-if (!args.quick) results.push(await runTfjs('cpu', Math.min(STEPS, 1)));
+results.push(runChild('wasm', STEPS));
+if (!args.quick) results.push(runChild('cpu', Math.min(STEPS, 1)));
 const torch = runTorch();
 
-console.log(`\nRoI head training step: 512 RoIs (${results[0]!.numFg} fg), C=${C}, 7×7 → FC1024×2 → ${K + 1} cls + ${4 * K} box; mask 14×14 → 4×conv${C} → 28×28`);
+console.log(`\nRoI head training step: 512 RoIs (${FG} fg), C=${C}, 7×7 → FC1024×2 → ${K + 1} cls + ${4 * K} box; mask 14×14 → 4×conv${C} → 28×28`);
 console.log('backend              median step ms   forward ms   vs torch(1 thread)');
 const t1 = typeof torch === 'object' ? torch.step_ms_1thread : undefined;
 for (const r of results) {
+  if (r.error) {
+    console.log(`tfjs ${r.backend.padEnd(15)} failed: ${r.error}`);
+    continue;
+  }
   const ratio = t1 ? `${(r.medianStepMs / t1).toFixed(2)}×` : '–';
   console.log(`tfjs ${r.backend.padEnd(15)} ${r.medianStepMs.toFixed(0).padStart(15)} ${r.forwardMs.toFixed(0).padStart(12)}   ${ratio}`);
 }
@@ -140,7 +183,7 @@ const json = {
   cores: os.cpus().length,
   node: process.version,
   tfjs: tf.version.tfjs,
-  shapes: { rois: 512, foreground: results[0]!.numFg, channels: C, pooled: 7, fc: [1024, 1024], classes: K, maskPooled: 14, maskConvs: 4, maskSize: 28, fpnLevels: 'P2-P5 of 800x800', samplingRatio: 2 },
+  shapes: { rois: 512, foreground: FG, channels: C, pooled: 7, fc: [1024, 1024], classes: K, maskPooled: 14, maskConvs: 4, maskSize: 28, fpnLevels: 'P2-P5 of 800x800', samplingRatio: 2 },
   quick: args.quick,
   tfjs_results: results,
   torch,

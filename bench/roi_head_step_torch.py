@@ -1,7 +1,7 @@
 """PyTorch (CPU) reference for bench/roi-head-step.ts: the same RoI-head training step on the same
 shapes (512 RoIs, 128 foreground, FPN P2-P5 of an 800x800 image with 256 channels, 7x7 box
 RoIAlign -> FC1024 x2 -> 1205 logits + 4816 deltas, 14x14 mask RoIAlign -> 4 conv256 -> deconv ->
-1204 x 28x28). RoIAlign (aligned, sampling ratio 2) is written with grid_sample since torchvision
+28x28 for the ground-truth class). RoIAlign (aligned, sampling ratio 2) is written with grid_sample since torchvision
 is not installed. Prints one JSON line with step/forward milliseconds for 1 thread and all threads.
 """
 import json
@@ -13,8 +13,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-K, C, IMAGE, R, FG = 1204, 256, 800, 512, 128
+K, C, IMAGE, R = 1204, 256, 800, 512
 steps = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+FG = int(sys.argv[2]) if len(sys.argv) > 2 else 128
 g = torch.Generator().manual_seed(0)
 
 
@@ -83,7 +84,9 @@ def step(head, opt, feats, data, prior, backward=True):
     for c in head.convs:
         m = F.relu(c(m))
     m = F.relu(head.deconv(m))
-    mlog = head.pred(m)[fg, labels[:FG]]
+    # the ground-truth class's 1x1 predictor only (as the tfjs head does; detectron2 computes all K maps)
+    w = head.pred.weight[labels[:FG], :, 0, 0]  # [FG, C]
+    mlog = torch.einsum('mchw,mc->mhw', m, w) + head.pred.bias[labels[:FG]][:, None, None]
     loss_mask = F.binary_cross_entropy_with_logits(mlog, tmasks)
     loss = loss_cls + loss_box + loss_mask
     if backward:

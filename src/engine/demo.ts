@@ -21,11 +21,11 @@ export const CONFIG_DIR = fileURLToPath(new URL('../../configs/', import.meta.ur
 /** `--quick`: a smaller dataset and model schedule that still learns (≤ 3 minutes on 2 cores). */
 export const DEMO_QUICK_OVERRIDES: JsonObject = {
   data: { synth: { categories: 12, trainImages: 400, valImages: 120 } },
-  solver: { maxIter: 150, steps: [110, 135], warmupIters: 20 },
+  solver: { maxIter: 400, steps: [300, 370], warmupIters: 50 },
 };
 export const DEMO_QUICK_STAGE2_OVERRIDES: JsonObject = {
   data: { synth: { categories: 12, trainImages: 400, valImages: 120 } },
-  solver: { maxIter: 40, steps: [30, 36], warmupIters: 0 },
+  solver: { maxIter: 60, steps: [40, 52], warmupIters: 0 },
 };
 
 export interface DemoOptions {

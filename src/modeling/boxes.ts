@@ -61,7 +61,7 @@ export function boxIou(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j:
 }
 
 /** Clips boxes in place to `[0, width] × [0, height]` (detectron2 `Boxes.clip`); returns the array. */
-export function clipBoxes<T extends Float32Array | Float64Array>(boxes: T, height: number, width: number): T {
+export function clipBoxesInPlace<T extends Float32Array | Float64Array>(boxes: T, height: number, width: number): T {
   const n = boxCount(boxes);
   for (let i = 0; i < n; i++) {
     boxes[4 * i] = Math.min(Math.max(boxes[4 * i]!, 0), width);

@@ -13,7 +13,7 @@ import type { RoiClassifierLoss } from './classifierLoss.js';
 import { featureStrides, resolveDetectorConfig, type DetectorConfig, type DetectorConfigInput } from './config.js';
 import { Fpn } from './fpn.js';
 import { ParameterStore } from './parameterStore.js';
-import { RoIHeads, type FeatureLevel, type InstancePredictions, type InstanceTargets } from './roiHeads.js';
+import { RoIHeads, type FeatureLevel, type InstancePredictions, type InstanceTargets, type RoiLossOptions } from './roiHeads.js';
 import { Rpn } from './rpn.js';
 
 /** Images `[N, H, W, 3]` in pixel values (0–255); `imageSizes` the valid `[h, w]` of each (default: the full tensor). */
@@ -113,8 +113,9 @@ export class Detector {
   /**
    * All training losses as named scalars (`loss_rpn_cls`, `loss_rpn_loc`, `loss_cls`,
    * `loss_box_reg`, `loss_mask`), each already weighted. Call inside a gradient function.
+   * `options.classWeights` reweights the classification loss per class (Meta Reweighter).
    */
-  computeLosses(batch: TrainingBatch, rng: Rng = this.rng): Record<string, tf.Scalar> {
+  computeLosses(batch: TrainingBatch, rng: Rng = this.rng, options: RoiLossOptions = {}): Record<string, tf.Scalar> {
     const sizes = imageSizesOf(batch);
     if (batch.targets.length !== batch.images.shape[0]) throw new Error(`Detector: ${batch.targets.length} targets for ${batch.images.shape[0]} images`);
     return tf.tidy(() => {
@@ -122,7 +123,7 @@ export class Detector {
       const rpnOut = this.rpn.apply(feats);
       const rpnLosses = this.rpn.losses(rpnOut, batch.targets.map((t) => t.boxes), rng);
       const proposals = this.rpn.proposals(rpnOut, sizes, true);
-      const roiLosses = this.roiHeads.losses(feats, proposals, batch.targets, rng);
+      const roiLosses = this.roiHeads.losses(feats, proposals, batch.targets, rng, options);
       return { ...rpnLosses, ...roiLosses };
     });
   }

@@ -37,6 +37,16 @@ export interface InstanceTargets {
   polygons?: Polygon[][];
 }
 
+/** Options of `RoIHeads.losses`. */
+export interface RoiLossOptions {
+  /**
+   * Per-class weights `[K]` of the classification loss (the BALMS Meta Reweighter): foreground
+   * RoI r gets `w[c_r]`, renormalised to average 1 over the foreground RoIs; background RoIs get
+   * 1. Differentiable w.r.t. the weights, so a meta step can learn them.
+   */
+  classWeights?: tf.Tensor1D;
+}
+
 /** Detections of one image. */
 export interface InstancePredictions {
   boxes: Float32Array;
@@ -115,6 +125,7 @@ export class RoIHeads {
     proposals: readonly Float32Array[],
     targets: readonly InstanceTargets[],
     rng: Rng,
+    options: RoiLossOptions = {},
   ): Record<string, tf.Scalar> {
     const sampled = this.sample(proposals, targets, rng);
     const rois = flattenRois(sampled.map((s) => s.boxes));
@@ -142,7 +153,8 @@ export class RoIHeads {
       const pooled = this.pool(features, rois.boxes, rois.batchIdx, this.cfg.pooledSize);
       const { logits, deltas } = this.boxPredictor.apply(this.boxHead.apply(pooled));
       const out: Record<string, tf.Scalar> = {};
-      const lossCls = this.classifierLoss.loss(logits, tf.tensor1d(classes, 'int32')) as tf.Scalar;
+      const weights = options.classWeights ? foregroundClassWeights(options.classWeights, classes, this.numClasses) : undefined;
+      const lossCls = this.classifierLoss.loss(logits, tf.tensor1d(classes, 'int32'), weights) as tf.Scalar;
       out.loss_cls = tf.mul(lossCls, this.cfg.clsLossWeight);
       const lossBox = boxRegressionLoss(deltas, rois.boxes, gtBoxes, classes, this.numClasses, this.boxCoder, this.cfg.smoothL1Beta);
       out.loss_box_reg = tf.mul(lossBox, this.cfg.boxLossWeight);
@@ -238,6 +250,27 @@ export class RoIHeads {
       o += d.classes.length;
     }
   }
+}
+
+/** Per-RoI weights from per-class weights (see `RoiLossOptions.classWeights`). */
+export function foregroundClassWeights(classWeights: tf.Tensor1D, classes: Int32Array, numClasses: number): tf.Tensor1D {
+  if (classWeights.shape[0] !== numClasses) throw new Error(`classWeights has ${classWeights.shape[0]} entries for ${numClasses} classes`);
+  const r = classes.length;
+  const onehot = new Float32Array(r * numClasses);
+  const bg = new Float32Array(r);
+  let numFg = 0;
+  for (let i = 0; i < r; i++) {
+    const c = classes[i]!;
+    if (c >= 0 && c < numClasses) {
+      onehot[i * numClasses + c] = 1;
+      numFg++;
+    } else bg[i] = 1;
+  }
+  return tf.tidy(() => {
+    const perRoi = tf.reshape(tf.matMul(tf.tensor2d(onehot, [r, numClasses]), tf.reshape(classWeights, [numClasses, 1])), [r]);
+    const scaled = numFg > 0 ? tf.div(perRoi, tf.div(tf.sum(perRoi), numFg)) : perRoi;
+    return tf.add(scaled, tf.tensor1d(bg)) as tf.Tensor1D;
+  });
 }
 
 function emptyDetections() {

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.js';
 import { AnchorGenerator } from './anchors.js';
 import { BoxCoder } from './boxCoder.js';
-import { boxCount, clipBoxes, pairwiseIou } from './boxes.js';
+import { boxCount, clipBoxesInPlace, pairwiseIou } from './boxes.js';
 import type { AnchorConfig, RpnConfig } from './config.js';
 import { Conv2d, smoothL1 } from './layers.js';
 import { Matcher } from './matcher.js';
@@ -161,7 +161,7 @@ export class Rpn {
         o += b.length;
       }
       const [h, w] = imageSizes[img]!;
-      clipBoxes(all, h, w);
+      clipBoxesInPlace(all, h, w);
       // Drop non-finite and small boxes.
       const keepIdx: number[] = [];
       for (let i = 0; i < scoreParts.length; i++) {

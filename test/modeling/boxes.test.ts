@@ -1,5 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { boxAreas, clipBoxes, nonEmptyBoxes, pairwiseIou } from '../../src/modeling/boxes.js';
+import { boxAreas, clipBoxesInPlace, nonEmptyBoxes, pairwiseIou } from '../../src/modeling/boxes.js';
 import { batchedNms, nms } from '../../src/modeling/nms.js';
 import { BoxCoder, DEFAULT_SCALE_CLAMP } from '../../src/modeling/boxCoder.js';
 import { Rng } from '../../src/util/rng.js';
@@ -19,7 +20,7 @@ describe('pairwiseIou', () => {
   });
   it('areas, clipping and non-empty filtering', () => {
     expect(Array.from(boxAreas([0, 0, 2, 3, 5, 5, 4, 9]))).toEqual([6, 0]);
-    const b = clipBoxes(new Float32Array([-3, -1, 50, 8, 10, 10, 12, 200]), 20, 30);
+    const b = clipBoxesInPlace(new Float32Array([-3, -1, 50, 8, 10, 10, 12, 200]), 20, 30);
     expect(Array.from(b)).toEqual([0, 0, 30, 8, 10, 10, 12, 20]);
     expect(Array.from(nonEmptyBoxes([0, 0, 1, 1, 0, 0, 3, 3, 2, 2, 2, 5], 1))).toEqual([1]);
   });
@@ -91,5 +92,22 @@ describe('nms', () => {
     const groups = new Int32Array([0, 1, 0, 0, 1]);
     // group 0: {0, 2, 3} → 2 suppressed by 0; group 1: {1, 4} IoU 0.43 → both kept at 0.5
     expect(Array.from(batchedNms(boxes, scores, groups, 0.5))).toEqual([0, 1, 4, 3]);
+  });
+  it('agrees with tf.image.nonMaxSuppression on random boxes', () => {
+    const rng = new Rng(8);
+    for (const thr of [0.3, 0.5, 0.7]) {
+      const n = 300;
+      const b = new Float32Array(n * 4);
+      const yx = new Float32Array(n * 4);
+      const s = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        const x = rng.uniform(0, 100), y = rng.uniform(0, 100), w = rng.uniform(5, 40), h = rng.uniform(5, 40);
+        b.set([x, y, x + w, y + h], 4 * i);
+        yx.set([y, x, y + h, x + w], 4 * i);
+        s[i] = rng.next();
+      }
+      const ref = tf.tidy(() => tf.image.nonMaxSuppression(tf.tensor2d(yx, [n, 4]), tf.tensor1d(s), n, thr).dataSync());
+      expect(Array.from(nms(b, s, thr))).toEqual(Array.from(ref));
+    }
   });
 });

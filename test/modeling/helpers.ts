@@ -4,11 +4,13 @@ import type { RoiClassifierLoss } from '../../src/modeling/classifierLoss.js';
 /** Plain softmax cross-entropy with a background column: an independent test double of `ClassifierLoss`. */
 export const softmaxClassifier: RoiClassifierLoss = {
   outputs: (k) => k + 1,
-  loss: (logits, labels) =>
+  /** Σ wᵢℓᵢ / N (weights default to 1), as `src/losses` reduces. */
+  loss: (logits, labels, weights) =>
     tf.tidy(() => {
       const lse = tf.logSumExp(logits, 1);
-      const picked = tf.sum(tf.mul(logits, tf.oneHot(labels, logits.shape[1])), 1);
-      return tf.mean(tf.sub(lse, picked));
+      const picked = tf.sum(tf.mul(logits, tf.oneHot(labels, logits.shape[1]).toFloat()), 1);
+      const rows = tf.sub(lse, picked);
+      return tf.mean(weights ? tf.mul(rows, weights) : rows) as tf.Scalar;
     }),
   probabilities: (logits) => tf.softmax(logits),
 };

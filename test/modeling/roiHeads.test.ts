@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backends/index.js';
 import { defaultDetectorConfig, type RoiHeadsConfig } from '../../src/modeling/config.js';
 import { ParameterStore } from '../../src/modeling/parameterStore.js';
-import { RoIHeads, type FeatureLevel, type InstanceTargets } from '../../src/modeling/roiHeads.js';
+import { foregroundClassWeights, RoIHeads, type FeatureLevel, type InstanceTargets } from '../../src/modeling/roiHeads.js';
 import { Rng } from '../../src/util/rng.js';
 import { softmaxClassifier } from './helpers.js';
 
@@ -41,12 +41,13 @@ function makeFeatures(seed: number, n = 2, c = 4): FeatureLevel[] {
   return [{ features: tf.tensor4d(data, [n, 8, 8, c]), stride: 4 }];
 }
 
-beforeAll(async () => {
-  await initBackend('wasm');
-});
+describe.each(['wasm', 'cpu'] as const)('RoIHeads on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend(backend);
+  });
 
-describe('RoIHeads', () => {
   it('names its parameters and produces finite losses and predictions of the right shape', () => {
+    expect(tf.getBackend()).toBe(backend);
     const store = new ParameterStore(new Rng(0));
     const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
     const names = [...store.variables().keys()];
@@ -198,6 +199,24 @@ describe('RoIHeads', () => {
     const { grads } = tf.variableGrads(() => tf.addN(Object.values(heads.losses(feats, [new Float32Array(0)], [empty], new Rng(0)))) as tf.Scalar);
     expect(Object.keys(grads).length).toBeGreaterThan(0);
     tf.dispose([...Object.values(l), ...Object.values(z), ...Object.values(grads), feats[0]!.features]);
+    store.dispose();
+  });
+
+  it('class weights (Meta Reweighter) average 1 over foreground RoIs and are differentiable', () => {
+    const cw = tf.tensor1d([1, 2, 4]);
+    const w = foregroundClassWeights(cw, new Int32Array([0, 1, 3, 2, 3]), 3);
+    // fg weights 1, 2, 4 → mean 7/3 → 3/7, 6/7, 12/7; background 1
+    const got = Array.from(w.dataSync());
+    [3 / 7, 6 / 7, 1, 12 / 7, 1].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
+    const store = new ParameterStore(new Rng(0));
+    const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
+    const feats = makeFeatures(1);
+    const plain = heads.losses(feats, proposals, targets, new Rng(3)).loss_cls!.dataSync()[0]!;
+    const ones = heads.losses(feats, proposals, targets, new Rng(3), { classWeights: tf.ones([3]) as tf.Tensor1D }).loss_cls!.dataSync()[0]!;
+    expect(ones).toBeCloseTo(plain, 6);
+    const g = tf.grad((c: tf.Tensor) => heads.losses(feats, proposals, targets, new Rng(3), { classWeights: c as tf.Tensor1D }).loss_cls!)(cw);
+    expect(Array.from(g.dataSync()).some((v) => Math.abs(v) > 1e-5)).toBe(true);
+    tf.dispose([cw, w, g, feats[0]!.features]);
     store.dispose();
   });
 });
