@@ -68,14 +68,16 @@ function makeConv(withBias: boolean, relu: boolean, stride: number) {
     save(relu ? [x, W, y] : [x, W]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const sx = saved[0] as tf.Tensor4D;
-        const sW = saved[1] as tf.Tensor4D;
-        const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor4D;
-        const dx = convInputGrad(dz, sW, sx.shape, stride);
-        const dW = convFilterGrad(sx, dz, sW.shape[0], stride);
-        return withBias ? [dx, dW, sumRows(tf.reshape(dz, [-1, dz.shape[3]]) as tf.Tensor2D)] : [dx, dW];
-      },
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        // free the temporaries (transposed filters, masked dy…) now, not at the end of the backward pass
+        tf.tidy(() => {
+          const sx = saved[0] as tf.Tensor4D;
+          const sW = saved[1] as tf.Tensor4D;
+          const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor4D;
+          const dx = convInputGrad(dz, sW, sx.shape, stride);
+          const dW = convFilterGrad(sx, dz, sW.shape[0], stride);
+          return withBias ? [dx, dW, sumRows(tf.reshape(dz, [-1, dz.shape[3]]) as tf.Tensor2D)] : [dx, dW];
+        }),
     };
   });
 }

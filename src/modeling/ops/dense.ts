@@ -38,14 +38,16 @@ function makeDense(withBias: boolean, relu: boolean) {
     save(relu ? [x, W, y] : [x, W]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const sx = saved[0] as tf.Tensor2D;
-        const sW = saved[1] as tf.Tensor2D;
-        const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor2D;
-        const dx = tf.matMul(dz, tf.transpose(sW));
-        const dW = matMulTN(sx, dz);
-        return withBias ? [dx, dW, sumRows(dz)] : [dx, dW];
-      },
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        // free the temporaries (transposed weights, masked dy…) now, not at the end of the backward pass
+        tf.tidy(() => {
+          const sx = saved[0] as tf.Tensor2D;
+          const sW = saved[1] as tf.Tensor2D;
+          const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor2D;
+          const dx = tf.matMul(dz, tf.transpose(sW));
+          const dW = matMulTN(sx, dz);
+          return withBias ? [dx, dW, sumRows(dz)] : [dx, dW];
+        }),
     };
   });
 }
