@@ -136,11 +136,19 @@ let stats = new Float64Array(64);
  * pre-check skips non-overlapping pairs (0), size mismatches give −1. Empty input → empty array.
  */
 export function iou(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<number | boolean>): Float64Array {
+  const out = new Float64Array(dt.length * gt.length);
+  iouInto(dt, gt, iscrowd, out);
+  return out;
+}
+
+/** `iou` into `out[0 .. D*G)` (every cell written) instead of a new array, for callers that reuse a buffer. */
+export function iouInto(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<number | boolean>, out: Float64Array): void {
   const D = dt.length;
   const G = gt.length;
   checkCrowd(iscrowd, G, 'iou');
-  const out = new Float64Array(D * G);
-  if (D === 0 || G === 0) return out;
+  if (out.length < D * G) throw new RangeError(`iouInto: out has ${out.length} cells, need ${D * G}`);
+  if (D === 0 || G === 0) return;
+  out.fill(0, 0, D * G);
   if (dtBoxes.length < 4 * D) dtBoxes = new Float64Array(8 * D);
   if (gtBoxes.length < 4 * G) gtBoxes = new Float64Array(8 * G);
   const db = dtBoxes;
@@ -165,7 +173,6 @@ export function iou(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<n
       }
     }
   }
-  return out;
 }
 
 /** Box IoU matrix D×G (`out[d*G + g]`) of flat `[x, y, w, h]` lists, like pycocotools `iou` on boxes. */

@@ -54,6 +54,14 @@ function cInt(x: number): number {
  * Throws `BalmsInputError` for non-finite coordinates or ones beyond ±2e8.
  */
 export function frPoly(poly: ArrayLike<number>, h: number, w: number): Rle {
+  return { h, w, counts: frPolyRuns(poly, h, w).slice() };
+}
+
+/**
+ * `frPoly`'s runs as a view of an internal buffer, valid only until the next call of
+ * `frPoly` / `frPolyRuns` / `frBbox`: for callers that copy them where they want them.
+ */
+export function frPolyRuns(poly: ArrayLike<number>, h: number, w: number): Uint32Array {
   if (!Number.isInteger(h) || !Number.isInteger(w) || h < 0 || w < 0) {
     throw new RangeError(`frPoly: h and w must be non-negative integers, got ${h}×${w}`);
   }
@@ -151,11 +159,11 @@ export function frPoly(poly: ArrayLike<number>, h: number, w: number): Rle {
   let a = cross;
   if (na === a.length) a = growCross(na + 1);
   a[na++] = h * w;
-  return runsFromCrossings(a, na, h, w);
+  return runsFromCrossings(a, na);
 }
 
 /** Sorted crossing indices → run lengths, folding zero-length runs (even–odd rule). */
-function runsFromCrossings(a: Uint32Array, k: number, h: number, w: number): Rle {
+function runsFromCrossings(a: Uint32Array, k: number): Uint32Array {
   const sorted = a.subarray(0, k);
   if (k > 1) sorted.sort();
   let p = 0;
@@ -174,7 +182,7 @@ function runsFromCrossings(a: Uint32Array, k: number, h: number, w: number): Rle
       if (j < k) a[m - 1] = a[m - 1]! + a[j++]!;
     }
   }
-  return { h, w, counts: a.slice(0, m) };
+  return a.subarray(0, m);
 }
 
 const boxPoly = new Float64Array(8);
