@@ -141,14 +141,18 @@ export function frPolyRuns(poly: ArrayLike<number>, h: number, w: number): Uint3
       const hi = Math.min((up ? uB : uA) - 1, udMax);
       for (let c = Math.ceil((lo - 2) / SCALE); SCALE * c + 2 <= hi; c++) {
         const ud = SCALE * c + 2;
-        // smallest t in [1, n] with u(t) past ud
-        let tl = 1;
-        let th = n;
-        while (tl < th) {
-          const mid = (tl + th) >>> 1;
-          const um = cInt(xs + s * mid + 0.5);
-          if (up ? um > ud : um <= ud) th = mid;
-          else tl = mid + 1;
+        // The smallest t in [1, n] with u(t) past ud (n if none), as a bisection would find it:
+        // start from the real solution of xs + s*t + .5 = ud + 1 and step to the exact answer
+        // with the same test (monotone in t), usually zero or one step.
+        let tl = Math.ceil((ud + 0.5 - xs) / s);
+        if (!(tl >= 1)) tl = 1;
+        else if (tl > n) tl = n;
+        if (up) {
+          while (tl > 1 && cInt(xs + s * (tl - 1) + 0.5) > ud) tl--;
+          while (tl < n && !(cInt(xs + s * tl + 0.5) > ud)) tl++;
+        } else {
+          while (tl > 1 && cInt(xs + s * (tl - 1) + 0.5) <= ud) tl--;
+          while (tl < n && !(cInt(xs + s * tl + 0.5) <= ud)) tl++;
         }
         pushCrossing(c, ys + tl - 1, h);
       }
