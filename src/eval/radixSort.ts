@@ -54,8 +54,7 @@ function sortableKeys(idx: Uint32Array, key: Float64Array, hi: Uint32Array, lo: 
 /** Exclusive prefix offsets of the 16-bit digit into `count`; false when all elements share one digit. */
 function digitOffsets(word: Uint32Array, shift: number, count: Uint32Array): boolean {
   const n = word.length;
-  count.fill(0);
-  for (let i = 0; i < n; i++) count[(word[i] >>> shift) & 0xffff]++;
+  histogram(word, shift, count);
   if (count[(word[0] >>> shift) & 0xffff] === n) return false;
   let sum = 0;
   for (let b = 0; b < 65536; b++) {
@@ -64,6 +63,11 @@ function digitOffsets(word: Uint32Array, shift: number, count: Uint32Array): boo
     sum += c;
   }
   return true;
+}
+
+function histogram(word: Uint32Array, shift: number, count: Uint32Array): void {
+  count.fill(0);
+  for (let i = 0; i < word.length; i++) count[(word[i] >>> shift) & 0xffff]++;
 }
 
 function scatter(

@@ -35,15 +35,22 @@ export function summarizeSelection(arr: NdArray, withRecallAxis: boolean, sel: S
   const live: number[] = [];
   for (const k of ks) if (d[(k * A + sel.a) * M + m] > -1) live.push(k);
   const a = sel.a;
-  const L = live.length;
   const liveArr = Int32Array.from(live);
-  for (const t of ts) {
-    for (let r = 0; r < R; r++) {
-      const base = (t * R + r) * K;
-      for (let j = 0; j < L; j++) buf[n++] = d[((base + liveArr[j]) * A + a) * M + m];
-    }
-  }
+  for (const t of ts) n = gatherRows(d, t, R, K, A, M, a, m, liveArr, buf, n);
   return meanOfDefined(buf, n);
+}
+
+/** Appends `d[t, r, k, a, m]` for r in 0..R, k in `live` (C order) to `buf` from `n`; returns the new length. */
+function gatherRows(
+  d: Float64Array, t: number, R: number, K: number, A: number, M: number, a: number, m: number,
+  live: Int32Array, buf: Float64Array, n: number,
+): number {
+  const L = live.length;
+  for (let r = 0; r < R; r++) {
+    const base = (t * R + r) * K;
+    for (let j = 0; j < L; j++) buf[n++] = d[((base + live[j]) * A + a) * M + m];
+  }
+  return n;
 }
 
 export function range(n: number): number[] {
@@ -67,12 +74,20 @@ export function perCategoryMeans(arr: NdArray, withRecallAxis: boolean, a: numbe
   const buf = new Float64Array(tList.length * R);
   const out = new Float64Array(K);
   const d = arr.data;
-  for (let k = 0; k < K; k++) {
-    let n = 0;
-    for (const t of tList) {
-      for (let r = 0; r < R; r++) buf[n++] = d[(((t * R + r) * K + k) * A + a) * M + m];
-    }
-    out[k] = meanOfDefined(buf, n);
-  }
+  const tArr = Int32Array.from(tList);
+  for (let k = 0; k < K; k++) out[k] = meanOfDefined(buf, gatherCategory(d, tArr, R, K, A, M, k, a, m, buf));
   return out;
+}
+
+/** `d[t, r, k, a, m]` for t in `ts`, r in 0..R (C order) into `buf`; returns how many. */
+function gatherCategory(
+  d: Float64Array, ts: Int32Array, R: number, K: number, A: number, M: number, k: number, a: number, m: number,
+  buf: Float64Array,
+): number {
+  let n = 0;
+  for (let ti = 0; ti < ts.length; ti++) {
+    const t = ts[ti];
+    for (let r = 0; r < R; r++) buf[n++] = d[(((t * R + r) * K + k) * A + a) * M + m];
+  }
+  return n;
 }
