@@ -50,11 +50,7 @@ export function accumulate(
   const TK = 16;
   const rowLen = A * M;
   const tile = new Float64Array(T * R * TK * rowLen);
-  const flush = (k0: number, nk: number): void => {
-    for (let tr = 0; tr < T * R; tr++) {
-      precision.set(tile.subarray(tr * TK * rowLen, tr * TK * rowLen + nk * rowLen), (tr * K + k0) * rowLen);
-    }
-  };
+  const flush = (k0: number, nk: number): void => copyTileRows(tile, precision, T * R, TK * rowLen, nk * rowLen, K * rowLen, k0 * rowLen);
 
   for (let k = 0; k < K; k++) {
     if (k % TK === 0) {
@@ -120,4 +116,13 @@ export function accumulate(
   const precShape = maxDets ? [T, R, K, A, M] : [T, R, K, A];
   const recShape = maxDets ? [T, K, A, M] : [T, K, A];
   return { precision: { data: precision, shape: precShape }, recall: { data: recall, shape: recShape } };
+}
+
+/** Row i of the tile (`len` of its `tileStride` values) → `out[i*outStride + off ..]`: a plain loop, no per-row `set`. */
+function copyTileRows(tile: Float64Array, out: Float64Array, rows: number, tileStride: number, len: number, outStride: number, off: number): void {
+  for (let i = 0; i < rows; i++) {
+    const src = i * tileStride;
+    const dst = i * outStride + off;
+    for (let j = 0; j < len; j++) out[dst + j] = tile[src + j];
+  }
 }
