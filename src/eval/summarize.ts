@@ -70,24 +70,33 @@ export function perCategoryMeans(arr: NdArray, withRecallAxis: boolean, a: numbe
   const K = withRecallAxis ? sh[2] : sh[1];
   const A = withRecallAxis ? sh[3] : sh[2];
   const M = sh.length === (withRecallAxis ? 5 : 4) ? sh[sh.length - 1] : 1;
-  const tList = ts ?? range(T);
-  const buf = new Float64Array(tList.length * R);
+  const tArr = Int32Array.from(ts ?? range(T));
+  const n = tArr.length * R;
+  // Categories in blocks of KB: the values of a block lie side by side in each (t, r) row, so
+  // they are gathered row by row (sequential reads) into per-category runs of the buffer.
+  const KB = 64;
+  const buf = new Float64Array(KB * n);
   const out = new Float64Array(K);
   const d = arr.data;
-  const tArr = Int32Array.from(tList);
-  for (let k = 0; k < K; k++) out[k] = meanOfDefined(buf, gatherCategory(d, tArr, R, K, A, M, k, a, m, buf));
+  for (let k0 = 0; k0 < K; k0 += KB) {
+    const nk = Math.min(KB, K - k0);
+    gatherCategoryBlock(d, tArr, R, K, A, M, k0, nk, a, m, buf, n);
+    for (let j = 0; j < nk; j++) out[k0 + j] = meanOfDefined(buf.subarray(j * n, (j + 1) * n), n);
+  }
   return out;
 }
 
-/** `d[t, r, k, a, m]` for t in `ts`, r in 0..R (C order) into `buf`; returns how many. */
-function gatherCategory(
-  d: Float64Array, ts: Int32Array, R: number, K: number, A: number, M: number, k: number, a: number, m: number,
-  buf: Float64Array,
-): number {
-  let n = 0;
+/** For k in k0..k0+nk: `d[t, r, k, a, m]` for t in `ts`, r in 0..R (C order) into `buf[(k-k0)*n ..]`. */
+function gatherCategoryBlock(
+  d: Float64Array, ts: Int32Array, R: number, K: number, A: number, M: number, k0: number, nk: number,
+  a: number, m: number, buf: Float64Array, n: number,
+): void {
+  let i = 0;
   for (let ti = 0; ti < ts.length; ti++) {
     const t = ts[ti];
-    for (let r = 0; r < R; r++) buf[n++] = d[(((t * R + r) * K + k) * A + a) * M + m];
+    for (let r = 0; r < R; r++, i++) {
+      const base = (t * R + r) * K + k0;
+      for (let j = 0; j < nk; j++) buf[j * n + i] = d[((base + j) * A + a) * M + m];
+    }
   }
-  return n;
 }
