@@ -1,5 +1,5 @@
 import type { NdArray } from './accumulate.js';
-import { meanOfDefined } from './numpyMath.js';
+import { meanOfDefined, pairwiseSum } from './numpyMath.js';
 
 export interface Selection {
   /** IoU threshold indices (all when omitted). */
@@ -51,6 +51,67 @@ function gatherRows(
     for (let j = 0; j < L; j++) buf[n++] = d[((base + live[j]) * A + a) * M + m];
   }
   return n;
+}
+
+/**
+ * `summarizeSelection` on the precision array for several selections at once, in one pass over
+ * the array instead of one per selection. Each selection's defined values are summed as they
+ * come, in 8192-value blocks by numpy's pairwise sum — the order `np.sum` adds them in — so each
+ * result is the identical double.
+ */
+export function summarizePrecisionMany(arr: NdArray, sels: Selection[]): number[] {
+  const sh = arr.shape;
+  const T = sh[0], R = sh[1], K = sh[2], A = sh[3];
+  const M = sh.length === 5 ? sh[4] : 1;
+  const S = sels.length;
+  const tOn = sels.map((s) => {
+    const on = new Uint8Array(T);
+    for (const t of s.t ?? range(T)) on[t] = 1;
+    return on;
+  });
+  const kList = sels.map((s) => Int32Array.from(s.k ?? range(K)));
+  const off = Int32Array.from(sels, (s) => s.a * M + (s.m ?? 0));
+  const blocks = sels.map(() => new Float64Array(BLOCK));
+  const fill = new Int32Array(S);
+  const count = new Float64Array(S);
+  const sum = new Float64Array(S);
+  const d = arr.data;
+  for (let t = 0; t < T; t++) {
+    for (let r = 0; r < R; r++) {
+      const base = (t * R + r) * K;
+      for (let j = 0; j < S; j++) {
+        if (!tOn[j][t]) continue;
+        fill[j] = appendDefined(d, base, A * M, off[j], kList[j], blocks[j], fill[j], sum, count, j);
+      }
+    }
+  }
+  const out: number[] = [];
+  for (let j = 0; j < S; j++) {
+    const total = fill[j] > 0 ? sum[j] + pairwiseSum(blocks[j], 0, fill[j]) : sum[j];
+    out.push(count[j] === 0 ? -1 : total / count[j]);
+  }
+  return out;
+}
+
+/** numpy's reduction block (`np.sum` adds the pairwise sums of consecutive 8192-value blocks). */
+const BLOCK = 8192;
+
+/** Appends the defined values `d[(base + k) * stride + off]`, k in `ks`, to selection j's block; returns its fill. */
+function appendDefined(
+  d: Float64Array, base: number, stride: number, off: number, ks: Int32Array,
+  block: Float64Array, fill: number, sum: Float64Array, count: Float64Array, j: number,
+): number {
+  for (let i = 0; i < ks.length; i++) {
+    const v = d[(base + ks[i]) * stride + off];
+    if (!(v > -1)) continue;
+    block[fill++] = v;
+    count[j]++;
+    if (fill === BLOCK) {
+      sum[j] += pairwiseSum(block, 0, BLOCK);
+      fill = 0;
+    }
+  }
+  return fill;
 }
 
 export function range(n: number): number[] {
