@@ -65,7 +65,7 @@ function checkResult(r: DetectionResult, i: number, gt: GtTable): number {
 
 function checkBox(r: DetectionResult, i: number): void {
   const b = r.bbox;
-  if (!Array.isArray(b) || b.length !== 4 || !b.every((v) => typeof v === 'number')) {
+  if (!Array.isArray(b) || b.length !== 4 || typeof b[0] !== 'number' || typeof b[1] !== 'number' || typeof b[2] !== 'number' || typeof b[3] !== 'number') {
     throw new BalmsInputError('bbox must be [x, y, width, height]', { path: `results[${i}].bbox` });
   }
 }
