@@ -4,8 +4,11 @@
  */
 export * from './coco/index.js';
 export * from './data/index.js';
+export * from './engine/index.js';
 export * from './eval/index.js';
 export * from './losses/index.js';
+export * from './modeling/index.js';
+export * from './report/index.js';
 export * from './backends/index.js';
 export * from './sampling/index.js';
 export { BalmsInputError } from './util/errors.js';

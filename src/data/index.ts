@@ -7,7 +7,7 @@ export { shortestEdgeSize, resizeBilinear } from './resize.js';
 export { flipImageHorizontal, flipMaskHorizontal, flipPolygonsHorizontal, flipBoxesHorizontal } from './flip.js';
 export { normalizeImage, denormalizeImage, IMAGENET_PIXEL_STATS } from './normalize.js';
 export type { PixelStats } from './normalize.js';
-export { xywhToXyxy, scalePolygons, scaleBoxes, polygonsBox, clipBoxes } from './instanceTransforms.js';
+export { xywhToXyxy, scalePolygons, scaleBoxes, polygonsBox } from './instanceTransforms.js';
 export { DEFAULT_TRAIN_TRANSFORM, DEFAULT_TEST_TRANSFORM, planAugmentation, transformImage, transformInstances } from './augment.js';
 export type { ExampleTransform, AugmentationPlan, Instances } from './augment.js';
 export { DetectionDataset, exampleSeed, inlineImagePipeline } from './detectionDataset.js';

@@ -8,14 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 
 export interface SgdConfig {
   momentum: number;
-  weight_decay: number;
+  weightDecay: number;
   /** Weight decay for 1-D parameters (biases, norms); detectron2 uses the same value by default. */
-  weight_decay_bias: number;
+  weightDecayBias: number;
   nesterov: boolean;
 }
 
 export class SgdMomentum {
-  private readonly velocity = new Map<string, tf.Variable>();
+  private readonly velocity_ = new Map<string, tf.Variable>();
 
   constructor(private readonly cfg: SgdConfig) {}
 
@@ -26,12 +26,12 @@ export class SgdMomentum {
       for (const [name, g0] of Object.entries(grads)) {
         const w = vars.get(name);
         if (!w) throw new Error(`SgdMomentum: gradient for unknown variable ${name}`);
-        const wd = w.rank <= 1 ? this.cfg.weight_decay_bias : this.cfg.weight_decay;
+        const wd = w.rank <= 1 ? this.cfg.weightDecayBias : this.cfg.weightDecay;
         const g = wd > 0 ? g0.add(w.mul(wd)) : g0;
-        let v = this.velocity.get(name);
+        let v = this.velocity_.get(name);
         if (!v) {
           v = tf.variable(tf.zerosLike(w), false, `${name}/momentum`);
-          this.velocity.set(name, v);
+          this.velocity_.set(name, v);
         }
         const vNew = m > 0 ? v.mul(m).add(g) : g;
         v.assign(vNew);
@@ -41,10 +41,15 @@ export class SgdMomentum {
     });
   }
 
+  /** The momentum buffer of a variable (undefined before its first step). */
+  velocity(name: string): tf.Tensor | undefined {
+    return this.velocity_.get(name);
+  }
+
   /** The optimizer state, for checkpoints: one tensor per variable that has taken a step. */
   stateTensors(): Map<string, tf.Tensor> {
     const out = new Map<string, tf.Tensor>();
-    for (const [k, v] of this.velocity) out.set(`${k}/momentum`, v);
+    for (const [k, v] of this.velocity_) out.set(`${k}/momentum`, v);
     return out;
   }
 
@@ -54,12 +59,12 @@ export class SgdMomentum {
     for (const [k, t] of state) {
       if (!k.endsWith('/momentum')) continue;
       const name = k.slice(0, -'/momentum'.length);
-      this.velocity.set(name, tf.variable(t.clone(), false, `${name}/momentum`));
+      this.velocity_.set(name, tf.variable(t.clone(), false, `${name}/momentum`));
     }
   }
 
   dispose(): void {
-    for (const v of this.velocity.values()) v.dispose();
-    this.velocity.clear();
+    for (const v of this.velocity_.values()) v.dispose();
+    this.velocity_.clear();
   }
 }

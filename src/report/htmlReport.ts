@@ -25,6 +25,8 @@ export interface ReportData {
   /** Training curves: iteration and named scalar series (e.g. total_loss, loss_cls, lr). */
   curves?: { iteration: number[]; series: Record<string, number[]> };
   images?: { caption: string; pngBase64: string }[];
+  /** Other runs to compare with (e.g. the stage-1 baseline before BALMS's stage 2). */
+  comparison?: { name: string; metrics: { bbox?: MetricTable; segm?: MetricTable } }[];
   environment?: Record<string, string | number>;
   config?: unknown;
 }
@@ -60,6 +62,24 @@ export function renderReport(d: ReportData): string {
         yMax: Math.max(0.05, ...types.flatMap((t) => ['APr', 'APc', 'APf', 'AP'].map((k) => d.metrics[t]![k] ?? 0))) * 1.15,
       }),
     );
+  }
+  if (d.comparison?.length) {
+    const rows = d.comparison
+      .flatMap((r) => (['bbox', 'segm'] as const).filter((k) => r.metrics[k]).map((k) => `<tr><th class="l">${escapeXml(r.name)}</th><th>${k}</th>${KEYS.map((key) => cell(r.metrics[k]![key])).join('')}</tr>`))
+      .join('');
+    sections.push(`<h2>Runs compared (×100)</h2><table><thead><tr><th></th><th></th>${KEYS.map((k) => `<th>${k}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`);
+    const withSegm = d.comparison.filter((r) => r.metrics.segm);
+    if (withSegm.length) {
+      sections.push(
+        barChart({
+          title: 'Mask AP by frequency bucket, per run',
+          groups: ['APr', 'APc', 'APf', 'AP'],
+          series: withSegm.map((r) => ({ name: r.name, values: ['APr', 'APc', 'APf', 'AP'].map((k) => r.metrics.segm![k] ?? -1) })),
+          yLabel: 'mask AP',
+          yMax: Math.max(0.05, ...withSegm.flatMap((r) => ['APr', 'APc', 'APf', 'AP'].map((k) => r.metrics.segm![k] ?? 0))) * 1.15,
+        }),
+      );
+    }
   }
   if (d.perCategory?.length) {
     const useSegm = d.perCategory.some((c) => c.apSegm !== undefined);
@@ -101,7 +121,7 @@ export function renderReport(d: ReportData): string {
 <style>
 body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1000px;color:#222}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right;font-size:13px}
-td.l{text-align:left}td.na{color:#999}th{background:#f5f5f5}.note{color:#666;font-size:12px}
+td.l,th.l{text-align:left}td.na{color:#999}th{background:#f5f5f5}.note{color:#666;font-size:12px}
 svg{margin:8px 8px 8px 0}.grid{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0}img{image-rendering:pixelated;width:256px;border:1px solid #ccc}
 figcaption{font-size:11px;color:#555;max-width:256px}
 </style></head><body>

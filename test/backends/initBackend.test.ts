@@ -36,8 +36,8 @@ describe('initBackend', () => {
   it('registers the training kernels once, for cpu and wasm only', async () => {
     await initBackend('wasm');
     const first = registerTrainingKernels();
-    expect(first.kernels['wasm']).toEqual(['UnsortedSegmentSum', 'Conv2DBackpropFilter', 'BatchMatMul']);
-    expect(first.kernels['cpu']).toEqual(['UnsortedSegmentSum', 'Conv2DBackpropFilter']);
+    expect(first.kernels['wasm']).toEqual(['UnsortedSegmentSum', 'BalmsIm2Col', 'Conv2DBackpropFilter', 'OneHot', 'BatchMatMul', 'BalmsMatMulTN']);
+    expect(first.kernels['cpu']).toEqual(['UnsortedSegmentSum', 'BalmsIm2Col', 'Conv2DBackpropFilter']);
     expect(first.gradients).toEqual(expect.arrayContaining(['Greater', 'Less', 'Equal']));
     const mm = tf.getKernel('BatchMatMul', 'wasm');
     const again = registerTrainingKernels();

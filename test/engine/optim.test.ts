@@ -13,8 +13,8 @@ beforeAll(async () => {
 });
 
 const sched: LrScheduleConfig = {
-  base_lr: 0.1, schedule: 'multistep', steps: [100, 150], gamma: 0.1, max_iter: 200,
-  warmup_iters: 10, warmup_factor: 0.001, warmup_method: 'linear',
+  baseLr: 0.1, schedule: 'multistep', steps: [100, 150], gamma: 0.1, maxIter: 200,
+  warmupIters: 10, warmupFactor: 0.001, warmupMethod: 'linear',
 };
 
 describe('learningRateAt', () => {
@@ -28,7 +28,7 @@ describe('learningRateAt', () => {
   });
 
   it('anneals to zero with the cosine schedule', () => {
-    const c = { ...sched, schedule: 'cosine' as const, warmup_iters: 0 };
+    const c = { ...sched, schedule: 'cosine' as const, warmupIters: 0 };
     expect(learningRateAt(0, c)).toBeCloseTo(0.1, 12);
     expect(learningRateAt(100, c)).toBeCloseTo(0.05, 12);
     expect(learningRateAt(200, c)).toBeCloseTo(0, 12);
@@ -40,7 +40,7 @@ describe('SgdMomentum', () => {
     const w = tf.variable(tf.tensor1d([1, -2]), true, 'w');
     const W = tf.variable(tf.tensor2d([[0.5]]), true, 'W');
     const vars = new Map<string, tf.Variable>([['w', w], ['W', W]]);
-    const opt = new SgdMomentum({ momentum: 0.9, weight_decay: 0.1, weight_decay_bias: 0, nesterov: false });
+    const opt = new SgdMomentum({ momentum: 0.9, weightDecay: 0.1, weightDecayBias: 0, nesterov: false });
     const g = { w: tf.tensor1d([0.2, 0.4]), W: tf.tensor2d([[1]]) };
     opt.step(vars, g, 0.5);
     // 1-D w: no decay. v = g; w -= lr*v
@@ -60,7 +60,7 @@ describe('SgdMomentum', () => {
   it('keeps the tensor count flat over steps', () => {
     const w = tf.variable(tf.ones([3, 3]), true, 'w2');
     const vars = new Map([['w2', w]]);
-    const opt = new SgdMomentum({ momentum: 0.9, weight_decay: 1e-4, weight_decay_bias: 1e-4, nesterov: true });
+    const opt = new SgdMomentum({ momentum: 0.9, weightDecay: 1e-4, weightDecayBias: 1e-4, nesterov: true });
     const g = { w2: tf.ones([3, 3]) };
     opt.step(vars, g, 0.1);
     const before = tf.memory().numTensors;

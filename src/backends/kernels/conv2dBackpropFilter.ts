@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelCalls, type Info } from '../kernelCalls.js';
+import { IM2COL } from './im2col.js';
+import { MATMUL_TN } from './matMulTN.js';
 
 /**
- * Conv2DBackpropFilter by im2col: pad x, take the kh·kw strided windows, concatenate them along
- * channels into patches [M, kh·kw·Cin], then `dW = transpose(patches) @ dy` — one matMul with an
- * explicit transpose. wasm lacks this kernel (tfjs#8474) and cpu's takes minutes at Mask R-CNN sizes.
+ * Conv2DBackpropFilter by im2col: patches [M, kh·kw·Cin] (balms' one-pass BalmsIm2Col kernel),
+ * then `dW = transpose(patches) @ dy` — one matMul with an explicit transpose. wasm lacks this kernel (tfjs#8474) and cpu's takes minutes at Mask R-CNN sizes.
  * NHWC only (the only layout the wasm backend supports).
  */
 export function makeConv2DBackpropFilter(backendName: string): tf.KernelConfig {
@@ -39,34 +40,45 @@ export function makeConv2DBackpropFilter(backendName: string): tf.KernelConfig {
 function filterGrad(calls: KernelCalls, x: Info, dy: Info, c: tf.backend_util.Conv2DInfo): Info {
   const { batchSize: n, inChannels: cin, outChannels: cout, outHeight: ho, outWidth: wo } = c;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = c;
-  const { top, bottom, left, right } = c.padInfo;
+  const { top, left } = c.padInfo;
   const m = n * ho * wo;
   let patches: Info;
-  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && !top && !bottom && !left && !right) {
+  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && !top && !left) {
     patches = calls.view(x, [m, cin]);
+  } else if (kh === kw && sh === sw) {
+    patches = calls.run(IM2COL, { x }, { k: kh, stride: sh, padTop: top, padLeft: left, outH: ho, outW: wo });
   } else {
-    const xp = top || bottom || left || right
-      ? calls.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
-      : x;
-    const cols: Info[] = [];
-    for (let ky = 0; ky < kh; ky++) {
-      for (let kx = 0; kx < kw; kx++) {
-        cols.push(
-          sh === 1 && sw === 1
-            ? calls.run('Slice', { x: xp }, { begin: [0, ky, kx, 0], size: [n, ho, wo, cin] })
-            : calls.run('StridedSlice', { x: xp }, {
-              begin: [0, ky, kx, 0], end: [n, ky + (ho - 1) * sh + 1, kx + (wo - 1) * sw + 1, cin], strides: [1, sh, sw, 1],
-              beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-            }),
-        );
-      }
-    }
-    const cat = cols.length === 1 ? cols[0]! : calls.run('Concat', cols, { axis: 3 });
-    patches = calls.view(cat, [m, kh * kw * cin]);
+    patches = slicePatches(calls, x, c);
+  }
+  // dW = patchesᵀ @ dy with an explicit transpose (wasm's transposed matMul is several times slower)
+  const dy2 = calls.view(dy, [m, cout]);
+  if (tf.getKernel(MATMUL_TN, calls.backendName)) {
+    return calls.view(calls.run(MATMUL_TN, { a: patches, b: dy2 }), [kh, kw, cin, cout]);
   }
   const pt = calls.run('Transpose', { x: patches }, { perm: [1, 0] });
-  const prod = calls.run('BatchMatMul', { a: calls.view(pt, [1, kh * kw * cin, m]), b: calls.view(dy, [1, m, cout]) }, {
+  const prod = calls.run('BatchMatMul', { a: calls.view(pt, [1, kh * kw * cin, m]), b: calls.view(dy2, [1, m, cout]) }, {
     transposeA: false, transposeB: false,
   });
   return calls.view(prod, [kh, kw, cin, cout]);
+}
+
+/** Patches for non-square filters or strides: pad, kh·kw strided slices, concat along channels. */
+function slicePatches(calls: KernelCalls, x: Info, c: tf.backend_util.Conv2DInfo): Info {
+  const { batchSize: n, inChannels: cin, outHeight: ho, outWidth: wo } = c;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = c;
+  const { top, bottom, left, right } = c.padInfo;
+  const xp = top || bottom || left || right
+    ? calls.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })
+    : x;
+  const cols: Info[] = [];
+  for (let ky = 0; ky < kh; ky++) {
+    for (let kx = 0; kx < kw; kx++) {
+      cols.push(calls.run('StridedSlice', { x: xp }, {
+        begin: [0, ky, kx, 0], end: [n, ky + (ho - 1) * sh + 1, kx + (wo - 1) * sw + 1, cin], strides: [1, sh, sw, 1],
+        beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+      }));
+    }
+  }
+  const cat = cols.length === 1 ? cols[0]! : calls.run('Concat', cols, { axis: 3 });
+  return calls.view(cat, [n * ho * wo, kh * kw * cin]);
 }

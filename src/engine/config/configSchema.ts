@@ -52,11 +52,8 @@ export function validateConfig(
     if (Array.isArray(value)) {
       const d = def as JsonValue[];
       if (d.length > 0) {
-        const elemType = typeName(d[0]);
-        value.forEach((v, i) => {
-          if (typeName(v) !== elemType) fail(`${path}[${i}]`, `must be a ${elemType}, got ${typeName(v)}`);
-          if (typeof v === 'number' && !Number.isFinite(v)) fail(`${path}[${i}]`, `must be a finite number`);
-        });
+        // every element follows the first default element (recursively: nested arrays are checked too)
+        value.forEach((v, i) => walk(v, d[0]!, `${path}[${i}]`));
       }
       return;
     }

@@ -26,9 +26,9 @@ function readJsonObject(file: string): JsonObject {
 
 /**
  * Loads `file`, merging it onto its `_base_` chain (bases first, later bases override earlier ones,
- * the file itself overrides all). The result has no `_base_` key.
+ * the file itself overrides all). The result has no `_base_` key. `typed`: see `deepMerge`.
  */
-export function loadConfigFile(file: string, seen: string[] = []): JsonObject {
+export function loadConfigFile(file: string, seen: string[] = [], typed: readonly string[] = []): JsonObject {
   const abs = resolve(file);
   if (seen.includes(abs)) {
     throw new BalmsInputError(`_base_ cycle: ${[...seen, abs].join(' -> ')}`, { file: abs, path: '_base_' });
@@ -43,8 +43,8 @@ export function loadConfigFile(file: string, seen: string[] = []): JsonObject {
       if (typeof b !== 'string') {
         throw new BalmsInputError('must be a path or a list of paths', { file: abs, path: Array.isArray(baseField) ? `_base_[${i}]` : '_base_' });
       }
-      merged = deepMerge(merged, loadConfigFile(resolve(dirname(abs), b), [...seen, abs]));
+      merged = deepMerge(merged, loadConfigFile(resolve(dirname(abs), b), [...seen, abs], typed), typed);
     });
   }
-  return deepMerge(merged, own);
+  return deepMerge(merged, own, typed);
 }

@@ -6,12 +6,19 @@ function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Returns a new object: `over` merged onto `base` (objects merge key by key; arrays and scalars replace). */
-export function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
+/**
+ * Returns a new object: `over` merged onto `base` (objects merge key by key; arrays and scalars
+ * replace). `typed` lists dotted paths of sections whose knobs depend on their `type` (the loss):
+ * when `over` gives such a section another `type`, it replaces the base's section instead of merging
+ * into it, so one loss's knobs never leak into another's.
+ */
+export function deepMerge(base: JsonObject, over: JsonObject, typed: readonly string[] = [], prefix = ''): JsonObject {
   const out: JsonObject = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = isObject(b) && isObject(v) ? deepMerge(b, v) : structuredClone(v);
+    const path = prefix ? `${prefix}.${k}` : k;
+    const retyped = typed.includes(path) && isObject(b) && isObject(v) && v['type'] !== undefined && v['type'] !== b['type'];
+    out[k] = isObject(b) && isObject(v) && !retyped ? deepMerge(b, v, typed, path) : structuredClone(v);
   }
   return out;
 }

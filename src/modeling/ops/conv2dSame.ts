@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMulTN } from '../../backends/matMulTN.js';
+import { im2col } from '../../backends/im2col.js';
+import { sumRows } from './sumRows.js';
 
 /** Options of {@link conv2dSame}. */
 export interface Conv2dSameOptions {
@@ -14,7 +17,7 @@ export interface Conv2dSameOptions {
  * `x: [N, H, W, Cin]` (NHWC), `W: [k, k, Cin, Cout]` with odd k (1×1 and 3×3 are the usual), optional
  * bias `[Cout]` and ReLU. One customGrad whose backward is fast on wasm and cpu: `dx` is a forward
  * convolution of (zero-dilated, for stride > 1) `dy` with the flipped, in/out-swapped filter, and
- * `dW` is im2col (k² slices of the padded input) followed by one matMul with an explicit transpose.
+ * `dW` is im2col (one pass; see backends/im2col) followed by one matMul with an explicit transpose.
  */
 export function conv2dSame(
   x: tf.Tensor4D,
@@ -61,20 +64,20 @@ function makeConv(withBias: boolean, relu: boolean, stride: number) {
     const W = args[1] as tf.Tensor4D;
     const b = withBias ? (args[2] as tf.Tensor1D) : null;
     const save = args[withBias ? 3 : 2] as tf.GradSaveFunc;
-    let y: tf.Tensor4D = tf.conv2d(x, W, stride, 'same');
-    if (b) y = tf.add(y, b);
-    if (relu) y = tf.relu(y);
+    const y = tf.fused.conv2d({ x, filter: W, strides: stride, pad: 'same', bias: b ?? undefined, activation: relu ? 'relu' : 'linear' });
     save(relu ? [x, W, y] : [x, W]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const sx = saved[0] as tf.Tensor4D;
-        const sW = saved[1] as tf.Tensor4D;
-        const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor4D;
-        const dx = convInputGrad(dz, sW, sx.shape, stride);
-        const dW = convFilterGrad(sx, dz, sW.shape[0], stride);
-        return withBias ? [dx, dW, tf.sum(dz, [0, 1, 2])] : [dx, dW];
-      },
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        // free the temporaries (transposed filters, masked dy…) now, not at the end of the backward pass
+        tf.tidy(() => {
+          const sx = saved[0] as tf.Tensor4D;
+          const sW = saved[1] as tf.Tensor4D;
+          const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor4D;
+          const dx = convInputGrad(dz, sW, sx.shape, stride);
+          const dW = convFilterGrad(sx, dz, sW.shape[0], stride);
+          return withBias ? [dx, dW, sumRows(tf.reshape(dz, [-1, dz.shape[3]]) as tf.Tensor2D)] : [dx, dW];
+        }),
     };
   });
 }
@@ -91,6 +94,7 @@ function convInputGrad(
   const cout = W.shape[3];
   // Wf[ky, kx, co, ci] = W[k-1-ky, k-1-kx, ci, co]
   const Wf = k === 1 ? tf.transpose(W, [0, 1, 3, 2]) : tf.transpose(tf.reverse(W, [0, 1]), [0, 1, 3, 2]);
+  if (stride === 1) return tf.conv2d(dy, Wf, 1, 'same'); // odd k: symmetric (k-1)/2 padding both ways
   const [pt] = samePadding(h, k, stride);
   const [pl] = samePadding(w, k, stride);
   let d: tf.Tensor4D = dy;
@@ -119,30 +123,14 @@ function convInputGrad(
   return tf.conv2d(tf.pad(d, pad), Wf, 1, 'valid');
 }
 
-/** dW of a 'same' convolution by im2col: patches [M, k·k·Cin]ᵀ @ dy [M, Cout]. */
+/** dW of a 'same' convolution by im2col: transpose(patches [M, k·k·Cin]) @ dy [M, Cout]. */
 function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, stride: number): tf.Tensor4D {
   const [n, h, w, cin] = x.shape;
   const [, ho, wo, cout] = dy.shape;
   const m = n * ho * wo;
-  const dy2 = tf.reshape(dy, [m, cout]);
-  let patches: tf.Tensor2D;
-  if (k === 1 && stride === 1) {
-    patches = tf.reshape(x, [m, cin]);
-  } else {
-    const [pt, pb] = samePadding(h, k, stride);
-    const [pl, pr] = samePadding(w, k, stride);
-    const xp = pt || pb || pl || pr ? tf.pad(x, [[0, 0], [pt, pb], [pl, pr], [0, 0]]) : x;
-    const cols: tf.Tensor4D[] = [];
-    for (let ky = 0; ky < k; ky++) {
-      for (let kx = 0; kx < k; kx++) {
-        cols.push(
-          stride === 1
-            ? tf.slice(xp, [0, ky, kx, 0], [n, ho, wo, cin])
-            : (tf.stridedSlice(xp, [0, ky, kx, 0], [n, ky + (ho - 1) * stride + 1, kx + (wo - 1) * stride + 1, cin], [1, stride, stride, 1]) as tf.Tensor4D),
-        );
-      }
-    }
-    patches = tf.reshape(cols.length === 1 ? cols[0]! : tf.concat(cols, 3), [m, k * k * cin]);
-  }
-  return tf.reshape(tf.matMul(tf.transpose(patches), dy2), [k, k, cin, cout]);
+  const dy2 = tf.reshape(dy, [m, cout]) as tf.Tensor2D;
+  const patches = k === 1 && stride === 1
+    ? (tf.reshape(x, [m, cin]) as tf.Tensor2D)
+    : im2col(x, k, stride, samePadding(h, k, stride)[0], samePadding(w, k, stride)[0], ho, wo);
+  return tf.reshape(matMulTN(patches, dy2), [k, k, cin, cout]);
 }

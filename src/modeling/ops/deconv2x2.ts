@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { matMulT } from './matMulT.js';
+import { dense } from './dense.js';
 
 /**
  * Stride-2 2×2 transposed convolution (the Mask R-CNN mask-head upsampler) written as one matMul:
@@ -22,12 +22,12 @@ export function deconv2x2(
   }
   if (b && (b.rank !== 1 || b.shape[0] !== cout)) throw new Error(`deconv2x2: bias [${b.shape}] does not match ${cout} outputs`);
   return tf.tidy(() => {
+    // columns (a, b, o) of Wm; bias and ReLU are applied before the pixel shuffle (they commute
+    // with it), inside dense's single customGrad, so no full-size bias-add/sum/ReLU ops remain
     const Wm = tf.reshape(tf.transpose(W, [3, 0, 1, 2]), [cin, 4 * cout]) as tf.Tensor2D;
-    const y2 = matMulT(tf.reshape(x, [n * h * w, cin]), Wm);
+    const b4 = b ? (tf.tile(b, [4]) as tf.Tensor1D) : null;
+    const y2 = dense(tf.reshape(x, [n * h * w, cin]), Wm, b4, options.relu ? 'relu' : 'linear');
     const y6 = tf.transpose(tf.reshape(y2, [n, h, w, 2, 2, cout]), [0, 1, 3, 2, 4, 5]);
-    let y = tf.reshape(y6, [n, 2 * h, 2 * w, cout]) as tf.Tensor4D;
-    if (b) y = tf.add(y, b);
-    if (options.relu) y = tf.relu(y);
-    return y;
+    return tf.reshape(y6, [n, 2 * h, 2 * w, cout]) as tf.Tensor4D;
   });
 }

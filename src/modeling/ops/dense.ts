@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMulTN } from '../../backends/matMulTN.js';
+import { sumRows } from './sumRows.js';
 
 /** Activation applied by {@link dense}. */
 export type DenseActivation = 'linear' | 'relu';
@@ -31,20 +33,21 @@ function makeDense(withBias: boolean, relu: boolean) {
     const W = args[1] as tf.Tensor2D;
     const b = withBias ? (args[2] as tf.Tensor1D) : null;
     const save = args[withBias ? 3 : 2] as tf.GradSaveFunc;
-    let y: tf.Tensor2D = tf.matMul(x, W);
-    if (b) y = tf.add(y, b);
-    if (relu) y = tf.relu(y);
+    // fused bias + ReLU in the forward kernel (its own gradient is never used: see gradFunc)
+    const y = tf.fused.matMul({ a: x, b: W, bias: b ?? undefined, activation: relu ? 'relu' : 'linear' });
     save(relu ? [x, W, y] : [x, W]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const sx = saved[0] as tf.Tensor2D;
-        const sW = saved[1] as tf.Tensor2D;
-        const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor2D;
-        const dx = tf.matMul(dz, tf.transpose(sW));
-        const dW = tf.matMul(tf.transpose(sx), dz);
-        return withBias ? [dx, dW, tf.sum(dz, 0)] : [dx, dW];
-      },
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        // free the temporaries (transposed weights, masked dy…) now, not at the end of the backward pass
+        tf.tidy(() => {
+          const sx = saved[0] as tf.Tensor2D;
+          const sW = saved[1] as tf.Tensor2D;
+          const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor2D;
+          const dx = tf.matMul(dz, tf.transpose(sW));
+          const dW = matMulTN(sx, dz);
+          return withBias ? [dx, dW, sumRows(dz)] : [dx, dW];
+        }),
     };
   });
 }

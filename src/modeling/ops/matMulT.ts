@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { matMulTN } from '../../backends/matMulTN.js';
 
 /**
  * `a @ b` for 2-D tensors with a gradient that applies transposes explicitly
@@ -20,9 +21,11 @@ const matMulTOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) =>
   save([a, b]);
   return {
     value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)];
-    },
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+      // free the transposed operand now, not at the end of the backward pass
+      tf.tidy(() => {
+        const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), matMulTN(sa, dy as tf.Tensor2D)];
+      }),
   };
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { readFloat32 } from '../../backends/readFloat32.js';
 import { planAxis, type RoiAxisPlan } from './roiAlignPlan.js';
 
 /** Options of {@link roiAlign}. */
@@ -18,7 +19,7 @@ export interface RoiAlignOptions {
  * sampling_ratio, aligned)`): `features: [N, H, W, C]` (NHWC, float32), `boxes` R×4 (x1, y1, x2, y2
  * in image pixels), `batchIdx[r]` the image of RoI r. Returns `[R, Ph, Pw, C]`. Differentiable w.r.t.
  * `features` on every backend: forward and backward are one pass each over typed arrays with a
- * separable bilinear sampling plan (avg-pooling folded in), so neither cropAndResize's missing
+ * separable bilinear sampling plan (avg-pooling folded in, weights merged per feature row/column), so neither cropAndResize's missing
  * gradient nor any slow pooling gradient is involved. Boxes get no gradient (as in Mask R-CNN).
  */
 export function roiAlign(
@@ -90,7 +91,9 @@ export function roiAlignLevels(
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const maps = args.slice(0, levels.length) as tf.Tensor4D[];
     const out = new Float32Array(R * ph * pw * C);
-    const data = maps.map((m) => m.dataSync() as Float32Array);
+    const used = new Set(level);
+    // read only the levels some RoI samples
+    const data = maps.map((m, i) => (used.has(i) ? readFloat32(m) : null)); // heap views on wasm: no tfjs allocation until the loop ends
     for (let r = 0; r < R; r++) {
       const m = maps[level[r]!]!;
       forwardRoi(plan, r, data[level[r]!]!, m.shape[1], m.shape[2], out);
@@ -98,13 +101,13 @@ export function roiAlignLevels(
     return {
       value: tf.tensor4d(out, [R, ph, pw, C]),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-        const g = (dy as tf.Tensor).dataSync() as Float32Array;
-        const grads = maps.map((m) => new Float32Array(m.size));
+        const g = readFloat32(dy as tf.Tensor); // read fully before the gradient tensors are created
+        const grads = maps.map((m, i) => (used.has(i) ? new Float32Array(m.size) : null));
         for (let r = 0; r < R; r++) {
           const m = maps[level[r]!]!;
           backwardRoi(plan, r, g, m.shape[1], m.shape[2], grads[level[r]!]!);
         }
-        return grads.map((a, i) => tf.tensor4d(a, maps[i]!.shape));
+        return grads.map((a, i) => (a ? tf.tensor4d(a, maps[i]!.shape) : tf.zeros(maps[i]!.shape)));
       },
     };
   });
@@ -122,78 +125,46 @@ interface Plan {
   batchIdx: Int32Array;
 }
 
-/** out[r] = Σ_samples w · f (avg over the bin's g_y·g_x samples, out-of-map samples counted as 0). */
+/** out[r, bin] = Σ_rows Σ_cols Wy·Wx·f / count (out-of-map samples count but add 0). */
 function forwardRoi(p: Plan, r: number, f: Float32Array, H: number, W: number, out: Float32Array): void {
   const { C, ph, pw, py, px } = p;
-  const gy = py.grid[r]!;
-  const gx = px.grid[r]!;
-  const inv = 1 / Math.max(gy * gx, 1);
+  const inv = 1 / Math.max(py.grid[r]! * px.grid[r]!, 1);
   const base = p.batchIdx[r]! * H * W * C;
-  const oy = py.offset[r]!;
-  const ox = px.offset[r]!;
   for (let i = 0; i < ph; i++) {
+    const y0 = py.binStart[r * ph + i]!, y1 = py.binStart[r * ph + i + 1]!;
     for (let j = 0; j < pw; j++) {
+      const x0 = px.binStart[r * pw + j]!, x1 = px.binStart[r * pw + j + 1]!;
       const o = ((r * ph + i) * pw + j) * C;
-      for (let sy = 0; sy < gy; sy++) {
-        const ty = oy + i * gy + sy;
-        const wyl = py.wLo[ty]! * inv;
-        const wyh = py.wHi[ty]! * inv;
-        if (wyl === 0 && wyh === 0) continue;
-        const rowL = base + py.lo[ty]! * W * C;
-        const rowH = base + py.hi[ty]! * W * C;
-        for (let sx = 0; sx < gx; sx++) {
-          const tx = ox + j * gx + sx;
-          const wxl = px.wLo[tx]!;
-          const wxh = px.wHi[tx]!;
-          if (wxl === 0 && wxh === 0) continue;
-          const cl = px.lo[tx]! * C;
-          const ch = px.hi[tx]! * C;
-          const w1 = wyl * wxl, w2 = wyl * wxh, w3 = wyh * wxl, w4 = wyh * wxh;
-          const p1 = rowL + cl, p2 = rowL + ch, p3 = rowH + cl, p4 = rowH + ch;
-          for (let c = 0; c < C; c++) {
-            out[o + c] += w1 * f[p1 + c]! + w2 * f[p2 + c]! + w3 * f[p3 + c]! + w4 * f[p4 + c]!;
-          }
+      for (let a = y0; a < y1; a++) {
+        const wy = py.w[a]! * inv;
+        const row = base + py.idx[a]! * W * C;
+        for (let b = x0; b < x1; b++) {
+          const wt = wy * px.w[b]!;
+          const q = row + px.idx[b]! * C;
+          for (let c = 0; c < C; c++) out[o + c] += wt * f[q + c]!;
         }
       }
     }
   }
 }
 
-/** grad[sample corners of r] += w · dy[r, bin] — the exact transpose of forwardRoi. */
+/** grad[rows × cols of r's bins] += Wy·Wx·dy / count — the exact transpose of forwardRoi. */
 function backwardRoi(p: Plan, r: number, g: Float32Array, H: number, W: number, grad: Float32Array): void {
   const { C, ph, pw, py, px } = p;
-  const gy = py.grid[r]!;
-  const gx = px.grid[r]!;
-  const inv = 1 / Math.max(gy * gx, 1);
+  const inv = 1 / Math.max(py.grid[r]! * px.grid[r]!, 1);
   const base = p.batchIdx[r]! * H * W * C;
-  const oy = py.offset[r]!;
-  const ox = px.offset[r]!;
   for (let i = 0; i < ph; i++) {
+    const y0 = py.binStart[r * ph + i]!, y1 = py.binStart[r * ph + i + 1]!;
     for (let j = 0; j < pw; j++) {
+      const x0 = px.binStart[r * pw + j]!, x1 = px.binStart[r * pw + j + 1]!;
       const o = ((r * ph + i) * pw + j) * C;
-      for (let sy = 0; sy < gy; sy++) {
-        const ty = oy + i * gy + sy;
-        const wyl = py.wLo[ty]! * inv;
-        const wyh = py.wHi[ty]! * inv;
-        if (wyl === 0 && wyh === 0) continue;
-        const rowL = base + py.lo[ty]! * W * C;
-        const rowH = base + py.hi[ty]! * W * C;
-        for (let sx = 0; sx < gx; sx++) {
-          const tx = ox + j * gx + sx;
-          const wxl = px.wLo[tx]!;
-          const wxh = px.wHi[tx]!;
-          if (wxl === 0 && wxh === 0) continue;
-          const cl = px.lo[tx]! * C;
-          const ch = px.hi[tx]! * C;
-          const w1 = wyl * wxl, w2 = wyl * wxh, w3 = wyh * wxl, w4 = wyh * wxh;
-          const p1 = rowL + cl, p2 = rowL + ch, p3 = rowH + cl, p4 = rowH + ch;
-          for (let c = 0; c < C; c++) {
-            const d = g[o + c]!;
-            grad[p1 + c] += w1 * d;
-            grad[p2 + c] += w2 * d;
-            grad[p3 + c] += w3 * d;
-            grad[p4 + c] += w4 * d;
-          }
+      for (let a = y0; a < y1; a++) {
+        const wy = py.w[a]! * inv;
+        const row = base + py.idx[a]! * W * C;
+        for (let b = x0; b < x1; b++) {
+          const wt = wy * px.w[b]!;
+          const q = row + px.idx[b]! * C;
+          for (let c = 0; c < C; c++) grad[q + c] += wt * g[o + c]!;
         }
       }
     }

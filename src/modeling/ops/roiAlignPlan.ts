@@ -1,33 +1,28 @@
 /**
- * The sampling plan of Detectron2/torchvision ROIAlign: for each RoI and axis, the bilinear sample
- * positions as (low index, high index, low weight, high weight). Bilinear weights are separable, so a
- * plan per axis (P·g samples) replaces one per sample (P²·g²). Arithmetic mirrors the float32 C++
- * kernel (roi start/size/bin in float32) so that adaptive grid sizes `ceil(roi / P)` agree exactly.
+ * The sampling plan of Detectron2/torchvision ROIAlign along one axis. Bilinear weights are
+ * separable, so a bin's average over its g_y × g_x samples is Σ_rows Σ_cols Wy[row]·Wx[col]·f[row, col]
+ * where Wy[row] sums the y-weights every sample of the bin puts on that row (likewise Wx). Samples of a
+ * bin are at most one pixel apart under adaptive sampling, so a bin touches about g+1 distinct rows
+ * instead of 2g: (g_y+1)(g_x+1) multiply-adds per channel instead of 4·g_y·g_x. Arithmetic of the RoI
+ * geometry mirrors the float32 C++ kernel so that adaptive grid sizes `ceil(roi / P)` agree exactly.
  */
 export interface RoiAxisPlan {
-  /** Per RoI: first sample of this RoI in the flat arrays (length R + 1). */
-  offset: Int32Array;
   /** Per RoI: samples per output bin (0 for an empty RoI under adaptive sampling). */
   grid: Int32Array;
-  lo: Int32Array;
-  hi: Int32Array;
-  wLo: Float32Array;
-  wHi: Float32Array;
-}
-
-/** Geometry of one RoIAlign call. */
-export interface RoiAlignGeometry {
-  pooledH: number;
-  pooledW: number;
-  samplingRatio: number;
-  aligned: boolean;
+  /** Per (RoI, bin): first entry in idx/w (length R·P + 1). */
+  binStart: Int32Array;
+  /** Feature row (or column) index of each entry. */
+  idx: Int32Array;
+  /** Summed bilinear weight of each entry (not yet divided by the sample count). */
+  w: Float32Array;
 }
 
 const f32 = Math.fround;
 
 /**
- * Build the plan along one axis. `starts/ends` are box coordinates in image pixels (x1/x2 or y1/y2),
- * `scale[r]` the spatial scale of RoI r's feature map and `size[r]` that map's extent on this axis.
+ * Build the plan along one axis. `coords` holds boxes x1,y1,x2,y2 (image pixels); `startCol/endCol`
+ * pick the axis (0/2 for x, 1/3 for y); `scales[r]` is RoI r's spatial scale and `sizes[r]` the extent
+ * of its feature map along this axis.
  */
 export function planAxis(
   coords: Float32Array,
@@ -40,11 +35,12 @@ export function planAxis(
   aligned: boolean,
 ): RoiAxisPlan {
   const R = scales.length;
-  const offset = new Int32Array(R + 1);
   const grid = new Int32Array(R);
+  const binStart = new Int32Array(R * pooled + 1);
+  const off = aligned ? 0.5 : 0;
+  let cap = 0;
   const start = new Float64Array(R);
   const bin = new Float64Array(R);
-  const off = aligned ? 0.5 : 0;
   for (let r = 0; r < R; r++) {
     const s = f32(scales[r]!);
     const a = f32(f32(coords[r * 4 + startCol]! * s) - off);
@@ -52,42 +48,53 @@ export function planAxis(
     let size = f32(b - a);
     if (!aligned) size = Math.max(size, 1);
     const binSize = f32(size / pooled);
-    const g = samplingRatio > 0 ? samplingRatio : Math.ceil(binSize);
     start[r] = a;
     bin[r] = binSize;
-    grid[r] = Math.max(g, 0);
-    offset[r + 1] = offset[r]! + pooled * grid[r]!;
+    grid[r] = Math.max(samplingRatio > 0 ? samplingRatio : Math.ceil(binSize), 0);
+    cap += pooled * 2 * grid[r]!;
   }
-  const n = offset[R]!;
-  const lo = new Int32Array(n);
-  const hi = new Int32Array(n);
-  const wLo = new Float32Array(n);
-  const wHi = new Float32Array(n);
+  const idx = new Int32Array(cap);
+  const w = new Float32Array(cap);
+  let n = 0;
   for (let r = 0; r < R; r++) {
     const g = grid[r]!;
     const len = sizes[r]!;
     const step = bin[r]! / g;
     for (let p = 0; p < pooled; p++) {
+      const first = n;
       for (let i = 0; i < g; i++) {
-        const t = offset[r]! + p * g + i;
         let v = start[r]! + p * bin[r]! + (i + 0.5) * step;
-        if (v < -1 || v > len) continue; // sample outside the map: contributes 0 (weights stay 0)
+        if (v < -1 || v > len) continue; // outside the map: contributes 0 but still counts
         if (v <= 0) v = 0;
-        let l = Math.floor(v);
-        let h: number;
-        if (l >= len - 1) {
-          l = h = len - 1;
-          v = l;
+        let lo = Math.floor(v);
+        let hi: number;
+        if (lo >= len - 1) {
+          lo = hi = len - 1;
+          v = lo;
         } else {
-          h = l + 1;
+          hi = lo + 1;
         }
-        const frac = v - l;
-        lo[t] = l;
-        hi[t] = h;
-        wLo[t] = 1 - frac;
-        wHi[t] = frac;
+        const frac = v - lo;
+        n = addWeight(idx, w, first, n, lo, 1 - frac);
+        if (frac > 0) n = addWeight(idx, w, first, n, hi, frac);
       }
+      binStart[r * pooled + p + 1] = n;
     }
   }
-  return { offset, grid, lo, hi, wLo, wHi };
+  return { grid, binStart, idx: idx.subarray(0, n), w: w.subarray(0, n) };
+}
+
+/** Add weight to index `i` among the bin's entries [first, n) (sample positions only increase). */
+function addWeight(idx: Int32Array, w: Float32Array, first: number, n: number, i: number, weight: number): number {
+  if (n > first && idx[n - 1] === i) {
+    w[n - 1] += weight;
+    return n;
+  }
+  if (n > first + 1 && idx[n - 2] === i) {
+    w[n - 2] += weight;
+    return n;
+  }
+  idx[n] = i;
+  w[n] = weight;
+  return n + 1;
 }

@@ -1,0 +1,221 @@
+/**
+ * The training configuration: every knob named, with defaults; JSON files under configs/ override it
+ * (`_base_` inheritance), and `--set key=value` overrides those. Validation names the key at fault.
+ */
+import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
+import type { ClassifierLossConfig } from '../../losses/index.js';
+import { BalmsInputError } from '../../util/errors.js';
+import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
+import { loadConfigFile } from './loadConfigFile.js';
+import { deepMerge, parseSetOverrides } from './mergeConfig.js';
+
+export type ModelConfig = Omit<DetectorConfig, 'numClasses'>;
+
+export interface TrainConfig {
+  /** Seeds initialisation, sampling, augmentation and RoI sampling. */
+  seed: number;
+  /** 'auto' picks tfjs-node-gpu > tfjs-node > wasm > cpu, whichever is installed. */
+  backend: 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+  outputDir: string;
+  data: {
+    /** Use the embedded synthetic dataset (generated on first use into `cacheDir`). */
+    synth: { enabled: boolean; seed: number; categories: number; trainImages: number; valImages: number; size: number; cacheDir: string };
+    trainAnnotations: string;
+    trainImageDir: string;
+    valAnnotations: string;
+    valImageDir: string;
+    /** Training short side(s) in pixels (one drawn per image); 0 keeps the original size. */
+    minSizeTrain: number[];
+    minSizeTest: number;
+    maxSize: number;
+    flipProbability: number;
+    /** RGB mean/std on the 0–255 scale; images are normalised by the data pipeline. */
+    pixelMean: number[];
+    pixelStd: number[];
+    imagesPerBatch: number;
+    /** Batches decoded ahead of the one training. */
+    prefetch: number;
+  };
+  sampler: {
+    type: 'repeat_factor' | 'instance_balanced' | 'class_balanced' | 'square_root';
+    /** RFS threshold t (LVIS: 0.001). */
+    repeatThreshold: number;
+    repeatSqrt: boolean;
+  };
+  loss: ClassifierLossConfig;
+  model: ModelConfig;
+  solver: {
+    baseLr: number;
+    schedule: 'multistep' | 'cosine';
+    steps: number[];
+    gamma: number;
+    maxIter: number;
+    warmupIters: number;
+    warmupFactor: number;
+    warmupMethod: 'linear' | 'constant';
+    momentum: number;
+    weightDecay: number;
+    weightDecayBias: number;
+    nesterov: boolean;
+    /** Clip the global gradient norm to this (0 = off). */
+    clipGradNorm: number;
+  };
+  /** Decoupled stage 2: start from a stage-1 checkpoint and train only `trainable`. */
+  stage2: { enabled: boolean; initCheckpoint: string; trainable: 'classifier' | 'roi_heads' | 'all' };
+  meta: {
+    type: 'none' | 'meta_sampler' | 'meta_reweighter';
+    /** Adam learning rate of the per-class logits. */
+    lr: number;
+    /** Images per class-balanced meta batch. */
+    imagesPerBatch: number;
+    /** Meta Sampler: refresh the image repeat factors every this many iterations. */
+    refreshPeriod: number;
+    /** Initial rates ∝ (1/p_c)^initPow (0: all 0.5, as the official code). */
+    initPow: number;
+  };
+  eval: {
+    /** Evaluate on the val set every this many iterations (0: only at the end). */
+    period: number;
+    /** Evaluate on at most this many val images (0: all). */
+    maxImages: number;
+    /** Val images with predicted masks drawn into the report. */
+    visualize: number;
+  };
+  checkpoint: { period: number };
+  log: { period: number };
+}
+
+/** Default knobs (the demo's small from-scratch detector on the embedded dataset). */
+export function defaultTrainConfig(): TrainConfig {
+  const { numClasses: _k, ...model } = defaultDetectorConfig(1);
+  return {
+    seed: 0,
+    backend: 'auto',
+    outputDir: 'runs/balms',
+    data: {
+      synth: { enabled: true, seed: 0, categories: 24, trainImages: 1000, valImages: 250, size: 128, cacheDir: '' },
+      trainAnnotations: '',
+      trainImageDir: '',
+      valAnnotations: '',
+      valImageDir: '',
+      minSizeTrain: [0],
+      minSizeTest: 0,
+      maxSize: 0,
+      flipProbability: 0.5,
+      pixelMean: [123.675, 116.28, 103.53],
+      pixelStd: [58.395, 57.12, 57.375],
+      imagesPerBatch: 2,
+      prefetch: 2,
+    },
+    sampler: { type: 'repeat_factor', repeatThreshold: 0.001, repeatSqrt: true },
+    loss: { type: 'balanced_softmax' },
+    model: { ...model, pixelMean: [0, 0, 0], pixelStd: [1, 1, 1] },
+    solver: {
+      baseLr: 0.02,
+      schedule: 'multistep',
+      steps: [600, 800],
+      gamma: 0.1,
+      maxIter: 1000,
+      warmupIters: 100,
+      warmupFactor: 0.001,
+      warmupMethod: 'linear',
+      momentum: 0.9,
+      weightDecay: 1e-4,
+      weightDecayBias: 1e-4,
+      nesterov: false,
+      clipGradNorm: 0,
+    },
+    stage2: { enabled: false, initCheckpoint: '', trainable: 'classifier' },
+    meta: { type: 'none', lr: 0.01, imagesPerBatch: 2, refreshPeriod: 20, initPow: 0 },
+    eval: { period: 0, maxImages: 0, visualize: 6 },
+    checkpoint: { period: 0 },
+    log: { period: 10 },
+  };
+}
+
+const CHOICES: ConfigChoices = {
+  backend: ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
+  'sampler.type': ['repeat_factor', 'instance_balanced', 'class_balanced', 'square_root'],
+  'solver.schedule': ['multistep', 'cosine'],
+  'solver.warmupMethod': ['linear', 'constant'],
+  'stage2.trainable': ['classifier', 'roi_heads', 'all'],
+  'meta.type': ['none', 'meta_sampler', 'meta_reweighter'],
+};
+
+/** The knobs of each classification loss, with their defaults (`loss.type` picks one). */
+export const LOSS_DEFAULTS: Record<ClassifierLossConfig['type'], JsonObject> = {
+  softmax: { type: 'softmax' },
+  balanced_softmax: { type: 'balanced_softmax', countSource: 'image_count', smoothing: 0, background: { mode: 'fraction', fraction: 0.75, count: 0 } },
+  sigmoid: { type: 'sigmoid' },
+  balanced_sigmoid: { type: 'balanced_sigmoid', smoothing: 0 },
+  focal: { type: 'focal', gamma: 2, alpha: 0.25 },
+  class_balanced: { type: 'class_balanced', beta: 0.999, base: 'softmax', countSource: 'instance_count', gamma: 2, alpha: null },
+  eql: { type: 'eql', lambda: 0.00177 },
+  seesaw: { type: 'seesaw', p: 0.8, q: 2, eps: 1e-2 },
+  logit_adjusted: { type: 'logit_adjusted', tau: 1, countSource: 'image_count', smoothing: 0, background: { mode: 'fraction', fraction: 0.75, count: 0 } },
+};
+
+const LOSS_CHOICES: ConfigChoices = {
+  'loss.countSource': ['image_count', 'instance_count'],
+  'loss.background.mode': ['fraction', 'count', 'none'],
+  'loss.base': ['softmax', 'sigmoid', 'focal'],
+};
+
+/** Fills the chosen loss's defaults and checks its knobs. */
+function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
+  const type = (raw as { type?: unknown } | undefined)?.type ?? 'balanced_softmax';
+  const defaults = LOSS_DEFAULTS[type as ClassifierLossConfig['type']];
+  if (!defaults) {
+    throw new BalmsInputError(`must be one of ${Object.keys(LOSS_DEFAULTS).map((t) => JSON.stringify(t)).join(', ')}, got ${JSON.stringify(type)}`, { file, path: 'loss.type' });
+  }
+  const merged = deepMerge(defaults, (raw ?? {}) as JsonObject);
+  // validate under the `loss.` prefix so errors name the full key
+  validateConfig({ loss: merged }, { loss: defaults }, { file, choices: { ...LOSS_CHOICES, 'loss.type': [type as string] } });
+  const bg = merged['background'] as { mode: string; fraction: number; count: number } | undefined;
+  if (bg) {
+    merged['background'] = bg.mode === 'fraction' ? { mode: 'fraction', fraction: bg.fraction } : bg.mode === 'count' ? { mode: 'count', count: bg.count } : { mode: 'none' };
+  }
+  return merged as unknown as ClassifierLossConfig;
+}
+
+/** Sections whose knobs depend on their `type`: a layer that changes the type replaces the section. */
+const TYPED_SECTIONS = ['loss'] as const;
+
+/**
+ * Resolves a training config: defaults ← config file (with its `_base_` chain) ← `--set` overrides,
+ * validated. Errors name the file and the key. A layer (file, override, `--set`) that changes
+ * `loss.type` starts that loss from its own defaults: the previous loss's knobs are dropped.
+ */
+export function resolveTrainConfig(opts: { file?: string; sets?: readonly string[]; overrides?: JsonObject } = {}): TrainConfig {
+  const defaults = defaultTrainConfig() as unknown as JsonObject;
+  let raw: JsonObject = {};
+  if (opts.file) raw = loadConfigFile(opts.file, [], TYPED_SECTIONS);
+  if (opts.overrides) raw = deepMerge(raw, opts.overrides, TYPED_SECTIONS);
+  const sets = parseSetOverrides(opts.sets ?? []);
+  raw = deepMerge(raw, sets, TYPED_SECTIONS);
+  const where = opts.file ?? (opts.sets?.length ? '--set' : undefined);
+  const { loss: rawLoss, ...rest } = raw;
+  validateConfig(rest, defaults, { file: where, choices: CHOICES, open: ['loss'] });
+  const { loss: _l, ...restDefaults } = defaults;
+  const merged = deepMerge(restDefaults, rest) as unknown as TrainConfig;
+  merged.loss = resolveLoss(rawLoss, where);
+  checkRanges(merged, where);
+  return merged;
+}
+
+function checkRanges(c: TrainConfig, file?: string): void {
+  const bad = (path: string, problem: string): never => {
+    throw new BalmsInputError(problem, { file, path });
+  };
+  if (!Number.isInteger(c.solver.maxIter) || c.solver.maxIter < 0) bad('solver.maxIter', 'must be a non-negative integer');
+  if (!(c.solver.baseLr > 0)) bad('solver.baseLr', 'must be positive');
+  if (!Number.isInteger(c.data.imagesPerBatch) || c.data.imagesPerBatch < 1) bad('data.imagesPerBatch', 'must be a positive integer');
+  if (c.data.pixelMean.length !== 3) bad('data.pixelMean', 'must have 3 values (RGB)');
+  if (c.data.pixelStd.length !== 3 || c.data.pixelStd.some((s) => !(s > 0))) bad('data.pixelStd', 'must have 3 positive values (RGB)');
+  if (!(c.data.flipProbability >= 0 && c.data.flipProbability <= 1)) bad('data.flipProbability', 'must be in [0, 1]');
+  if (c.stage2.enabled && !c.stage2.initCheckpoint) bad('stage2.initCheckpoint', 'stage 2 needs the stage-1 checkpoint to start from');
+  if (c.meta.type !== 'none' && !c.stage2.enabled) bad('meta.type', 'the Meta Sampler / Meta Reweighter run in decoupled stage 2 (set stage2.enabled)');
+  if (!c.data.synth.enabled && (!c.data.trainAnnotations || !c.data.trainImageDir)) {
+    bad('data.trainAnnotations', 'set data.trainAnnotations and data.trainImageDir, or enable data.synth');
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs a detector over a dataset's images and returns LVIS results records (boxes + RLE masks in the
+ * original image frame), plus the per-image predictions for drawing.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { DetectionResult, LvisDataset } from '../coco/index.js';
+import { exampleBatches, padImages, type DetectionDataset, type ExampleTransform, type TrainingExample } from '../data/index.js';
+import { toLvisResults, type Detector, type InstancePredictions } from '../modeling/index.js';
+
+export interface PredictOptions {
+  transform: ExampleTransform;
+  /** Only the first N images (dataset order); 0 = all. */
+  maxImages?: number;
+  batchSize?: number;
+  /** Called after each batch with (images done, total). */
+  onProgress?: (done: number, total: number) => void;
+  /** Keep the raw predictions of the first N images (for overlays). */
+  keepPredictions?: number;
+  /**
+   * The category id of each contiguous class of the detector (its training categories). Defaults to
+   * the dataset's own categories, which is right only when they are the training categories.
+   */
+  categoryIds?: readonly number[];
+}
+
+export interface DatasetPredictions {
+  results: DetectionResult[];
+  imageIds: number[];
+  kept: { example: TrainingExample; prediction: InstancePredictions }[];
+  seconds: number;
+}
+
+/** Padding multiple for the backbone (its coarsest stride). */
+export function sizeDivisibility(detector: Detector): number {
+  return Math.max(...detector.strides);
+}
+
+/** Turns a batch of examples into the detector's image tensor (padded NHWC) and valid sizes. */
+export function imageBatchOf(examples: readonly TrainingExample[], divisibility: number): { images: tf.Tensor4D; imageSizes: [number, number][] } {
+  const p = padImages(examples, divisibility);
+  return { images: tf.tensor4d(p.data, [p.n, p.height, p.width, 3]), imageSizes: p.sizes };
+}
+
+export async function predictDataset(detector: Detector, dataset: DetectionDataset, opts: PredictOptions): Promise<DatasetPredictions> {
+  const t0 = performance.now();
+  const n = opts.maxImages && opts.maxImages > 0 ? Math.min(opts.maxImages, dataset.size) : dataset.size;
+  const indices = Array.from({ length: n }, (_, i) => i);
+  const categoryIds = opts.categoryIds ? Array.from(opts.categoryIds) : Array.from(dataset.categories.ids);
+  const results: DetectionResult[] = [];
+  const kept: DatasetPredictions['kept'] = [];
+  const div = sizeDivisibility(detector);
+  let done = 0;
+  const batches = exampleBatches(dataset, indices, { transform: opts.transform, seed: 0, batchSize: opts.batchSize ?? 1, prefetch: 2 });
+  for await (const examples of batches) {
+    const { images, imageSizes } = imageBatchOf(examples, div);
+    let preds: InstancePredictions[];
+    try {
+      preds = detector.predict({ images, imageSizes });
+    } finally {
+      images.dispose();
+    }
+    examples.forEach((ex, i) => {
+      const pred = preds[i]!;
+      results.push(...toLvisResults(pred, { imageId: ex.imageId, imageSize: [ex.origHeight, ex.origWidth], categoryIds, scale: ex.scale }));
+      if (kept.length < (opts.keepPredictions ?? 0)) kept.push({ example: ex, prediction: pred });
+    });
+    done += examples.length;
+    opts.onProgress?.(done, n);
+  }
+  return { results, imageIds: indices.map((i) => dataset.imageIds[i]!), kept, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The ground truth restricted to `imageIds` (for evaluating on part of a val set). */
+export function restrictGroundTruth(gt: LvisDataset, imageIds: readonly number[]): LvisDataset {
+  if (imageIds.length === gt.images.length) return gt;
+  const keep = new Set(imageIds);
+  return {
+    ...gt,
+    images: gt.images.filter((im) => keep.has(im.id)),
+    annotations: gt.annotations.filter((a) => keep.has(a.image_id)),
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * One optimisation step: the full detector (stage 1, or stage 2 with more than the classifier
+ * trainable), or the classifier alone on frozen RoI features (decoupled stage 2), with the Meta
+ * Sampler / Meta Reweighter's look-ahead step first when configured.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ClassifierLoss } from '../losses/index.js';
+import type { Detector, InstanceTargets } from '../modeling/index.js';
+import { MetaReweighter } from '../sampling/index.js';
+import type { Rng } from '../util/rng.js';
+import { clipGradientsByGlobalNorm } from './clipGradients.js';
+import type { StageTwoMetaLearner } from './metaLearners.js';
+import { roiFeatureBatch } from './roiFeatures.js';
+import type { SgdMomentum } from './sgdMomentum.js';
+
+export interface StepBatch {
+  images: tf.Tensor4D;
+  imageSizes: [number, number][];
+  targets: InstanceTargets[];
+}
+
+export interface StepContext {
+  detector: Detector;
+  loss: ClassifierLoss;
+  optimizer: SgdMomentum;
+  /** Variables updated by the step, by parameter-store name (the names checkpoints use). */
+  trainable: Map<string, tf.Variable>;
+  lr: number;
+  clipGradNorm: number;
+  rng: Rng;
+}
+
+export interface StepResult {
+  /** Named loss values (and `total_loss`, `grad_norm`, `meta_loss` where they apply). */
+  values: Record<string, number>;
+}
+
+function readAndDispose(tensors: Record<string, tf.Scalar>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, t] of Object.entries(tensors)) {
+    out[k] = t.dataSync()[0]!;
+    t.dispose();
+  }
+  return out;
+}
+
+/** `grads` come keyed by tfjs variable name (scoped); the optimizer keys its state by store name. */
+function applyGradients(ctx: StepContext, grads: Record<string, tf.Tensor>): number {
+  const byStoreName: Record<string, tf.Tensor> = {};
+  for (const [name, v] of ctx.trainable) {
+    const g = grads[v.name];
+    if (g) byStoreName[name] = g;
+  }
+  const clipped = clipGradientsByGlobalNorm(byStoreName, ctx.clipGradNorm);
+  ctx.optimizer.step(ctx.trainable, clipped.grads, ctx.lr);
+  tf.dispose(Object.values(clipped.grads));
+  return clipped.norm;
+}
+
+/** Full-detector step: every configured loss, gradients for `ctx.trainable`. */
+export function detectorStep(ctx: StepContext, batch: StepBatch): StepResult {
+  const parts: Record<string, tf.Scalar> = {};
+  const vars = [...ctx.trainable.values()];
+  const { value, grads } = tf.variableGrads(() => {
+    const losses = ctx.detector.computeLosses({ images: batch.images, imageSizes: batch.imageSizes, targets: batch.targets }, ctx.rng);
+    for (const [k, v] of Object.entries(losses)) parts[k] = tf.keep(v);
+    return tf.addN(Object.values(losses)) as tf.Scalar;
+  }, vars);
+  const values = readAndDispose(parts);
+  values['total_loss'] = value.dataSync()[0]!;
+  value.dispose();
+  values['grad_norm'] = applyGradients(ctx, grads);
+  return { values };
+}
+
+export interface ClassifierStepContext extends StepContext {
+  meta: StageTwoMetaLearner | null;
+  /** The classifier's SGD settings, mirrored by the meta learner's look-ahead step. */
+  momentum: number;
+  weightDecay: number;
+  /** Draws the class-balanced meta batch (stage 2 with a meta learner). */
+  metaBatch?: () => Promise<StepBatch>;
+}
+
+function storeNameOf(ctx: StepContext, v: tf.Variable): string | undefined {
+  for (const [name, u] of ctx.trainable) if (u === v) return name;
+  return undefined;
+}
+
+function momentumBufferOf(ctx: ClassifierStepContext, weight: tf.Variable, bias: tf.Variable) {
+  const wn = storeNameOf(ctx, weight), bn = storeNameOf(ctx, bias);
+  const w = wn ? ctx.optimizer.velocity(wn) : undefined;
+  const b = bn ? ctx.optimizer.velocity(bn) : undefined;
+  return w && b ? { weight: w as tf.Tensor2D, bias: b as tf.Tensor1D } : undefined;
+}
+
+/** Decoupled stage 2: the classifier alone on frozen RoI features, with the meta learner's step first. */
+export async function classifierStep(ctx: ClassifierStepContext, batch: StepBatch): Promise<StepResult> {
+  const cls = ctx.detector.roiHeads.boxPredictor.clsScore;
+  const train = roiFeatureBatch(ctx.detector, batch.images, batch.imageSizes, batch.targets, ctx.rng);
+  const values: Record<string, number> = {};
+  try {
+    if (ctx.meta && ctx.metaBatch) {
+      const mb = await ctx.metaBatch();
+      const metaRois = roiFeatureBatch(ctx.detector, mb.images, mb.imageSizes, mb.targets, ctx.rng);
+      tf.dispose(mb.images);
+      try {
+        const r = ctx.meta.step({
+          classifier: { weight: cls.kernel as tf.Tensor as tf.Tensor2D, bias: cls.bias as tf.Tensor as tf.Tensor1D },
+          train,
+          meta: metaRois,
+          step: {
+            lr: ctx.lr,
+            momentum: ctx.momentum,
+            weightDecay: ctx.weightDecay,
+            momentumBuffer: momentumBufferOf(ctx, cls.kernel, cls.bias),
+          },
+        });
+        values['meta_loss'] = r.metaLoss;
+      } finally {
+        tf.dispose([metaRois.features, metaRois.labels]);
+      }
+    }
+    const weights = ctx.meta instanceof MetaReweighter ? ctx.meta.roiWeightTensor(train.labels) : undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = tf.add(tf.matMul(train.features, cls.kernel), cls.bias) as tf.Tensor2D;
+      return ctx.loss.loss(logits, train.labels, weights);
+    }, [...ctx.trainable.values()]);
+    values['loss_cls'] = value.dataSync()[0]!;
+    values['total_loss'] = values['loss_cls'];
+    value.dispose();
+    weights?.dispose();
+    values['grad_norm'] = applyGradients(ctx, grads);
+  } finally {
+    tf.dispose([train.features, train.labels]);
+  }
+  return { values };
+}
+

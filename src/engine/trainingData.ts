@@ -1,0 +1,87 @@
+/**
+ * Resolves a config's data section into loaded datasets: the embedded synthetic dataset (generated on
+ * first use) or LVIS/COCO files, validated through src/coco; plus the training-set class statistics
+ * the losses and samplers need.
+ */
+import { categoryStats, loadLvisDataset, type LvisCategory, type LvisDataset } from '../coco/index.js';
+import { DetectionDataset, ensureSynthDataset, type SynthSummary } from '../data/index.js';
+import type { ClassStats } from '../losses/index.js';
+import type { TrainConfig } from './config/trainConfig.js';
+
+export interface TrainingData {
+  train: DetectionDataset;
+  trainFile: string;
+  /** The val annotations (ground truth for evaluation), when configured. */
+  val: DetectionDataset | null;
+  valFile: string | null;
+  /** Training categories sorted by id; index = contiguous class. */
+  categories: LvisCategory[];
+  /** Per contiguous class, recomputed from the training annotations. */
+  classStats: ClassStats;
+  /** Per training image (dataset order), its contiguous classes. */
+  imageClasses: Int32Array[];
+  synth: SynthSummary | null;
+}
+
+export interface DataPaths {
+  trainAnnotations: string;
+  trainImageDir: string;
+  valAnnotations: string | null;
+  valImageDir: string | null;
+  synth: SynthSummary | null;
+}
+
+/** Where the data lives: the synthetic dataset's folder (generated if missing) or the configured files. */
+export async function resolveDataPaths(cfg: TrainConfig, log: (line: string) => void = () => {}): Promise<DataPaths> {
+  const d = cfg.data;
+  if (d.synth.enabled) {
+    const s = d.synth;
+    const summary = await ensureSynthDataset(
+      { seed: s.seed, categories: s.categories, trainImages: s.trainImages, valImages: s.valImages, size: s.size },
+      s.cacheDir || undefined,
+      log,
+    );
+    return { trainAnnotations: summary.trainJson, trainImageDir: summary.trainImageDir, valAnnotations: summary.valJson, valImageDir: summary.valImageDir, synth: summary };
+  }
+  return {
+    trainAnnotations: d.trainAnnotations,
+    trainImageDir: d.trainImageDir,
+    valAnnotations: d.valAnnotations || null,
+    valImageDir: d.valImageDir || null,
+    synth: null,
+  };
+}
+
+/** Loads (and validates) the datasets of a config. */
+export async function loadTrainingData(cfg: TrainConfig, log: (line: string) => void = () => {}): Promise<TrainingData> {
+  const paths = await resolveDataPaths(cfg, log);
+  const trainJson = await loadLvisDataset(paths.trainAnnotations);
+  const train = new DetectionDataset(trainJson, paths.trainImageDir, paths.trainAnnotations);
+  let val: DetectionDataset | null = null;
+  if (paths.valAnnotations && paths.valImageDir) {
+    const valJson = await loadLvisDataset(paths.valAnnotations);
+    val = new DetectionDataset(valJson, paths.valImageDir, paths.valAnnotations);
+  }
+  const stats = categoryStats(trainJson);
+  const annotated = new Set(trainJson.annotations.map((a) => a.image_id)).size;
+  const classStats: ClassStats = {
+    imageCount: stats.perCategory.map((c) => c.image_count),
+    instanceCount: stats.perCategory.map((c) => c.instance_count),
+    numTrainImages: annotated,
+  };
+  return {
+    train,
+    trainFile: paths.trainAnnotations,
+    val,
+    valFile: paths.valAnnotations,
+    categories: trainJson.categories.slice().sort((a, b) => a.id - b.id),
+    classStats,
+    imageClasses: train.imageClasses(),
+    synth: paths.synth,
+  };
+}
+
+/** The val ground truth as loaded (for the evaluator). */
+export function valGroundTruth(data: TrainingData): LvisDataset | null {
+  return data.val ? data.val.dataset : null;
+}

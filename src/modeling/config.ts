@@ -1,0 +1,207 @@
+/**
+ * Every knob of the detector, with detectron2-like defaults (Mask R-CNN R50-FPN 1x, LVIS test
+ * settings) scaled where the small from-scratch backbone needs it. `resolveDetectorConfig`
+ * fills a partial config with the defaults and checks it.
+ */
+import type { BoxCoderWeights } from './boxCoder.js';
+
+export interface BackboneConfig {
+  /** Output channels of the stride-2 stem conv. */
+  stemChannels: number;
+  /** Output channels per stage; stage i has stride 2^(i+2) (4, 8, 16, 32, …). */
+  stageChannels: number[];
+  /** 3×3 convs per stage (the first has stride 2). */
+  convsPerStage: number;
+}
+
+export interface FpnConfig {
+  enabled: boolean;
+  /** FPN output channels. */
+  channels: number;
+  /** Which backbone stages feed the FPN (indices into `stageChannels`); without FPN the last one is used. */
+  inStages: number[];
+}
+
+export interface AnchorConfig {
+  /** Anchor sizes per feature level (one list per level). */
+  sizes: number[][];
+  /** Height/width ratios, shared by all levels. */
+  aspectRatios: number[];
+  /** Anchor centre offset in units of the stride (detectron2 0.0). */
+  offset: number;
+}
+
+export interface RpnConfig {
+  /** IoU below → background, at or above the upper → foreground, between → ignored. */
+  iouThresholds: [number, number];
+  batchSizePerImage: number;
+  positiveFraction: number;
+  preNmsTopKTrain: number;
+  postNmsTopKTrain: number;
+  preNmsTopKTest: number;
+  postNmsTopKTest: number;
+  nmsThreshold: number;
+  /** Proposals with a side ≤ this many pixels are dropped. */
+  minSize: number;
+  /** Smooth-L1 β of the anchor regression (0 → L1). */
+  smoothL1Beta: number;
+  bboxRegWeights: BoxCoderWeights;
+  lossWeight: number;
+}
+
+export interface BoxHeadConfig {
+  /** Widths of the fully connected layers. */
+  fcDims: number[];
+}
+
+export interface MaskHeadConfig {
+  enabled: boolean;
+  /** Output channels of each 3×3 conv. */
+  convDims: number[];
+  /** RoIAlign output size for the mask branch (14 → 28×28 masks). */
+  pooledSize: number;
+  /** Channels of the 2× deconv (defaults to the last conv width when 0). */
+  deconvDim: number;
+  lossWeight: number;
+}
+
+export interface RoiHeadsConfig {
+  batchSizePerImage: number;
+  positiveFraction: number;
+  iouThreshold: number;
+  addGtAsProposals: boolean;
+  /** RoIAlign output size for the box branch. */
+  pooledSize: number;
+  /** Bilinear samples per bin side. */
+  samplingRatio: number;
+  boxHead: BoxHeadConfig;
+  mask: MaskHeadConfig;
+  bboxRegWeights: BoxCoderWeights;
+  smoothL1Beta: number;
+  /** One box per RoI instead of one per class. */
+  clsAgnosticBboxReg: boolean;
+  boxLossWeight: number;
+  clsLossWeight: number;
+  /** Inference: minimum class score (LVIS 1e-4). */
+  scoreThreshold: number;
+  /** Inference: per-class NMS IoU. */
+  nmsThreshold: number;
+  /** Inference: detections kept per image (LVIS 300). */
+  detectionsPerImage: number;
+  /** Inference: pasted-mask binarisation threshold. */
+  maskThreshold: number;
+  /** FPN level assignment (detectron2 canonical 224 px at level 4). */
+  canonicalBoxSize: number;
+  canonicalLevel: number;
+}
+
+export interface DetectorConfig {
+  /** Foreground classes K (contiguous ids `0..K-1`). */
+  numClasses: number;
+  /** Per-channel input normalisation `(x - mean) / std` applied by the detector. */
+  pixelMean: [number, number, number];
+  pixelStd: [number, number, number];
+  backbone: BackboneConfig;
+  fpn: FpnConfig;
+  anchors: AnchorConfig;
+  rpn: RpnConfig;
+  roiHeads: RoiHeadsConfig;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] | [number, number] | readonly number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type DetectorConfigInput = DeepPartial<DetectorConfig> & { numClasses: number };
+
+/** The default configuration for `numClasses` classes. */
+export function defaultDetectorConfig(numClasses: number): DetectorConfig {
+  return {
+    numClasses,
+    pixelMean: [0.485 * 255, 0.456 * 255, 0.406 * 255],
+    pixelStd: [0.229 * 255, 0.224 * 255, 0.225 * 255],
+    backbone: { stemChannels: 32, stageChannels: [32, 64, 128, 256], convsPerStage: 2 },
+    fpn: { enabled: true, channels: 128, inStages: [0, 1, 2, 3] },
+    anchors: { sizes: [[32], [64], [128], [256]], aspectRatios: [0.5, 1, 2], offset: 0 },
+    rpn: {
+      iouThresholds: [0.3, 0.7],
+      batchSizePerImage: 256,
+      positiveFraction: 0.5,
+      preNmsTopKTrain: 2000,
+      postNmsTopKTrain: 1000,
+      preNmsTopKTest: 1000,
+      postNmsTopKTest: 1000,
+      nmsThreshold: 0.7,
+      minSize: 0,
+      smoothL1Beta: 0,
+      bboxRegWeights: [1, 1, 1, 1],
+      lossWeight: 1,
+    },
+    roiHeads: {
+      batchSizePerImage: 512,
+      positiveFraction: 0.25,
+      iouThreshold: 0.5,
+      addGtAsProposals: true,
+      pooledSize: 7,
+      samplingRatio: 2,
+      boxHead: { fcDims: [1024, 1024] },
+      mask: { enabled: true, convDims: [256, 256, 256, 256], pooledSize: 14, deconvDim: 0, lossWeight: 1 },
+      bboxRegWeights: [10, 10, 5, 5],
+      smoothL1Beta: 0,
+      clsAgnosticBboxReg: false,
+      boxLossWeight: 1,
+      clsLossWeight: 1,
+      scoreThreshold: 1e-4,
+      nmsThreshold: 0.5,
+      detectionsPerImage: 300,
+      maskThreshold: 0.5,
+      canonicalBoxSize: 224,
+      canonicalLevel: 4,
+    },
+  };
+}
+
+function mergeDeep<T>(base: T, over: unknown): T {
+  if (over === undefined) return base;
+  if (Array.isArray(base) || typeof base !== 'object' || base === null) return over as T;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
+    if (v === undefined) continue;
+    if (!(k in out)) throw new Error(`DetectorConfig: unknown key '${k}'`);
+    out[k] = mergeDeep(out[k], v);
+  }
+  return out as T;
+}
+
+/** Defaults overlaid with `input`; validates the result. */
+export function resolveDetectorConfig(input: DetectorConfigInput): DetectorConfig {
+  const cfg = mergeDeep(defaultDetectorConfig(input.numClasses), input);
+  validateDetectorConfig(cfg);
+  return cfg;
+}
+
+/** Throws on an inconsistent configuration. */
+export function validateDetectorConfig(cfg: DetectorConfig): void {
+  const bad = (msg: string): never => {
+    throw new Error(`DetectorConfig: ${msg}`);
+  };
+  if (!Number.isInteger(cfg.numClasses) || cfg.numClasses < 1) bad(`numClasses must be a positive integer`);
+  const stages = cfg.backbone.stageChannels.length;
+  if (stages < 1) bad('backbone needs at least one stage');
+  const levels = cfg.fpn.enabled ? cfg.fpn.inStages.length : 1;
+  if (cfg.fpn.enabled && cfg.fpn.inStages.some((s, i) => s < 0 || s >= stages || (i > 0 && s !== cfg.fpn.inStages[i - 1]! + 1))) {
+    bad('fpn.inStages must be consecutive backbone stage indices');
+  }
+  if (cfg.anchors.sizes.length !== levels) bad(`anchors.sizes has ${cfg.anchors.sizes.length} levels, the feature pyramid has ${levels}`);
+  const a0 = cfg.anchors.sizes[0]!.length;
+  if (cfg.anchors.sizes.some((s) => s.length !== a0)) bad('every level needs the same number of anchor sizes');
+  const r = cfg.roiHeads;
+  if (!(r.positiveFraction > 0 && r.positiveFraction <= 1)) bad('roiHeads.positiveFraction must be in (0, 1]');
+  if (r.batchSizePerImage < 1) bad('roiHeads.batchSizePerImage must be ≥ 1');
+  if (r.boxHead.fcDims.length < 1) bad('roiHeads.boxHead.fcDims needs at least one layer');
+  if (r.mask.enabled && r.mask.convDims.length < 1) bad('roiHeads.mask.convDims needs at least one conv');
+  if (cfg.rpn.iouThresholds[0] > cfg.rpn.iouThresholds[1]) bad('rpn.iouThresholds must be [low, high]');
+}
+
+/** Strides of the feature levels the heads see. */
+export function featureStrides(cfg: DetectorConfig): number[] {
+  const stageStride = (i: number) => 2 ** (i + 2);
+  return cfg.fpn.enabled ? cfg.fpn.inStages.map(stageStride) : [stageStride(cfg.backbone.stageChannels.length - 1)];
+}

@@ -1,0 +1,305 @@
+/**
+ * Mask R-CNN RoI heads, pluggable into any detector that provides feature maps and proposals:
+ * `losses(features, proposals, targets, rng)` samples RoIs, pools them with (multi-level)
+ * RoIAlign, and returns the classification (any `RoiClassifierLoss`), box-regression and mask
+ * losses; `predict(features, proposals, imageSizes)` returns per-image detections with 28×28
+ * (2·pooled) mask probabilities for the predicted class.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Polygon } from '../coco/types.js';
+import type { Rng } from '../util/rng.js';
+import { BoxHead, BoxPredictor } from './boxHead.js';
+import { BoxCoder } from './boxCoder.js';
+import { boxCount } from './boxes.js';
+import type { RoiClassifierLoss } from './classifierLoss.js';
+import type { RoiHeadsConfig } from './config.js';
+import { MaskHead } from './maskHead.js';
+import { maskTargetsForRois } from './maskTargets.js';
+import { multiLevelRoiAlign } from './ops/index.js';
+import type { ParameterStore } from './parameterStore.js';
+import { boxInferenceSingleImage } from './roiInference.js';
+import { boxRegressionLoss, maskLoss } from './roiLosses.js';
+import { sampleRois, type SampledRois } from './sampler.js';
+
+/** One feature map `[N, H, W, C]` and its stride in image pixels (a power of two). */
+export interface FeatureLevel {
+  features: tf.Tensor4D;
+  stride: number;
+}
+
+/** Ground truth of one image. */
+export interface InstanceTargets {
+  /** `G*4` XYXY in image pixels. */
+  boxes: Float32Array;
+  /** Contiguous class ids `0..K-1`. */
+  classes: Int32Array;
+  /** Polygons per instance (required when the mask head is on). */
+  polygons?: Polygon[][];
+}
+
+/** Options of `RoIHeads.losses`. */
+export interface RoiLossOptions {
+  /**
+   * Per-class weights `[K]` of the classification loss (the BALMS Meta Reweighter): foreground
+   * RoI r gets `w[c_r]`, renormalised to average 1 over the foreground RoIs; background RoIs get
+   * 1. Differentiable w.r.t. the weights, so a meta step can learn them.
+   */
+  classWeights?: tf.Tensor1D;
+}
+
+/** Detections of one image. */
+export interface InstancePredictions {
+  boxes: Float32Array;
+  scores: Float32Array;
+  classes: Int32Array;
+  /** `D·M·M` mask probabilities (row-major per detection), when the mask head is on. */
+  masks?: Float32Array;
+  maskSize: number;
+}
+
+export class RoIHeads {
+  readonly boxHead: BoxHead;
+  readonly boxPredictor: BoxPredictor;
+  readonly maskHead: MaskHead | null;
+  readonly boxCoder: BoxCoder;
+  readonly maskSize: number;
+
+  /**
+   * @param inChannels channels of the feature maps
+   * @param prefix parameter-name prefix (`roi_heads`)
+   */
+  constructor(
+    store: ParameterStore,
+    readonly cfg: RoiHeadsConfig,
+    readonly numClasses: number,
+    readonly inChannels: number,
+    readonly classifierLoss: RoiClassifierLoss,
+    prefix = 'roi_heads',
+    clsBiasInit = 0,
+  ) {
+    const p = cfg.pooledSize;
+    this.boxHead = new BoxHead(store, `${prefix}/box_head`, p * p * inChannels, cfg.boxHead.fcDims);
+    const logits = classifierLoss.outputs(numClasses);
+    this.boxPredictor = new BoxPredictor(
+      store, `${prefix}/box_predictor`, this.boxHead.outputDim, logits, cfg.clsAgnosticBboxReg ? 1 : numClasses, clsBiasInit,
+    );
+    this.maskHead = cfg.mask.enabled
+      ? new MaskHead(store, `${prefix}/mask_head`, inChannels, cfg.mask.convDims, cfg.mask.deconvDim, numClasses)
+      : null;
+    this.boxCoder = new BoxCoder(cfg.bboxRegWeights);
+    this.maskSize = 2 * cfg.mask.pooledSize;
+  }
+
+  /** Pools `boxes` (image `batchIdx`) at `outputSize` from the level each box is assigned to. */
+  pool(features: readonly FeatureLevel[], boxes: Float32Array, batchIdx: Int32Array, outputSize: number): tf.Tensor4D {
+    const minLevel = checkLevels(features);
+    return multiLevelRoiAlign(features.map((f) => f.features), boxes, batchIdx, {
+      outputSize,
+      samplingRatio: this.cfg.samplingRatio,
+      minLevel,
+      canonicalBox: this.cfg.canonicalBoxSize,
+      canonicalLevel: this.cfg.canonicalLevel,
+      aligned: true,
+    });
+  }
+
+  /** Samples RoIs for every image (exposed for inspection and tests). */
+  sample(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng): SampledRois[] {
+    if (proposals.length !== targets.length) throw new Error(`RoIHeads: ${proposals.length} proposal sets for ${targets.length} images`);
+    return proposals.map((p, i) =>
+      sampleRois(p, targets[i]!.boxes, targets[i]!.classes, this.numClasses, {
+        batchSizePerImage: this.cfg.batchSizePerImage,
+        positiveFraction: this.cfg.positiveFraction,
+        iouThreshold: this.cfg.iouThreshold,
+        addGtAsProposals: this.cfg.addGtAsProposals,
+      }, rng),
+    );
+  }
+
+  /**
+   * Training losses: `loss_cls`, `loss_box_reg` and (with the mask head) `loss_mask`, each a
+   * scalar already multiplied by its configured weight.
+   */
+  losses(
+    features: readonly FeatureLevel[],
+    proposals: readonly Float32Array[],
+    targets: readonly InstanceTargets[],
+    rng: Rng,
+    options: RoiLossOptions = {},
+  ): Record<string, tf.Scalar> {
+    const sampled = this.sample(proposals, targets, rng);
+    const rois = flattenRois(sampled.map((s) => s.boxes));
+    const r = rois.batchIdx.length;
+    const classes = new Int32Array(r);
+    const gtBoxes = new Float32Array(r * 4);
+    let o = 0;
+    sampled.forEach((s, img) => {
+      const gt = targets[img]!.boxes;
+      for (let i = 0; i < s.classes.length; i++, o++) {
+        classes[o] = s.classes[i]!;
+        if (i < s.numFg) gtBoxes.set(gt.subarray(4 * s.gtIndex[i]!, 4 * s.gtIndex[i]! + 4), 4 * o);
+      }
+    });
+    if (r === 0) {
+      // Nothing to learn from (no proposals and no ground truth): zeros that still depend on the head's variables.
+      return tf.tidy(() => {
+        const zero = () => tf.mul(tf.add(tf.sum(this.boxPredictor.clsScore.bias), tf.sum(this.boxPredictor.bboxPred.bias)), 0) as tf.Scalar;
+        const out: Record<string, tf.Scalar> = { loss_cls: zero(), loss_box_reg: zero() };
+        if (this.maskHead) out.loss_mask = zero();
+        return out;
+      });
+    }
+    return tf.tidy(() => {
+      const pooled = this.pool(features, rois.boxes, rois.batchIdx, this.cfg.pooledSize);
+      const { logits, deltas } = this.boxPredictor.apply(this.boxHead.apply(pooled));
+      const out: Record<string, tf.Scalar> = {};
+      const weights = options.classWeights ? foregroundClassWeights(options.classWeights, classes, this.numClasses) : undefined;
+      const lossCls = this.classifierLoss.loss(logits, tf.tensor1d(classes, 'int32'), weights) as tf.Scalar;
+      out.loss_cls = tf.mul(lossCls, this.cfg.clsLossWeight);
+      const lossBox = boxRegressionLoss(deltas, rois.boxes, gtBoxes, classes, this.numClasses, this.boxCoder, this.cfg.smoothL1Beta);
+      out.loss_box_reg = tf.mul(lossBox, this.cfg.boxLossWeight);
+      if (this.maskHead) out.loss_mask = tf.mul(this.maskLossOf(features, sampled, targets), this.cfg.mask.lossWeight);
+      return out;
+    });
+  }
+
+  private maskLossOf(features: readonly FeatureLevel[], sampled: SampledRois[], targets: readonly InstanceTargets[]): tf.Scalar {
+    const head = this.maskHead!;
+    const fgBoxes: Float32Array[] = [];
+    const fgClasses: number[] = [];
+    const targetParts: Float32Array[] = [];
+    sampled.forEach((s, img) => {
+      const polys = targets[img]!.polygons;
+      if (s.numFg > 0 && !polys) throw new Error(`RoIHeads: image ${img} has no polygons but the mask head is on`);
+      const boxes = s.boxes.subarray(0, 4 * s.numFg);
+      fgBoxes.push(boxes);
+      for (let i = 0; i < s.numFg; i++) fgClasses.push(s.classes[i]!);
+      if (s.numFg > 0) targetParts.push(maskTargetsForRois(polys!, boxes, s.gtIndex.subarray(0, s.numFg), this.maskSize));
+    });
+    const rois = flattenRois(fgBoxes);
+    const m = rois.batchIdx.length;
+    const tgt = new Float32Array(m * this.maskSize * this.maskSize);
+    let o = 0;
+    for (const t of targetParts) {
+      tgt.set(t, o);
+      o += t.length;
+    }
+    if (m === 0) {
+      // No foreground: a zero that still depends on the head's variables (as detectron2's `mask_logits.sum() * 0`).
+      return tf.mul(tf.add(tf.sum(head.predictorKernel), tf.sum(head.predictorBias)), 0) as tf.Scalar;
+    }
+    const pooled = this.pool(features, rois.boxes, rois.batchIdx, this.cfg.mask.pooledSize);
+    return maskLoss(head.apply(pooled, Int32Array.from(fgClasses)), tgt);
+  }
+
+  /** Inference: detections per image with optional mask probabilities. */
+  predict(
+    features: readonly FeatureLevel[],
+    proposals: readonly Float32Array[],
+    imageSizes: readonly (readonly [number, number])[],
+  ): InstancePredictions[] {
+    const rois = flattenRois(proposals);
+    const r = rois.batchIdx.length;
+    const k = this.numClasses;
+    if (r === 0) return proposals.map(() => ({ ...emptyDetections(), ...(this.maskHead ? { masks: new Float32Array(0) } : {}), maskSize: this.maskSize }));
+    const [probs, deltas] = tf.tidy(() => {
+      const pooled = this.pool(features, rois.boxes, rois.batchIdx, this.cfg.pooledSize);
+      const out = this.boxPredictor.apply(this.boxHead.apply(pooled));
+      return [this.classifierLoss.probabilities(out.logits), out.deltas];
+    });
+    const probData = probs.dataSync() as Float32Array;
+    const deltaData = deltas.dataSync() as Float32Array;
+    if (probs.shape[1] !== k + 1) throw new Error(`RoIHeads: probabilities have ${probs.shape[1]} columns, expected ${k + 1}`);
+    tf.dispose([probs, deltas]);
+    const bw = deltas.shape[1];
+    const results: InstancePredictions[] = [];
+    let start = 0;
+    proposals.forEach((p, img) => {
+      const n = boxCount(p);
+      const det = boxInferenceSingleImage(
+        probData.subarray(start * (k + 1), (start + n) * (k + 1)), deltaData.subarray(start * bw, (start + n) * bw), p, k,
+        imageSizes[img]!, this.boxCoder, this.cfg.scoreThreshold, this.cfg.nmsThreshold, this.cfg.detectionsPerImage,
+      );
+      results.push({ ...det, maskSize: this.maskSize });
+      start += n;
+    });
+    if (this.maskHead) this.predictMasks(features, results);
+    return results;
+  }
+
+  private predictMasks(features: readonly FeatureLevel[], results: InstancePredictions[]): void {
+    const rois = flattenRois(results.map((d) => d.boxes));
+    const m = rois.batchIdx.length;
+    const mm = this.maskSize * this.maskSize;
+    if (m === 0) {
+      for (const d of results) d.masks = new Float32Array(0);
+      return;
+    }
+    const classes = new Int32Array(m);
+    let o = 0;
+    for (const d of results) {
+      classes.set(d.classes, o);
+      o += d.classes.length;
+    }
+    const probs = tf.tidy(() => tf.sigmoid(this.maskHead!.apply(this.pool(features, rois.boxes, rois.batchIdx, this.cfg.mask.pooledSize), classes)));
+    const data = probs.dataSync() as Float32Array;
+    probs.dispose();
+    o = 0;
+    for (const d of results) {
+      d.masks = data.slice(o * mm, (o + d.classes.length) * mm);
+      o += d.classes.length;
+    }
+  }
+}
+
+/** Per-RoI weights from per-class weights (see `RoiLossOptions.classWeights`). */
+export function foregroundClassWeights(classWeights: tf.Tensor1D, classes: Int32Array, numClasses: number): tf.Tensor1D {
+  if (classWeights.shape[0] !== numClasses) throw new Error(`classWeights has ${classWeights.shape[0]} entries for ${numClasses} classes`);
+  const r = classes.length;
+  const onehot = new Float32Array(r * numClasses);
+  const bg = new Float32Array(r);
+  let numFg = 0;
+  for (let i = 0; i < r; i++) {
+    const c = classes[i]!;
+    if (c >= 0 && c < numClasses) {
+      onehot[i * numClasses + c] = 1;
+      numFg++;
+    } else bg[i] = 1;
+  }
+  return tf.tidy(() => {
+    const perRoi = tf.reshape(tf.matMul(tf.tensor2d(onehot, [r, numClasses]), tf.reshape(classWeights, [numClasses, 1])), [r]);
+    const scaled = numFg > 0 ? tf.div(perRoi, tf.div(tf.sum(perRoi), numFg)) : perRoi;
+    return tf.add(scaled, tf.tensor1d(bg)) as tf.Tensor1D;
+  });
+}
+
+function emptyDetections() {
+  return { boxes: new Float32Array(0), scores: new Float32Array(0), classes: new Int32Array(0) };
+}
+
+/** Concatenates per-image boxes into one RoI list with batch indices. */
+export function flattenRois(perImage: readonly Float32Array[]): { boxes: Float32Array; batchIdx: Int32Array } {
+  let n = 0;
+  for (const b of perImage) n += boxCount(b);
+  const boxes = new Float32Array(n * 4);
+  const batchIdx = new Int32Array(n);
+  let o = 0;
+  perImage.forEach((b, img) => {
+    boxes.set(b, 4 * o);
+    batchIdx.fill(img, o, o + b.length / 4);
+    o += b.length / 4;
+  });
+  return { boxes, batchIdx };
+}
+
+/** Checks strides are consecutive powers of two; returns log2 of the first. */
+function checkLevels(features: readonly FeatureLevel[]): number {
+  if (features.length === 0) throw new Error('RoIHeads: no feature levels');
+  const min = Math.log2(features[0]!.stride);
+  features.forEach((f, i) => {
+    if (f.stride !== 2 ** (min + i) || !Number.isInteger(min)) {
+      throw new Error(`RoIHeads: feature strides must be consecutive powers of two, got ${features.map((x) => x.stride).join(', ')}`);
+    }
+  });
+  return min;
+}
