@@ -158,7 +158,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   const subset = cfg.stage2.enabled ? cfg.stage2.trainable : 'all';
   const prefixes = TRAINABLE_SUBSETS[subset]!;
   const trainable = new Map([...detector.variables()].filter(([n]) => prefixes.some((p) => n.startsWith(p))));
-  const optimizer = new SgdMomentum({ momentum: cfg.solver.momentum, weightDecay: cfg.solver.weightDecay, weightDecayBias: cfg.solver.weightDecayBias, nesterov: cfg.solver.nesterov });
+  const optimizer = new SgdMomentum(cfg.solver);
   const sampler: IndexSampler = buildTrainSampler(cfg, data.imageClasses, numClasses);
   const meta: StageTwoMetaLearner | null = cfg.stage2.enabled ? createMetaLearner(cfg, data.classStats) : null;
   if (meta instanceof MetaSampler && cfg.sampler.type !== 'repeat_factor') {

@@ -5,6 +5,8 @@
 import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
 import type { ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
+import type { LrScheduleConfig } from '../lrSchedule.js';
+import type { SgdConfig } from '../sgdMomentum.js';
 import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
 import { loadConfigFile } from './loadConfigFile.js';
 import { deepMerge, parseSetOverrides } from './mergeConfig.js';
@@ -44,22 +46,12 @@ export interface TrainConfig {
   };
   loss: ClassifierLossConfig;
   model: ModelConfig;
-  solver: {
-    baseLr: number;
-    schedule: 'multistep' | 'cosine';
-    steps: number[];
-    gamma: number;
-    maxIter: number;
-    warmupIters: number;
-    warmupFactor: number;
-    warmupMethod: 'linear' | 'constant';
-    momentum: number;
-    weightDecay: number;
-    weightDecayBias: number;
-    nesterov: boolean;
-    /** Clip the global gradient norm to this (0 = off). */
-    clipGradNorm: number;
-  };
+  /** The LR schedule (detectron2's warm-up + multi-step / cosine), SGD settings and gradient clipping. */
+  solver: LrScheduleConfig &
+    SgdConfig & {
+      /** Clip the global gradient norm to this (0 = off). */
+      clipGradNorm: number;
+    };
   /** Decoupled stage 2: start from a stage-1 checkpoint and train only `trainable`. */
   stage2: { enabled: boolean; initCheckpoint: string; trainable: 'classifier' | 'roi_heads' | 'all' };
   meta: {
