@@ -4,7 +4,8 @@
  * masks), bbox and segm, side by side when Python's `lvis` is importable (`BALMS_PYTHON`,
  * default python3). Each side runs in its own process so peak RSS is its own.
  *
- *   npx tsx bench/eval.ts [--quick]      (--quick: 100 images)
+ *   npx tsx bench/eval.ts [--quick] [--runs N]   (--quick: 100 images; --runs: N fresh processes
+ *                                                per side, alternating, medians reported; default 3)
  *
  * Timed: balms `evaluateLvis(gt, results)` on parsed JSON; lvis-api `LVISResults(gt, results)`
  * + `LVISEval(...).run()` on a loaded `LVIS` and a parsed results list. JSON parsing is timed
@@ -80,6 +81,14 @@ print(json.dumps({"loadS": t1 - t0, "evalS": t2 - t1, "evalCpuS": c2 - c1, "maxR
                   "stats": {k: float(v) for k, v in ev.results.items()}}))
 `;
 
+/** The run with the median CPU time, its wall and CPU times replaced by the per-field medians. */
+function medianRun(rs: SideResult[]): SideResult {
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  const byCpu = [...rs].sort((a, b) => a.evalCpuS - b.evalCpuS);
+  const mid = byCpu[(rs.length - 1) >> 1];
+  return { ...mid, evalS: med(rs.map((r) => r.evalS)), evalCpuS: med(rs.map((r) => r.evalCpuS)) };
+}
+
 function runJson(cmd: string, args: string[], timeoutMs: number): SideResult {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, timeout: timeoutMs });
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
@@ -91,6 +100,8 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--worker') return worker(argv[1], argv[2] as 'bbox' | 'segm');
   const quick = argv.includes('--quick');
+  const runsAt = argv.indexOf('--runs');
+  const runs = runsAt >= 0 ? Math.max(1, Number(argv[runsAt + 1]) | 0) : 3;
   const numImages = quick ? 100 : 1000, numCats = 1203, perImage = 300, seed = 20201;
   const dir = join(os.tmpdir(), `balms-bench-eval-v1-${numImages}-${numCats}-${perImage}-${seed}`);
   if (!existsSync(join(dir, 'results.json'))) {
@@ -105,16 +116,25 @@ async function main(): Promise<void> {
   const py = process.env.BALMS_PYTHON ?? 'python3';
   const hasLvis = spawnSync(py, ['-c', 'import lvis, pycocotools'], { encoding: 'utf8' }).status === 0;
   const rows: Record<string, unknown>[] = [];
-  console.log(`eval bench${quick ? ' (quick)' : ''}: ${numImages} images, ${numCats} categories, ${perImage} detections/image; node ${process.version}, ${os.cpus()[0]?.model ?? '?'} ×${os.cpus().length}`);
+  const loadBefore = os.loadavg();
+  console.log(`eval bench${quick ? ' (quick)' : ''}, median of ${runs} run(s) per side: ${numImages} images, ${numCats} categories, ${perImage} detections/image; node ${process.version}, ${os.cpus()[0]?.model ?? '?'} ×${os.cpus().length}`);
   for (const iouType of ['bbox', 'segm'] as const) {
-    const balms = runJson(process.execPath, ['--import', 'tsx', join(HERE, 'eval.ts'), '--worker', dir, iouType], 600_000);
-    let lvis: SideResult | null = null;
-    if (hasLvis) lvis = runJson(py, ['-c', PY, dir, iouType], 1_200_000);
+    const balmsRuns: SideResult[] = [];
+    const lvisRuns: SideResult[] = [];
+    for (let i = 0; i < runs; i++) {
+      balmsRuns.push(runJson(process.execPath, ['--import', 'tsx', join(HERE, 'eval.ts'), '--worker', dir, iouType], 600_000));
+      if (hasLvis) lvisRuns.push(runJson(py, ['-c', PY, dir, iouType], 1_200_000));
+    }
+    const balms = medianRun(balmsRuns);
+    const lvis: SideResult | null = hasLvis ? medianRun(lvisRuns) : null;
     let maxDiff: number | null = null;
     if (lvis) maxDiff = Math.max(...Object.keys(lvis.stats).map((k) => Math.abs(lvis!.stats[k] - balms.stats[k])));
     const speedup = lvis ? lvis.evalS / balms.evalS : null;
     const cpuSpeedup = lvis ? lvis.evalCpuS / balms.evalCpuS : null;
-    rows.push({ iouType, balms, lvis, speedup, cpuSpeedup, maxMetricDiff: maxDiff });
+    rows.push({
+      iouType, balms, lvis, speedup, cpuSpeedup, maxMetricDiff: maxDiff,
+      runs: { balmsEvalS: balmsRuns.map((r) => r.evalS), balmsEvalCpuS: balmsRuns.map((r) => r.evalCpuS), lvisEvalS: lvisRuns.map((r) => r.evalS), lvisEvalCpuS: lvisRuns.map((r) => r.evalCpuS) },
+    });
     console.log(
       `  ${iouType.padEnd(4)}  balms ${balms.evalS.toFixed(3)} s wall / ${balms.evalCpuS.toFixed(3)} s CPU (warm ${balms.warmEvalS!.toFixed(3)} s; prepare ${balms.phases!.prepareS.toFixed(3)}, match ${balms.phases!.evaluateS.toFixed(3)}, accumulate ${balms.phases!.accumulateS.toFixed(3)}), peak RSS ${balms.maxRssMB.toFixed(0)} MB` +
         (lvis
@@ -125,7 +145,7 @@ async function main(): Promise<void> {
   console.log(`  JSON parse (balms side): ${(rows[0].balms as SideResult).loadS.toFixed(2)} s`);
   writeFileAtomic(
     join(HERE, 'results', 'eval.json'),
-    JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, python: hasLvis ? py : null, quick, numImages, numCats, detsPerImage: perImage, seed, rows }, null, 1) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, loadavg: { before: loadBefore, after: os.loadavg() }, node: process.version, python: hasLvis ? py : null, quick, runs, numImages, numCats, detsPerImage: perImage, seed, rows }, null, 1) + '\n',
   );
 }
 

@@ -50,11 +50,7 @@ export function accumulate(
   const TK = 16;
   const rowLen = A * M;
   const tile = new Float64Array(T * R * TK * rowLen);
-  const flush = (k0: number, nk: number): void => {
-    for (let tr = 0; tr < T * R; tr++) {
-      precision.set(tile.subarray(tr * TK * rowLen, tr * TK * rowLen + nk * rowLen), (tr * K + k0) * rowLen);
-    }
-  };
+  const flush = (k0: number, nk: number): void => copyTileRows(tile, precision, T * R, TK * rowLen, nk * rowLen, K * rowLen, k0 * rowLen);
 
   for (let k = 0; k < K; k++) {
     if (k % TK === 0) {
@@ -85,16 +81,22 @@ export function accumulate(
           const base = (a * T + t) * n;
           // Only true / false positives move the curve: an ignored detection repeats the previous
           // (rc, pr) point (or (0, 0) first), which changes neither the right-to-left maximum nor
-          // the first index searchsorted finds — so events alone give identical output.
+          // the first index searchsorted finds — so events alone give identical output. Of those,
+          // only true positives matter: recall steps up only there, so every threshold r > 0 is
+          // first reached at one; a false positive's precision tp/(tp+fp+eps) is never above the
+          // previous point's (monotone division), so it never raises a right-to-left maximum; and
+          // at r = 0 (index 0) the maximum over all points equals the maximum over the true
+          // positives, or 0 when there are none (then every point is 0). So rc and pr are computed
+          // at true positives only, with the same expressions, giving the identical doubles.
           let tp = 0, fp = 0, ne = 0;
           for (let i = 0; i < n; i++) {
             const c = local[base + i];
-            if (c === TRUE_POSITIVE) tp++;
-            else if (c === FALSE_POSITIVE) fp++;
-            else continue;
-            rc[ne] = tp / ng;
-            pr[ne] = tp / (fp + tp + PRECISION_EPS);
-            ne++;
+            if (c === TRUE_POSITIVE) {
+              tp++;
+              rc[ne] = tp / ng;
+              pr[ne] = tp / (fp + tp + PRECISION_EPS);
+              ne++;
+            } else if (c === FALSE_POSITIVE) fp++;
           }
           recall[((t * K + k) * A + a) * M + m] = ne > 0 ? rc[ne - 1] : 0;
           for (let i = ne - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
@@ -114,4 +116,13 @@ export function accumulate(
   const precShape = maxDets ? [T, R, K, A, M] : [T, R, K, A];
   const recShape = maxDets ? [T, K, A, M] : [T, K, A];
   return { precision: { data: precision, shape: precShape }, recall: { data: recall, shape: recShape } };
+}
+
+/** Row i of the tile (`len` of its `tileStride` values) → `out[i*outStride + off ..]`: a plain loop, no per-row `set`. */
+function copyTileRows(tile: Float64Array, out: Float64Array, rows: number, tileStride: number, len: number, outStride: number, off: number): void {
+  for (let i = 0; i < rows; i++) {
+    const src = i * tileStride;
+    const dst = i * outStride + off;
+    for (let j = 0; j < len; j++) out[dst + j] = tile[src + j];
+  }
 }

@@ -1,6 +1,7 @@
 import type { LvisDataset, Segmentation } from '../coco/types.js';
-import { annotationRle, bboxIouPair, rleIouMatrix, type Rle } from './maskOps.js';
-import { resultRle, type PreparedEval } from './prepare.js';
+import { bboxIouPair, rleIouMatrixInto, type Rle } from './maskOps.js';
+import type { PreparedEval } from './prepare.js';
+import { RunArena } from './runArena.js';
 
 /**
  * The IoU matrix of one (image, category) pair: D×G, row-major by detection (detections in
@@ -39,19 +40,27 @@ export function boxPairIou(p: PreparedEval): PairIou {
 
 /**
  * Mask IoU for every pair: each GT segmentation is rasterized / decoded once (each GT belongs to
- * exactly one pair), detections were decoded once while preparing.
+ * exactly one pair), each detection once (unless preparing already decoded it), all into one
+ * arena reset per pair; the matrix is written into one reused buffer.
  */
 export function maskPairIou(p: PreparedEval, gtData: LvisDataset): PairIou {
   const anns = gtData.annotations;
+  const arena = new RunArena();
+  let buf = new Float64Array(1024);
+  let dts: Rle[] = [];
+  let gts: Rle[] = [];
   return (q) => {
-    const g0 = p.pairGtStart[q], g1 = p.pairGtStart[q + 1];
-    const d0 = p.pairDtStart[q], d1 = p.pairDtStart[q + 1];
+    const g0 = p.pairGtStart[q], G = p.pairGtStart[q + 1] - g0;
+    const d0 = p.pairDtStart[q], D = p.pairDtStart[q + 1] - d0;
     const img = p.pairImg[q];
     const h = p.gt.imgHeight[img], w = p.gt.imgWidth[img];
-    const gts: Rle[] = new Array(g1 - g0);
-    for (let g = g0; g < g1; g++) gts[g - g0] = annotationRle(anns[p.gt.ann[g]].segmentation as Segmentation, h, w);
-    const dts: Rle[] = new Array(d1 - d0);
-    for (let d = d0; d < d1; d++) dts[d - d0] = p.dtRle[d] ?? resultRle(p.results, p.dtResult[d], h, w);
-    return rleIouMatrix(dts, gts, p.gt.crowd.subarray(g0, g1));
+    arena.reset();
+    gts.length = G;
+    for (let g = 0; g < G; g++) gts[g] = arena.annotation(anns[p.gt.ann[g0 + g]].segmentation as Segmentation, h, w);
+    dts.length = D;
+    for (let d = 0; d < D; d++) dts[d] = p.dtRle[d0 + d] ?? arena.result(p.results, p.dtResult[d0 + d], h, w);
+    if (buf.length < D * G) buf = new Float64Array(Math.max(D * G, 2 * buf.length));
+    rleIouMatrixInto(dts, gts, p.gt.crowd.subarray(g0, g0 + G), buf);
+    return buf;
   };
 }

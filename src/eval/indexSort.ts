@@ -60,16 +60,23 @@ export function countingSortBy(
   out?: Uint32Array,
   starts?: Uint32Array,
 ): Uint32Array {
-  const n = idx.length;
-  const res = out ?? new Uint32Array(n);
+  const res = out ?? new Uint32Array(idx.length);
   const off = starts ?? new Uint32Array(numBuckets + 1);
+  bucketStarts(idx, bucket, numBuckets, off);
+  scatterByBucket(idx, bucket, off.slice(0, numBuckets), res);
+  return res;
+}
+
+// The passes are separate small functions so that each is optimized once (see prepare.ts).
+function bucketStarts(idx: Uint32Array, bucket: Int32Array, numBuckets: number, off: Uint32Array): void {
   off.fill(0);
-  for (let i = 0; i < n; i++) off[bucket[idx[i]] + 1]++;
+  for (let i = 0; i < idx.length; i++) off[bucket[idx[i]] + 1]++;
   for (let b = 0; b < numBuckets; b++) off[b + 1] += off[b];
-  const pos = off.slice(0, numBuckets);
-  for (let i = 0; i < n; i++) {
+}
+
+function scatterByBucket(idx: Uint32Array, bucket: Int32Array, pos: Uint32Array, res: Uint32Array): void {
+  for (let i = 0; i < idx.length; i++) {
     const v = idx[i]!;
     res[pos[bucket[v]!]!++] = v;
   }
-  return res;
 }

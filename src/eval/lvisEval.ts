@@ -3,7 +3,7 @@ import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
 import { datasetOf, runCore, thresholdIndex, type GroundTruth } from './runCore.js';
-import { perCategoryMeans, summarizeSelection } from './summarize.js';
+import { perCategoryMeans, summarizePrecisionMany, summarizeSelection } from './summarize.js';
 
 export interface LvisEvalOptions {
   iouType: 'bbox' | 'segm';
@@ -83,21 +83,21 @@ export function evaluateLvis(gt: GroundTruth, results: DetectionResult[], opts: 
   });
 
   const P = acc.precision, Rc = acc.recall;
-  const scratch = new Float64Array(P.data.length / params.areaRanges.length);
-  const ap = (a: number, t?: number[], k?: number[]) => summarizeSelection(P, true, { a, t, k }, scratch);
+  const scratch = new Float64Array(Rc.data.length);
   const ar = (a: number) => summarizeSelection(Rc, false, { a }, scratch);
   const label = maxDets >= 0 ? String(maxDets) : 'all';
-  const stats: LvisStats = {
-    AP: ap(0),
-    AP50: ap(0, thresholdIndex(params.iouThrs, 0.5)),
-    AP75: ap(0, thresholdIndex(params.iouThrs, 0.75)),
-    APs: ap(1),
-    APm: ap(2),
-    APl: ap(3),
-    APr: ap(0, undefined, groups[0]),
-    APc: ap(0, undefined, groups[1]),
-    APf: ap(0, undefined, groups[2]),
-  };
+  const [AP, AP50, AP75, APs, APm, APl, APr, APc, APf] = summarizePrecisionMany(P, [
+    { a: 0 },
+    { a: 0, t: thresholdIndex(params.iouThrs, 0.5) },
+    { a: 0, t: thresholdIndex(params.iouThrs, 0.75) },
+    { a: 1 },
+    { a: 2 },
+    { a: 3 },
+    { a: 0, k: groups[0] },
+    { a: 0, k: groups[1] },
+    { a: 0, k: groups[2] },
+  ]);
+  const stats: LvisStats = { AP, AP50, AP75, APs, APm, APl, APr, APc, APf };
   stats[`AR@${label}`] = ar(0);
   stats[`ARs@${label}`] = ar(1);
   stats[`ARm@${label}`] = ar(2);

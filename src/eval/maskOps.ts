@@ -2,7 +2,7 @@
  * The slice of the pycocotools-exact mask API (src/coco/mask) the evaluator uses, in one place.
  */
 import type { RleJson, Segmentation } from '../coco/types.js';
-import { area, bboxIouPair, iou, rleFromString, segmentationToRle, toBbox } from '../coco/mask/index.js';
+import { area, bboxIouPair, iou, iouInto, rleFromString, segmentationToRle, toBbox } from '../coco/mask/index.js';
 import type { Rle } from '../coco/mask/index.js';
 
 export type { Rle };
@@ -30,4 +30,9 @@ export function rleBbox(r: Rle): [number, number, number, number] {
 /** `maskUtils.iou(dt, gt, iscrowd)`: D×G, row-major by detection. */
 export function rleIouMatrix(dt: Rle[], gt: Rle[], iscrowd: ArrayLike<number>): Float64Array {
   return iou(dt, gt, iscrowd);
+}
+
+/** `rleIouMatrix` into `out[0 .. D*G)`. */
+export function rleIouMatrixInto(dt: Rle[], gt: Rle[], iscrowd: ArrayLike<number>, out: Float64Array): void {
+  iouInto(dt, gt, iscrowd, out);
 }

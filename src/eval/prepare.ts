@@ -65,7 +65,7 @@ function checkResult(r: DetectionResult, i: number, gt: GtTable): number {
 
 function checkBox(r: DetectionResult, i: number): void {
   const b = r.bbox;
-  if (!Array.isArray(b) || b.length !== 4 || !b.every((v) => typeof v === 'number')) {
+  if (!Array.isArray(b) || b.length !== 4 || typeof b[0] !== 'number' || typeof b[1] !== 'number' || typeof b[2] !== 'number' || typeof b[3] !== 'number') {
     throw new BalmsInputError('bbox must be [x, y, width, height]', { path: `results[${i}].bbox` });
   }
 }
@@ -90,14 +90,12 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   const R = results.length;
 
   // 1. Image of every result; LVIS per-image cap (stable by score, only images over the cap).
+  // (Each pass is its own small function: the JIT optimizes each once, where one large function
+  // would be recompiled — and deoptimized — loop after loop on a cold first call.)
   const resImg = new Int32Array(R);
   const resScore = new Float64Array(R);
   const perImg = new Uint32Array(N);
-  for (let i = 0; i < R; i++) {
-    resImg[i] = checkResult(results[i], i, gt);
-    resScore[i] = results[i].score;
-    perImg[resImg[i]]++;
-  }
+  readImagesAndScores(results, gt, resImg, resScore, perImg);
   const keep = new Uint8Array(R).fill(1);
   let first = 0; // index of the result that picks the loading branch
   const cap = mode === 'lvis' ? opts.maxDets : -1;
@@ -132,19 +130,7 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   // 3. Category known; LVIS federated filter (GT present or verified negative).
   const cand = new Uint32Array(R);
   const resCat = new Int32Array(R);
-  let nc = 0;
-  for (let i = 0; i < R; i++) {
-    if (!keep[i]) continue;
-    const r = results[i];
-    // lvis-api / loadRes read `bbox` of every result in the box branch and the mask in the other.
-    if (boxBranch || areaFromBox || r.bbox !== undefined) checkBox(r, i);
-    if (!boxBranch || (checkMask && r.segmentation !== undefined)) checkRle(r, i);
-    const k = gt.catIndex.get(r.category_id);
-    if (k === undefined) continue;
-    if (mode === 'lvis' && (gt.flags.get(resImg[i], k) & (HAS_GT | NEGATIVE)) === 0) continue;
-    resCat[i] = k;
-    cand[nc++] = i;
-  }
+  const nc = selectCandidates(results, gt, mode, keep, resImg, boxBranch, areaFromBox, checkMask, cand, resCat);
 
   // 4. Areas (+ masks, + boxes from masks); LVIS drops area <= 0. COCO computes them after the cut.
   const resArea = new Float64Array(R);
@@ -169,10 +155,14 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   };
   let list = cand.subarray(0, nc);
   if (mode === 'lvis') {
+    if (!needMask && iouType === 'segm' && areaFromBox) {
+      boxAreas(results, list, resArea);
+    } else {
+      for (let j = 0; j < nc; j++) fill(list[j]);
+    }
     let m = 0;
     for (let j = 0; j < nc; j++) {
       const i = list[j];
-      fill(i);
       if (resArea[i] > 0 && resArea[i] < Infinity) list[m++] = i;
     }
     list = list.subarray(0, m);
@@ -187,17 +177,7 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
 
   // COCO: keep the top maxDets of each (image, category), then compute areas.
   const rank = new Uint32Array(R);
-  {
-    let prevKey = -1;
-    let r = 0;
-    for (let j = 0; j < pairOrder.length; j++) {
-      const i = pairOrder[j];
-      const key = resImg[i] * K + resCat[i];
-      r = key === prevKey ? r + 1 : 0;
-      prevKey = key;
-      rank[i] = r;
-    }
-  }
+  rankInPairs(pairOrder, resImg, resCat, K, rank);
   if (mode === 'coco') {
     const cut = opts.maxDets;
     const inCut = (i: number): boolean => rank[i] < cut;
@@ -229,16 +209,7 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
     catDt: new Uint32Array(D),
     catHasPair: new Uint8Array(K),
   };
-  for (let j = 0; j < D; j++) {
-    const i = pairOrder[j];
-    posOf[i] = j;
-    p.dtScore[j] = resScore[i];
-    p.dtArea[j] = resArea[i];
-    p.dtRank[j] = rank[i];
-    if (mode === 'lvis' && gt.flags.get(resImg[i], resCat[i]) & NOT_EXHAUSTIVE) p.dtNotExhaustive[j] = 1;
-    if (iouType === 'bbox') p.dtBox.set(resBox.subarray(4 * i, 4 * i + 4), 4 * j);
-    else p.dtRle[j] = resRle[i];
-  }
+  layOutDetections(p, mode, iouType, resImg, resCat, resScore, resArea, rank, resBox, resRle, posOf);
   for (let j = 0; j < D; j++) {
     const i = accOrder[j];
     p.catDt[j] = posOf[i];
@@ -247,6 +218,89 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   for (let k = 0; k < K; k++) p.catDtStart[k + 1] += p.catDtStart[k];
 
   // 7. Pairs: merge the pair-ordered GT and detections.
+  mergePairs(p, resImg, resCat);
+  return p;
+}
+
+function readImagesAndScores(results: DetectionResult[], gt: GtTable, resImg: Int32Array, resScore: Float64Array, perImg: Uint32Array): void {
+  for (let i = 0; i < results.length; i++) {
+    const img = checkResult(results[i], i, gt);
+    resImg[i] = img;
+    resScore[i] = results[i].score;
+    perImg[img]++;
+  }
+}
+
+/** Loading checks, known category, LVIS federated filter; returns the number of candidates. */
+function selectCandidates(
+  results: DetectionResult[], gt: GtTable, mode: EvalMode, keep: Uint8Array, resImg: Int32Array,
+  boxBranch: boolean, areaFromBox: boolean, checkMask: boolean, cand: Uint32Array, resCat: Int32Array,
+): number {
+  let nc = 0;
+  for (let i = 0; i < results.length; i++) {
+    if (!keep[i]) continue;
+    const r = results[i];
+    // lvis-api / loadRes read `bbox` of every result in the box branch and the mask in the other.
+    if (boxBranch || areaFromBox || r.bbox !== undefined) checkBox(r, i);
+    if (!boxBranch || (checkMask && r.segmentation !== undefined)) checkRle(r, i);
+    const k = gt.catIndex.get(r.category_id);
+    if (k === undefined) continue;
+    if (mode === 'lvis' && (gt.flags.get(resImg[i], k) & (HAS_GT | NEGATIVE)) === 0) continue;
+    resCat[i] = k;
+    cand[nc++] = i;
+  }
+  return nc;
+}
+
+/** Segm with box areas and no mask needed: each area is `w*h` of the result's bbox. */
+function boxAreas(results: DetectionResult[], list: Uint32Array, resArea: Float64Array): void {
+  for (let j = 0; j < list.length; j++) {
+    const i = list[j];
+    const b = results[i].bbox!;
+    resArea[i] = b[2] * b[3];
+  }
+}
+
+/** Position of each detection within its (image, category) pair, in pair order. */
+function rankInPairs(pairOrder: Uint32Array, resImg: Int32Array, resCat: Int32Array, K: number, rank: Uint32Array): void {
+  let prevKey = -1;
+  let r = 0;
+  for (let j = 0; j < pairOrder.length; j++) {
+    const i = pairOrder[j];
+    const key = resImg[i] * K + resCat[i];
+    r = key === prevKey ? r + 1 : 0;
+    prevKey = key;
+    rank[i] = r;
+  }
+}
+
+function layOutDetections(
+  p: PreparedEval, mode: EvalMode, iouType: 'bbox' | 'segm', resImg: Int32Array, resCat: Int32Array,
+  resScore: Float64Array, resArea: Float64Array, rank: Uint32Array, resBox: Float64Array, resRle: Rle[], posOf: Uint32Array,
+): void {
+  const pairOrder = p.dtResult;
+  const flags = p.gt.flags;
+  for (let j = 0; j < pairOrder.length; j++) {
+    const i = pairOrder[j];
+    posOf[i] = j;
+    p.dtScore[j] = resScore[i];
+    p.dtArea[j] = resArea[i];
+    p.dtRank[j] = rank[i];
+    if (mode === 'lvis' && flags.get(resImg[i], resCat[i]) & NOT_EXHAUSTIVE) p.dtNotExhaustive[j] = 1;
+    if (iouType === 'bbox') {
+      p.dtBox[4 * j] = resBox[4 * i];
+      p.dtBox[4 * j + 1] = resBox[4 * i + 1];
+      p.dtBox[4 * j + 2] = resBox[4 * i + 2];
+      p.dtBox[4 * j + 3] = resBox[4 * i + 3];
+    } else p.dtRle[j] = resRle[i];
+  }
+}
+
+function mergePairs(p: PreparedEval, resImg: Int32Array, resCat: Int32Array): void {
+  const gt = p.gt;
+  const K = gt.catIds.length;
+  const pairOrder = p.dtResult;
+  const D = p.numDt;
   const G = gt.n;
   const maxPairs = G + D;
   const pairImg = new Int32Array(maxPairs);
@@ -276,7 +330,6 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   p.pairCat = pairCat.subarray(0, q);
   p.pairGtStart = pairGtStart.subarray(0, q + 1);
   p.pairDtStart = pairDtStart.subarray(0, q + 1);
-  return p;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IOU_THRESHOLDS, RECALL_THRESHOLDS } from '../../src/eval/index.js';
 import { countingSortBy, stableSortByKeyDesc } from '../../src/eval/indexSort.js';
 import { linspace, meanOfDefined, numpySum } from '../../src/eval/numpyMath.js';
+import { summarizePrecisionMany, summarizeSelection, type Selection } from '../../src/eval/summarize.js';
 import { radixSortByKeyDesc } from '../../src/eval/radixSort.js';
 import { boxIouInto } from '../../src/eval/computeIou.js';
 import { Rng } from '../../src/util/rng.js';
@@ -73,5 +74,29 @@ describe('box IoU (pycocotools bbIou)', () => {
     expect(out[0]).toBe(0.25);
     boxIouInto(new Float64Array([0, 0, 4, 4]), 0, 1, new Float64Array([4, 0, 4, 4]), 0, 1, new Uint8Array([0]), out);
     expect(out[0]).toBe(0); // touching boxes: no +1
+  });
+});
+
+describe('summaries', () => {
+  it('one-pass summarizePrecisionMany equals summarizeSelection bit for bit (several 8192-value blocks)', () => {
+    const rng = new Rng(5);
+    const T = 10, R = 101, K = 97, A = 4;
+    const data = new Float64Array(T * R * K * A);
+    for (let k = 0; k < K; k++) {
+      for (let a = 0; a < A; a++) {
+        const undef = rng.next() < 0.2; // whole (k, a) cells undefined, as the evaluators leave them
+        for (let t = 0; t < T; t++) for (let r = 0; r < R; r++) data[((t * R + r) * K + k) * A + a] = undef ? -1 : rng.next() ** 3;
+      }
+    }
+    const arr = { data, shape: [T, R, K, A] };
+    const sels: Selection[] = [
+      { a: 0 }, { a: 1 }, { a: 3 }, { a: 0, t: [0] }, { a: 0, t: [5] },
+      { a: 0, k: [0, 3, 4, 50, 96] }, { a: 2, k: [] }, { a: 0, t: [2, 7], k: [1, 2, 90] },
+    ];
+    const many = summarizePrecisionMany(arr, sels);
+    const one = sels.map((s) => summarizeSelection(arr, true, s));
+    expect(many).toEqual(one);
+    expect(many[6]).toBe(-1);
+    expect(T * R * K * 0.8).toBeGreaterThan(3 * 8192); // the full selections span several blocks
   });
 });

@@ -136,16 +136,25 @@ let stats = new Float64Array(64);
  * pre-check skips non-overlapping pairs (0), size mismatches give −1. Empty input → empty array.
  */
 export function iou(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<number | boolean>): Float64Array {
+  const out = new Float64Array(dt.length * gt.length);
+  iouInto(dt, gt, iscrowd, out);
+  return out;
+}
+
+/** `iou` into `out[0 .. D*G)` (every cell written) instead of a new array, for callers that reuse a buffer. */
+export function iouInto(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<number | boolean>, out: Float64Array): void {
   const D = dt.length;
   const G = gt.length;
   checkCrowd(iscrowd, G, 'iou');
-  const out = new Float64Array(D * G);
-  if (D === 0 || G === 0) return out;
+  if (out.length < D * G) throw new RangeError(`iouInto: out has ${out.length} cells, need ${D * G}`);
+  if (D === 0 || G === 0) return;
+  out.fill(0, 0, D * G);
+  if (stats.length < 2 * (D + G)) stats = new Float64Array(4 * (D + G));
+  if (sameSizeIouInto(dt, gt, iscrowd, out, stats)) return;
   if (dtBoxes.length < 4 * D) dtBoxes = new Float64Array(8 * D);
   if (gtBoxes.length < 4 * G) gtBoxes = new Float64Array(8 * G);
   const db = dtBoxes;
   const gb = gtBoxes;
-  if (stats.length < 2 * (D + G)) stats = new Float64Array(4 * (D + G));
   const st = stats;
   for (let d = 0; d < D; d++) {
     toBboxInto(dt[d]!, db, 4 * d);
@@ -165,7 +174,45 @@ export function iou(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<n
       }
     }
   }
-  return out;
+}
+
+let spans = new Float64Array(64);
+
+/**
+ * The common case of `iouInto`: every mask has the same size and valid runs (they cover h*w).
+ * Then the box pre-check only skips pairs whose intersection is 0 (the box bounds the
+ * foreground), so the boxes are not needed: a pair is walked unless the spans from the first
+ * to the last foreground pixel (column-major) are disjoint, which also gives 0. Same doubles.
+ * Returns false (nothing written) when the masks do not qualify.
+ */
+function sameSizeIouInto(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLike<number | boolean>, out: Float64Array, st: Float64Array): boolean {
+  const D = dt.length;
+  const G = gt.length;
+  const h = dt[0]!.h, w = dt[0]!.w;
+  const n = h * w;
+  if (spans.length < 2 * (D + G)) spans = new Float64Array(4 * (D + G));
+  const sp = spans;
+  for (let i = 0; i < D + G; i++) {
+    const r = i < D ? dt[i]! : gt[i - D]!;
+    if (r.h !== h || r.w !== w) return false;
+    const c = r.counts;
+    areaAndTotal(c, st, 2 * i);
+    if (st[2 * i + 1] !== n) return false;
+    // [first, end) of the foreground: after the leading zeros, before a trailing zero run.
+    const m = c.length;
+    sp[2 * i] = m > 0 ? c[0]! : 0;
+    sp[2 * i + 1] = m > 0 && (m & 1) === 1 ? n - c[m - 1]! : n;
+  }
+  for (let g = 0; g < G; g++) {
+    const crowd = crowdFlag(iscrowd[g]!);
+    const G_ = gt[g]!;
+    const gs = sp[2 * (D + g)]!, ge = sp[2 * (D + g) + 1]!;
+    for (let d = 0; d < D; d++) {
+      if (sp[2 * d]! >= ge || gs >= sp[2 * d + 1]!) continue;
+      out[d * G + g] = maskIou(dt[d]!, G_, crowd, st, 2 * d, 2 * (D + g));
+    }
+  }
+  return true;
 }
 
 /** Box IoU matrix D×G (`out[d*G + g]`) of flat `[x, y, w, h]` lists, like pycocotools `iou` on boxes. */

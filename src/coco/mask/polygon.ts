@@ -54,6 +54,14 @@ function cInt(x: number): number {
  * Throws `BalmsInputError` for non-finite coordinates or ones beyond ±2e8.
  */
 export function frPoly(poly: ArrayLike<number>, h: number, w: number): Rle {
+  return { h, w, counts: frPolyRuns(poly, h, w).slice() };
+}
+
+/**
+ * `frPoly`'s runs as a view of an internal buffer, valid only until the next call of
+ * `frPoly` / `frPolyRuns` / `frBbox`: for callers that copy them where they want them.
+ */
+export function frPolyRuns(poly: ArrayLike<number>, h: number, w: number): Uint32Array {
   if (!Number.isInteger(h) || !Number.isInteger(w) || h < 0 || w < 0) {
     throw new RangeError(`frPoly: h and w must be non-negative integers, got ${h}×${w}`);
   }
@@ -113,49 +121,62 @@ export function frPoly(poly: ArrayLike<number>, h: number, w: number): Rle {
       const u0 = major ? tFirst + xs : cInt(xs + s * tFirst + 0.5);
       if (u0 !== pu) stepCrossing(pu, pv, u0, major ? cInt(ys + s * tFirst + 0.5) : tFirst + ys, h, cMax);
     }
-    if (major) {
-      // u = xs + t steps by one; the pair (t, t+1) has min u = xs + t, which must be 5c+2.
-      const lo = Math.max(xs, 2);
-      const hi = Math.min(xs + n - 1, udMax);
-      for (let c = Math.ceil((lo - 2) / SCALE); SCALE * c + 2 <= hi; c++) {
-        const tm = SCALE * c + 2 - xs;
-        const v1 = cInt(ys + s * tm + 0.5);
-        const v2 = cInt(ys + s * (tm + 1) + 0.5);
-        pushCrossing(c, v1 < v2 ? v1 : v2, h);
-      }
-    } else if (xs !== xe) {
-      // u(t) = (int)(xs + s*t + .5) is monotone with steps of at most one: find each step
-      // ud -> ud+1 (ud = 5c+2) by bisection; v = ys + t is exact.
-      const uA = cInt(xs + s * 0 + 0.5);
-      const uB = cInt(xs + s * n + 0.5);
-      const up = uB > uA;
-      const lo = Math.max(up ? uA : uB, 2);
-      const hi = Math.min((up ? uB : uA) - 1, udMax);
-      for (let c = Math.ceil((lo - 2) / SCALE); SCALE * c + 2 <= hi; c++) {
-        const ud = SCALE * c + 2;
-        // smallest t in [1, n] with u(t) past ud
-        let tl = 1;
-        let th = n;
-        while (tl < th) {
-          const mid = (tl + th) >>> 1;
-          const um = cInt(xs + s * mid + 0.5);
-          if (up ? um > ud : um <= ud) th = mid;
-          else tl = mid + 1;
-        }
-        pushCrossing(c, ys + tl - 1, h);
-      }
-    }
+    if (major) shallowEdgeCrossings(xs, ys, n, s, h, udMax);
+    else if (xs !== xe) steepEdgeCrossings(xs, ys, n, s, h, udMax);
     pu = major ? tLast + xs : cInt(xs + s * tLast + 0.5);
     pv = major ? cInt(ys + s * tLast + 0.5) : tLast + ys;
   }
   let a = cross;
   if (na === a.length) a = growCross(na + 1);
   a[na++] = h * w;
-  return runsFromCrossings(a, na, h, w);
+  return runsFromCrossings(a, na);
+}
+
+// The two kinds of edge are functions of their own (each optimized once, with feedback).
+
+/** Crossings of an edge with |dx| ≥ |dy| (upsampled), walked along x from (xs, ys). */
+function shallowEdgeCrossings(xs: number, ys: number, n: number, s: number, h: number, udMax: number): void {
+  // u = xs + t steps by one; the pair (t, t+1) has min u = xs + t, which must be 5c+2.
+  const lo = Math.max(xs, 2);
+  const hi = Math.min(xs + n - 1, udMax);
+  for (let c = Math.ceil((lo - 2) / SCALE); SCALE * c + 2 <= hi; c++) {
+    const tm = SCALE * c + 2 - xs;
+    const v1 = cInt(ys + s * tm + 0.5);
+    const v2 = cInt(ys + s * (tm + 1) + 0.5);
+    pushCrossing(c, v1 < v2 ? v1 : v2, h);
+  }
+}
+
+/** Crossings of an edge with |dy| > |dx| and xs ≠ xe, walked along y from (xs, ys). */
+function steepEdgeCrossings(xs: number, ys: number, n: number, s: number, h: number, udMax: number): void {
+  // u(t) = (int)(xs + s*t + .5) is monotone with steps of at most one: find each step
+  // ud -> ud+1 (ud = 5c+2); v = ys + t is exact.
+  const uA = cInt(xs + s * 0 + 0.5);
+  const uB = cInt(xs + s * n + 0.5);
+  const up = uB > uA;
+  const lo = Math.max(up ? uA : uB, 2);
+  const hi = Math.min((up ? uB : uA) - 1, udMax);
+  for (let c = Math.ceil((lo - 2) / SCALE); SCALE * c + 2 <= hi; c++) {
+    const ud = SCALE * c + 2;
+    // The smallest t in [1, n] with u(t) past ud (n if none), as a bisection would find it:
+    // start from the real solution of xs + s*t + .5 = ud + 1 and step to the exact answer
+    // with the same test (monotone in t), usually zero or one step.
+    let tl = Math.ceil((ud + 0.5 - xs) / s);
+    if (!(tl >= 1)) tl = 1;
+    else if (tl > n) tl = n;
+    if (up) {
+      while (tl > 1 && cInt(xs + s * (tl - 1) + 0.5) > ud) tl--;
+      while (tl < n && !(cInt(xs + s * tl + 0.5) > ud)) tl++;
+    } else {
+      while (tl > 1 && cInt(xs + s * (tl - 1) + 0.5) <= ud) tl--;
+      while (tl < n && !(cInt(xs + s * tl + 0.5) <= ud)) tl++;
+    }
+    pushCrossing(c, ys + tl - 1, h);
+  }
 }
 
 /** Sorted crossing indices → run lengths, folding zero-length runs (even–odd rule). */
-function runsFromCrossings(a: Uint32Array, k: number, h: number, w: number): Rle {
+function runsFromCrossings(a: Uint32Array, k: number): Uint32Array {
   const sorted = a.subarray(0, k);
   if (k > 1) sorted.sort();
   let p = 0;
@@ -174,7 +195,7 @@ function runsFromCrossings(a: Uint32Array, k: number, h: number, w: number): Rle
       if (j < k) a[m - 1] = a[m - 1]! + a[j++]!;
     }
   }
-  return { h, w, counts: a.slice(0, m) };
+  return a.subarray(0, m);
 }
 
 const boxPoly = new Float64Array(8);

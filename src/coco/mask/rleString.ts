@@ -54,38 +54,55 @@ export function rleToString(rle: Rle): string {
  * modulo 2^32, like the C `uint` cast.
  */
 export function rleFromString(s: string, h: number, w: number): Rle {
+  const cnts = scratchFor(s.length);
+  const m = rleFromStringInto(s, cnts, 0);
+  return { h, w, counts: cnts.slice(0, m) };
+}
+
+/**
+ * `rleFromString` without allocating: writes the runs to `out[at..at+m)` and returns m, the
+ * number of runs. `out` must have room for `s.length` runs from `at` (a run takes ≥ 1 character).
+ */
+export function rleFromStringInto(s: string, out: Uint32Array, at: number): number {
   const n = s.length;
-  const cnts = scratchFor(n);
-  let m = 0;
+  if (out.length - at < n) throw new RangeError(`rleFromStringInto: room for ${out.length - at} runs, need up to ${n}`);
+  let m = at;
   let p = 0;
   while (p < n) {
-    // Up to 6 characters (30 bits) a value fits an int32: exact with | and <<.
-    let x = 0;
-    let k = 0;
-    let c = 0;
-    do {
-      c = s.charCodeAt(p) - 48; // NaN past the end
-      if (!(c >= 0 && c <= 63)) throw badChar(s, p);
-      x |= (c & 0x1f) << (5 * k);
+    let c = s.charCodeAt(p) - 48; // p < n: never NaN here
+    let x: number;
+    if (c >= 0 && c < 32) {
+      // One character (no continuation bit): the common case, 5 signed bits.
+      x = c & 0x10 ? c - 32 : c;
       p++;
-      k++;
-    } while (c & 0x20 && k < 6);
-    if (c & 0x20) {
-      // 7 or 8 characters: beyond 32 bits, continue in exact double arithmetic
+    } else {
+      // Up to 6 characters (30 bits) a value fits an int32: exact with | and <<.
+      x = 0;
+      let k = 0;
       do {
-        if (k > 7) throw new BalmsInputError(`RLE string has a value longer than 8 characters at ${p}`);
-        c = s.charCodeAt(p) - 48;
+        c = s.charCodeAt(p) - 48; // NaN past the end
         if (!(c >= 0 && c <= 63)) throw badChar(s, p);
-        x += (c & 0x1f) * POW32[k]!;
+        x |= (c & 0x1f) << (5 * k);
         p++;
         k++;
-      } while (c & 0x20);
+      } while (c & 0x20 && k < 6);
+      if (c & 0x20) {
+        // 7 or 8 characters: beyond 32 bits, continue in exact double arithmetic
+        do {
+          if (k > 7) throw new BalmsInputError(`RLE string has a value longer than 8 characters at ${p}`);
+          c = s.charCodeAt(p) - 48;
+          if (!(c >= 0 && c <= 63)) throw badChar(s, p);
+          x += (c & 0x1f) * POW32[k]!;
+          p++;
+          k++;
+        } while (c & 0x20);
+      }
+      if (c & 0x10) x -= POW32[k]!; // sign extension, exact: 0 <= x < 32^k
     }
-    if (c & 0x10) x -= POW32[k]!; // sign extension, exact: 0 <= x < 32^k
-    if (m > 2) x += cnts[m - 2]!;
-    cnts[m++] = x; // Uint32Array stores modulo 2^32, like the C (uint) cast
+    if (m - at > 2) x += out[m - 2]!;
+    out[m++] = x; // Uint32Array stores modulo 2^32, like the C (uint) cast
   }
-  return { h, w, counts: cnts.slice(0, m) };
+  return m - at;
 }
 
 function badChar(s: string, p: number): BalmsInputError {

@@ -5,6 +5,7 @@ import {
   crowdFlag,
   frBbox,
   iou,
+  iouInto,
   rleFromJson,
   rleIouPair,
 } from '../../../src/coco/mask/index.js';
@@ -52,6 +53,25 @@ describe('mask IoU vs pycocotools', () => {
     expect(cells).toBeGreaterThan(2000);
     expect(minus).toBeGreaterThan(0);
     expect(partial).toBeGreaterThan(400);
+  });
+
+  it('iouInto writes every cell of a reused, dirty buffer (same-size fast path and mixed sizes alike)', () => {
+    const buf = new Float64Array(4096);
+    let sameSize = 0;
+    let mixed = 0;
+    for (const c of fx.cases) {
+      const dt = c.dt.map((j) => rleFromJson(j));
+      const gt = c.gt.map((j) => rleFromJson(j));
+      buf.fill(0.123);
+      iouInto(dt, gt, c.iscrowd, buf);
+      expect(Array.from(buf.subarray(0, dt.length * gt.length))).toEqual(c.iou);
+      const all = [...dt, ...gt];
+      if (all.length > 0 && all.every((r) => r.h === all[0]!.h && r.w === all[0]!.w)) sameSize++;
+      else mixed++;
+    }
+    expect(sameSize).toBeGreaterThan(20);
+    expect(mixed).toBeGreaterThan(0);
+    expect(() => iouInto([rle(2, 2, [4])], [rle(2, 2, [4])], [0], new Float64Array(0))).toThrow(RangeError);
   });
 
   it('matches the hand-checked boxes (plain and crowd)', () => {
