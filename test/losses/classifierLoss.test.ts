@@ -87,12 +87,12 @@ describe('createClassifierLoss', () => {
     });
   }
 
-  it('balanced_softmax uses the detection prior over image counts (default background fraction 0.75)', () => {
+  it("balanced_softmax uses the detection prior over image counts (default background mode 'foreground')", () => {
     const x = randomLogits(62, n, k + 1);
     tf.tidy(() => {
       const X = tf.tensor2d(x, [n, k + 1]), Y = tf.tensor1d(y, 'int32');
       const a = scalar(createClassifierLoss({ type: 'balanced_softmax' }, stats).loss(X, Y));
-      expect(a).toBeCloseTo(scalar(detectionBalancedSoftmaxLoss(X, Y, stats.imageCount, { background: { mode: 'fraction', fraction: 0.75 } })), 6);
+      expect(a).toBeCloseTo(scalar(detectionBalancedSoftmaxLoss(X, Y, stats.imageCount, { background: { mode: 'foreground' } })), 6);
       const b = scalar(createClassifierLoss({ type: 'balanced_softmax', countSource: 'instance_count', background: { mode: 'count', count: 50 } }, stats).loss(X, Y));
       expect(b).toBeCloseTo(scalar(detectionBalancedSoftmaxLoss(X, Y, stats.instanceCount, { background: { mode: 'count', count: 50 } })), 6);
       // logit adjustment with τ = 1 is the same loss

@@ -28,8 +28,10 @@ describe('detectionLogPrior', () => {
       const tot = counts.reduce((a, b) => a + b, 0);
       counts.forEach((c, j) => expect(p[j]).toBeCloseTo(((1 - f) * c) / tot, 12));
     }
-    // The default is 1 − the sampler's positive fraction 0.25.
-    expect(softmax64(detectionLogPrior(counts))[4]).toBeCloseTo(0.75, 12);
+    // The default balances the foreground only: log(K·n_j/Σn), background 0.
+    const d = detectionLogPrior(counts);
+    expect(d[4]).toBe(0);
+    counts.forEach((c, j) => expect(d[j]).toBeCloseTo(Math.log((4 * c) / 628), 12));
   });
   it("'count': background is one more class; same as fraction n_bg / (n_bg + Σn)", () => {
     const a = detectionLogPrior(counts, { mode: 'count', count: 1884 });
@@ -46,7 +48,26 @@ describe('detectionLogPrior', () => {
     expect(() => detectionLogPrior(counts, { mode: 'count', count: 0 })).toThrow(/background.count/);
     expect(() => detectionLogPrior(counts, { mode: 'bogus' } as never)).toThrow(/background must be/);
     expect(() => detectionLogPrior([3, 0])).toThrow(/classCounts\[1\] is 0/);
-    expect(detectionLogPrior([3, 0], undefined, 1)[1]).toBeCloseTo(Math.log(0.25 * (1 / 5)), 12);
+    expect(detectionLogPrior([3, 0], undefined, 1)[1]).toBeCloseTo(Math.log(2 * (1 / 5)), 12);
+  });
+});
+
+describe("detectionLogPrior, mode 'foreground'", () => {
+  it('balances the foreground classes only: log(K·n_j/Σn) for class j, 0 for background', () => {
+    const p = detectionLogPrior([1, 2, 7], { mode: 'foreground' });
+    const want = [Math.log((3 * 1) / 10), Math.log((3 * 2) / 10), Math.log((3 * 7) / 10), 0];
+    for (let j = 0; j < 4; j++) expect(p[j]).toBeCloseTo(want[j]!, 12);
+    // the foreground shifts average to 1 in probability, so the background/foreground balance is untouched
+    expect((Math.exp(p[0]!) + Math.exp(p[1]!) + Math.exp(p[2]!)) / 3).toBeCloseTo(1, 12);
+  });
+
+  it('is plain softmax cross-entropy when the counts are equal', () => {
+    const logits = tf.tensor2d([[1, 2, 0.5, -1], [0.3, -0.2, 2, 1]]);
+    const labels = tf.tensor1d([1, 3], 'int32');
+    const a = detectionBalancedSoftmaxLoss(logits, labels, [4, 4, 4], { background: { mode: 'foreground' } }).dataSync()[0]!;
+    const b = softmaxCrossEntropyLoss(logits, labels).dataSync()[0]!;
+    expect(a).toBeCloseTo(b, 6);
+    tf.dispose([logits, labels]);
   });
 });
 

@@ -137,19 +137,19 @@ const CHOICES: ConfigChoices = {
 /** The knobs of each classification loss, with their defaults (`loss.type` picks one). */
 export const LOSS_DEFAULTS: Record<ClassifierLossConfig['type'], JsonObject> = {
   softmax: { type: 'softmax' },
-  balanced_softmax: { type: 'balanced_softmax', countSource: 'image_count', smoothing: 0, background: { mode: 'fraction', fraction: 0.75, count: 0 } },
+  balanced_softmax: { type: 'balanced_softmax', countSource: 'image_count', smoothing: 0, background: { mode: 'foreground', fraction: 0.75, count: 0 } },
   sigmoid: { type: 'sigmoid' },
   balanced_sigmoid: { type: 'balanced_sigmoid', smoothing: 0 },
   focal: { type: 'focal', gamma: 2, alpha: 0.25 },
   class_balanced: { type: 'class_balanced', beta: 0.999, base: 'softmax', countSource: 'instance_count', gamma: 2, alpha: null },
   eql: { type: 'eql', lambda: 0.00177 },
   seesaw: { type: 'seesaw', p: 0.8, q: 2, eps: 1e-2 },
-  logit_adjusted: { type: 'logit_adjusted', tau: 1, countSource: 'image_count', smoothing: 0, background: { mode: 'fraction', fraction: 0.75, count: 0 } },
+  logit_adjusted: { type: 'logit_adjusted', tau: 1, countSource: 'image_count', smoothing: 0, background: { mode: 'foreground', fraction: 0.75, count: 0 } },
 };
 
 const LOSS_CHOICES: ConfigChoices = {
   'loss.countSource': ['image_count', 'instance_count'],
-  'loss.background.mode': ['fraction', 'count', 'none'],
+  'loss.background.mode': ['fraction', 'count', 'none', 'foreground'],
   'loss.base': ['softmax', 'sigmoid', 'focal'],
 };
 
@@ -165,7 +165,7 @@ function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
   validateConfig({ loss: merged }, { loss: defaults }, { file, choices: { ...LOSS_CHOICES, 'loss.type': [type as string] } });
   const bg = merged['background'] as { mode: string; fraction: number; count: number } | undefined;
   if (bg) {
-    merged['background'] = bg.mode === 'fraction' ? { mode: 'fraction', fraction: bg.fraction } : bg.mode === 'count' ? { mode: 'count', count: bg.count } : { mode: 'none' };
+    merged['background'] = bg.mode === 'fraction' ? { mode: 'fraction', fraction: bg.fraction } : bg.mode === 'count' ? { mode: 'count', count: bg.count } : { mode: bg.mode as 'none' | 'foreground' };
   }
   return merged as unknown as ClassifierLossConfig;
 }
