@@ -11,9 +11,9 @@ import { predictCommand } from '../../src/cli/predictCommand.js';
 import { statsCommand } from '../../src/cli/statsCommand.js';
 import { subsetCommand } from '../../src/cli/subsetCommand.js';
 import { trainCommand } from '../../src/cli/trainCommand.js';
-import { BalmsInputError } from '../../src/util/errors.js';
 import { runCli, type CliResult } from '../helpers/runCli.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
+import { expectCliInputError as expectInputError, inputErrorOfAsync as inputError } from '../helpers/inputErrors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'balms-cli-model-'));
 const data = join(root, 'synth');
@@ -27,26 +27,6 @@ const configFile = join(root, 'tiny.json');
 function ok(r: CliResult): CliResult {
   if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stderr}`);
   return r;
-}
-
-/** Exit code 2 with one stderr line `balms <cmd>: …` and no stack trace. */
-function expectInputError(r: CliResult, cmd: string, re: RegExp): void {
-  expect(r.code).toBe(2);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]!.startsWith(`balms ${cmd}: `)).toBe(true);
-  expect(lines[0]).toMatch(re);
-  expect(r.stdout).toBe('');
-}
-
-async function inputError(p: Promise<number>): Promise<BalmsInputError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof BalmsInputError) return e;
-    throw e;
-  }
-  throw new Error('expected a BalmsInputError');
 }
 
 /** Runs a command in process; returns its exit code and what it wrote to stdout (stderr is swallowed). */

@@ -8,21 +8,11 @@ import { parseLvisDataset } from '../../src/coco/index.js';
 import { statsCommand } from '../../src/cli/statsCommand.js';
 import { subsetCommand } from '../../src/cli/subsetCommand.js';
 import { BalmsInputError } from '../../src/util/errors.js';
+import { expectCliInputError as expectInputError } from '../helpers/inputErrors.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/coco/tiny_lvis.json', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'balms-cli-coco-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Exit code 2, exactly one stderr line starting with "balms <cmd>: ", no stack trace, nothing on stdout. */
-function expectInputError(r: { code: number; stdout: string; stderr: string }, cmd: string, re: RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.stdout).toBe('');
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]!.startsWith(`balms ${cmd}: `)).toBe(true);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  expect(lines[0]).toMatch(re);
-}
 
 function writeVariant(name: string, mutate: (d: any) => void): string {
   const d = JSON.parse(readFileSync(fixture, 'utf8'));

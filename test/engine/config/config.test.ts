@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig, type JsonObject } from '../../../src/engine/config/configSchema.js';
 import { loadConfigFile } from '../../../src/engine/config/loadConfigFile.js';
 import { deepMerge, parseSetOverrides } from '../../../src/engine/config/mergeConfig.js';
-import { BalmsInputError } from '../../../src/util/errors.js';
+import { inputErrorOf as errorOf } from '../../helpers/inputErrors.js';
 
 const defaults: JsonObject = {
   seed: 0,
@@ -14,16 +14,6 @@ const defaults: JsonObject = {
   loss: { type: 'softmax' },
 };
 const choices = { 'loss.type': ['softmax', 'balanced_softmax'] };
-
-function errorOf(f: () => unknown): BalmsInputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BalmsInputError) return e;
-    throw e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('validateConfig', () => {
   it('accepts a config that follows the defaults', () => {

@@ -4,22 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LOSS_DEFAULTS, defaultTrainConfig, resolveTrainConfig } from '../../../src/engine/index.js';
-import { BalmsInputError } from '../../../src/util/errors.js';
+import { inputErrorOf as errorOf } from '../../helpers/inputErrors.js';
 
 const configs = fileURLToPath(new URL('../../../configs', import.meta.url));
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : f.endsWith('.json') ? [join(dir, f)] : []));
-}
-
-function errorOf(f: () => unknown): BalmsInputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof BalmsInputError) return e;
-    throw e;
-  }
-  throw new Error('expected a BalmsInputError');
 }
 
 /** Dotted paths of every leaf (arrays are leaves). */
