@@ -20,7 +20,6 @@ import { deconv2x2 } from '../src/modeling/ops/deconv2x2.js';
 import { dense } from '../src/modeling/ops/dense.js';
 import { multiLevelRoiAlign } from '../src/modeling/ops/multiLevelRoiAlign.js';
 import { assignFpnLevels } from '../src/modeling/ops/assignFpnLevels.js';
-import { roiAlign } from '../src/modeling/ops/roiAlign.js';
 import { Rng } from '../src/util/rng.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 

@@ -161,7 +161,7 @@ export class JsonStreamScanner {
             i++;
           } else {
             this.valueStart = at;
-            i = this.beginValue(chunk, i, base, c);
+            i = this.beginValue(i, base, c);
           }
           break;
         case S.AfterValue:
@@ -184,7 +184,7 @@ export class JsonStreamScanner {
               this.batchFirstIndex = this.elemIndex;
             }
             this.batchStarts.push(at);
-            i = this.beginValue(chunk, i, base, c);
+            i = this.beginValue(i, base, c);
           }
           break;
         case S.ArrAfterElem:
@@ -227,8 +227,8 @@ export class JsonStreamScanner {
     this.state = this.key === null ? S.End : S.AfterValue;
   }
 
-  /** Starts scanning a value at chunk[i] (c); returns the next index. */
-  private beginValue(chunk: Buffer, i: number, base: number, c: number): number {
+  /** Starts scanning a value whose first byte `c` is at index i of the chunk; returns the next index. */
+  private beginValue(i: number, base: number, c: number): number {
     if (c === 0x7b || c === 0x5b) {
       this.v = V.Nested;
       this.depth = 1;
