@@ -11,18 +11,25 @@ export interface Selection {
   m?: number;
 }
 
+/** The axes of a precision `[T,R,K,A(,M)]` (withRecallAxis) or recall `[T,K,A(,M)]` array; R = M = 1 where absent. */
+function dimsOf(arr: NdArray, withRecallAxis: boolean): { T: number; R: number; K: number; A: number; M: number } {
+  const sh = arr.shape;
+  return {
+    T: sh[0]!,
+    R: withRecallAxis ? sh[1]! : 1,
+    K: withRecallAxis ? sh[2]! : sh[1]!,
+    A: withRecallAxis ? sh[3]! : sh[2]!,
+    M: sh.length === (withRecallAxis ? 5 : 4) ? sh[sh.length - 1]! : 1,
+  };
+}
+
 /**
  * `np.mean(s[s > -1])` (−1 when empty) over a selection of the precision `[T,R,K,A(,M)]`
  * (`withRecallAxis`) or recall `[T,K,A(,M)]` array, visiting entries in numpy's C order
  * (t, then r, then k) so the pairwise sum matches numpy bit for bit.
  */
 export function summarizeSelection(arr: NdArray, withRecallAxis: boolean, sel: Selection, scratch?: Float64Array): number {
-  const sh = arr.shape;
-  const T = sh[0];
-  const R = withRecallAxis ? sh[1] : 1;
-  const K = withRecallAxis ? sh[2] : sh[1];
-  const A = withRecallAxis ? sh[3] : sh[2];
-  const M = sh.length === (withRecallAxis ? 5 : 4) ? sh[sh.length - 1] : 1;
+  const { T, R, K, A, M } = dimsOf(arr, withRecallAxis);
   const m = sel.m ?? 0;
   const ts = sel.t ?? range(T);
   const ks = sel.k ?? range(K);
@@ -125,12 +132,7 @@ export function range(n: number): number[] {
  * `recall[ts, k, a, m]`, or −1 — the per-category AP / AR of detectron2's LVIS/COCO evaluators.
  */
 export function perCategoryMeans(arr: NdArray, withRecallAxis: boolean, a: number, m: number, ts?: number[]): Float64Array {
-  const sh = arr.shape;
-  const T = sh[0];
-  const R = withRecallAxis ? sh[1] : 1;
-  const K = withRecallAxis ? sh[2] : sh[1];
-  const A = withRecallAxis ? sh[3] : sh[2];
-  const M = sh.length === (withRecallAxis ? 5 : 4) ? sh[sh.length - 1] : 1;
+  const { T, R, K, A, M } = dimsOf(arr, withRecallAxis);
   const tArr = Int32Array.from(ts ?? range(T));
   const n = tArr.length * R;
   // Categories in blocks of KB: the values of a block lie side by side in each (t, r) row, so

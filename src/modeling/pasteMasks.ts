@@ -72,6 +72,17 @@ function checkMask(mask: ArrayLike<number>, M: number): void {
   if (mask.length !== M * M) throw new Error(`pasteMask: mask has ${mask.length} values, expected ${M}x${M}`);
 }
 
+/** The binarised mask over its clipped box region `[xs, xe, ys, ye)`, row-major `nx` wide. */
+function pasteLocal(mask: ArrayLike<number>, maskSize: number, box: ArrayLike<number>, height: number, width: number, threshold: number) {
+  checkMask(mask, maskSize);
+  const region = pasteRegion(box, height, width);
+  const [xs, xe, ys, ye] = region;
+  const nx = xe - xs;
+  const local = new Uint8Array(nx * (ye - ys));
+  pasteIntoRegion(mask, maskSize, box, region, threshold, local);
+  return { region, nx, local };
+}
+
 /**
  * One mask into a row-major `height × width` binary image (`Uint8Array`, 1 = foreground).
  * @param mask `M*M` probabilities, row-major
@@ -87,14 +98,9 @@ export function pasteMask(
   threshold = 0.5,
   out?: Uint8Array,
 ): Uint8Array {
-  checkMask(mask, maskSize);
+  const { region: [xs, , ys, ye], nx, local } = pasteLocal(mask, maskSize, box, height, width, threshold);
   const dst = out ?? new Uint8Array(height * width);
   if (out) dst.fill(0);
-  const region = pasteRegion(box, height, width);
-  const [xs, xe, ys, ye] = region;
-  const nx = xe - xs;
-  const local = new Uint8Array(nx * (ye - ys));
-  pasteIntoRegion(mask, maskSize, box, region, threshold, local);
   for (let y = ys; y < ye; y++) dst.set(local.subarray((y - ys) * nx, (y - ys + 1) * nx), y * width + xs);
   return dst;
 }
@@ -112,12 +118,8 @@ export function pasteMaskRle(
   width: number,
   threshold = 0.5,
 ): { h: number; w: number; counts: Uint32Array } {
-  checkMask(mask, maskSize);
-  const region = pasteRegion(box, height, width);
+  const { region, nx, local } = pasteLocal(mask, maskSize, box, height, width, threshold);
   const [xs, xe, ys, ye] = region;
-  const nx = xe - xs;
-  const local = new Uint8Array(nx * (ye - ys));
-  pasteIntoRegion(mask, maskSize, box, region, threshold, local);
   const runs: number[] = [];
   let cur = 0;
   let runStart = 0;
