@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { compareCommand } from './compareCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { evalCommand } from './evalCommand.js';
 import { predictCommand } from './predictCommand.js';
@@ -15,5 +16,6 @@ export const commands: Command[] = [
   statsCommand,
   subsetCommand,
   synthCommand,
+  compareCommand,
   demoCommand,
 ];

@@ -36,6 +36,10 @@ Options:
   --not-exhaustive P     chance a multi-instance category leaves one instance unannotated and is
                          listed as not exhaustive (default ${d.notExhaustiveFraction})
   --min-val-images N     minimum val images per category (default ${d.minValImages})
+  --test-images N        images of a held-out test split (default ${d.testImages}: none)
+  --min-test-images N    minimum test images per category (default ${d.minTestImages})
+  --rare-images LO-HI    training images of the rare categories, log-spaced (default ${d.rareMinImages}-${d.rareMaxImages})
+  --frequent-share P     share of training images holding the most frequent category (default ${d.frequentMaxShare})
   --force                overwrite the dataset files in a non-empty --out
   --json                 print the summary as JSON instead of a table
 `;
@@ -53,18 +57,28 @@ function fracOpt(v: string | undefined, name: string, fallback: number): number 
   return x;
 }
 
+function rareRange(v: string | undefined): { rareMinImages: number; rareMaxImages: number } {
+  if (v === undefined) return { rareMinImages: d.rareMinImages, rareMaxImages: d.rareMaxImages };
+  const m = /^(\d+)-(\d+)$/.exec(v);
+  const lo = m ? Number(m[1]) : NaN, hi = m ? Number(m[2]) : NaN;
+  if (!(lo >= 1 && hi >= lo && hi <= 10)) throw new BalmsInputError(`--rare-images must be LO-HI with 1 ≤ LO ≤ HI ≤ 10 (LVIS's rare bucket), got '${v}'`);
+  return { rareMinImages: lo, rareMaxImages: hi };
+}
+
 function table(s: SynthSummary): string {
   const lines = [
     `dataset: ${s.dir}`,
     `  train: ${s.trainImages} images, ${s.trainAnnotations} annotations  (${s.trainJson})`,
     `  val:   ${s.valImages} images, ${s.valAnnotations} annotations  (${s.valJson})`,
+    ...(s.testJson ? [`  test:  ${s.testImages} images, ${s.testAnnotations} annotations  (${s.testJson})`] : []),
     `  size on disk ${(s.bytes / 1e6).toFixed(1)} MB, generated in ${s.seconds.toFixed(1)} s (${s.cpuSeconds.toFixed(1)} s CPU)${s.unplaced ? `, ${s.unplaced} objects found no room` : ''}`,
     '',
-    '   id  name                          freq  train img  train inst  val img  val inst',
+    '   id  name                          freq  train img  train inst  val img  val inst' + (s.testJson ? '  test img  test inst' : ''),
   ];
   for (const c of s.categories) {
     lines.push(
-      `${String(c.id).padStart(5)}  ${c.name.padEnd(28)}  ${c.frequency.padStart(4)}  ${String(c.trainImages).padStart(9)}  ${String(c.trainInstances).padStart(10)}  ${String(c.valImages).padStart(7)}  ${String(c.valInstances).padStart(8)}`,
+      `${String(c.id).padStart(5)}  ${c.name.padEnd(28)}  ${c.frequency.padStart(4)}  ${String(c.trainImages).padStart(9)}  ${String(c.trainInstances).padStart(10)}  ${String(c.valImages).padStart(7)}  ${String(c.valInstances).padStart(8)}` +
+        (s.testJson ? `  ${String(c.testImages ?? 0).padStart(8)}  ${String(c.testInstances ?? 0).padStart(9)}` : ''),
     );
   }
   const by = (f: string) => s.categories.filter((c) => c.frequency === f).length;
@@ -91,6 +105,10 @@ export const synthCommand: Command = {
           'neg-fraction': { type: 'string' },
           'not-exhaustive': { type: 'string' },
           'min-val-images': { type: 'string' },
+          'test-images': { type: 'string' },
+          'min-test-images': { type: 'string' },
+          'rare-images': { type: 'string' },
+          'frequent-share': { type: 'string' },
           force: { type: 'boolean', default: false },
           json: { type: 'boolean', default: false },
         },
@@ -110,6 +128,10 @@ export const synthCommand: Command = {
       negFraction: fracOpt(v['neg-fraction'], 'neg-fraction', d.negFraction),
       notExhaustiveFraction: fracOpt(v['not-exhaustive'], 'not-exhaustive', d.notExhaustiveFraction),
       minValImages: intOpt(v['min-val-images'], 'min-val-images', d.minValImages),
+      testImages: intOpt(v['test-images'], 'test-images', d.testImages),
+      minTestImages: intOpt(v['min-test-images'], 'min-test-images', d.minTestImages),
+      ...rareRange(v['rare-images']),
+      frequentMaxShare: fracOpt(v['frequent-share'], 'frequent-share', d.frequentMaxShare),
     };
     const checks: Array<[boolean, string]> = [
       [options.seed <= 0xffffffff, `--seed must be at most ${0xffffffff}`],
@@ -117,6 +139,8 @@ export const synthCommand: Command = {
       [options.trainImages >= 1 && options.trainImages <= 1_000_000, '--train-images must be in [1, 1000000]'],
       [options.valImages >= 1 && options.valImages <= 1_000_000, '--val-images must be in [1, 1000000]'],
       [options.size >= 32 && options.size <= 4096, '--size must be in [32, 4096]'],
+      [options.testImages <= 1_000_000, '--test-images must be at most 1000000'],
+      [options.frequentMaxShare > 0, '--frequent-share must be > 0'],
     ];
     for (const [ok, msg] of checks) if (!ok) throw new BalmsInputError(msg);
     const log = (line: string) => process.stderr.write(`synth: ${line}\n`);

@@ -32,3 +32,8 @@ export type { BatchStreamOptions } from './batchStream.js';
 export { MetricsLog, readMetricsLog } from './metricsLog.js';
 export { ProgressBar, formatDuration } from './progressBar.js';
 export type { ProgressBarOptions } from './progressBar.js';
+export { runCompare, compareRunConfig } from './compare/runCompare.js';
+export type { CompareOptions, CompareOutcome } from './compare/runCompare.js';
+export { COMPARE_METHODS, COMPARE_PRESETS, COMPARE_BASELINE, compareMethod } from './compare/methods.js';
+export type { CompareMethod, ComparePreset } from './compare/methods.js';
+export { lossClassStats } from './buildModel.js';

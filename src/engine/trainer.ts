@@ -143,7 +143,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   const data = await loadTrainingData(cfg, log);
   const numClasses = data.categories.length;
   log(`balms train: backend ${backend}, ${data.train.size} training images, ${numClasses} classes, loss ${cfg.loss.type}, sampler ${cfg.sampler.type}${cfg.stage2.enabled ? `, stage 2 (${cfg.stage2.trainable}${cfg.meta.type !== 'none' ? ` + ${cfg.meta.type}` : ''})` : ''}`);
-  const { detector, loss } = buildModel(cfg, numClasses, data.classStats);
+  const { detector, loss, lossStats } = buildModel(cfg, numClasses, data.classStats, data.imageClasses);
   const lastPath = join(outputDir, RUN_FILES.last);
   const resumeFrom = opts.resume && existsSync(lastPath) ? lastPath : null;
   if (opts.resume && !resumeFrom) log(`resume: no ${lastPath} yet, starting from iteration 0`);
@@ -160,7 +160,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   const trainable = new Map([...detector.variables()].filter(([n]) => prefixes.some((p) => n.startsWith(p))));
   const optimizer = new SgdMomentum(cfg.solver);
   const sampler: IndexSampler = buildTrainSampler(cfg, data.imageClasses, numClasses);
-  const meta: StageTwoMetaLearner | null = cfg.stage2.enabled ? createMetaLearner(cfg, data.classStats) : null;
+  const meta: StageTwoMetaLearner | null = cfg.stage2.enabled ? createMetaLearner(cfg, lossStats) : null;
   if (meta instanceof MetaSampler && cfg.sampler.type !== 'repeat_factor') {
     throw new BalmsInputError('the Meta Sampler turns class rates into image repeat factors: use sampler.type "repeat_factor"', { path: 'sampler.type' });
   }

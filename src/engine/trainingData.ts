@@ -14,6 +14,9 @@ export interface TrainingData {
   /** The val annotations (ground truth for evaluation), when configured. */
   val: DetectionDataset | null;
   valFile: string | null;
+  /** The held-out test split, when configured (not used by training itself). */
+  test: DetectionDataset | null;
+  testFile: string | null;
   /** Training categories sorted by id; index = contiguous class. */
   categories: LvisCategory[];
   /** Per contiguous class, recomputed from the training annotations. */
@@ -28,6 +31,8 @@ export interface DataPaths {
   trainImageDir: string;
   valAnnotations: string | null;
   valImageDir: string | null;
+  testAnnotations: string | null;
+  testImageDir: string | null;
   synth: SynthSummary | null;
 }
 
@@ -36,18 +41,25 @@ export async function resolveDataPaths(cfg: TrainConfig, log: (line: string) => 
   const d = cfg.data;
   if (d.synth.enabled) {
     const s = d.synth;
-    const summary = await ensureSynthDataset(
-      { seed: s.seed, categories: s.categories, trainImages: s.trainImages, valImages: s.valImages, size: s.size },
-      s.cacheDir || undefined,
-      log,
-    );
-    return { trainAnnotations: summary.trainJson, trainImageDir: summary.trainImageDir, valAnnotations: summary.valJson, valImageDir: summary.valImageDir, synth: summary };
+    const { enabled: _e, cacheDir, ...options } = s;
+    const summary = await ensureSynthDataset(options, cacheDir || undefined, log);
+    return {
+      trainAnnotations: summary.trainJson,
+      trainImageDir: summary.trainImageDir,
+      valAnnotations: summary.valJson,
+      valImageDir: summary.valImageDir,
+      testAnnotations: summary.testJson ?? null,
+      testImageDir: summary.testImageDir ?? null,
+      synth: summary,
+    };
   }
   return {
     trainAnnotations: d.trainAnnotations,
     trainImageDir: d.trainImageDir,
     valAnnotations: d.valAnnotations || null,
     valImageDir: d.valImageDir || null,
+    testAnnotations: d.testAnnotations || null,
+    testImageDir: d.testImageDir || null,
     synth: null,
   };
 }
@@ -62,6 +74,11 @@ export async function loadTrainingData(cfg: TrainConfig, log: (line: string) => 
     const valJson = await loadLvisDataset(paths.valAnnotations);
     val = new DetectionDataset(valJson, paths.valImageDir, paths.valAnnotations);
   }
+  let test: DetectionDataset | null = null;
+  if (paths.testAnnotations && paths.testImageDir) {
+    const testJson = await loadLvisDataset(paths.testAnnotations);
+    test = new DetectionDataset(testJson, paths.testImageDir, paths.testAnnotations);
+  }
   const stats = categoryStats(trainJson);
   const annotated = new Set(trainJson.annotations.map((a) => a.image_id)).size;
   const classStats: ClassStats = {
@@ -74,6 +91,8 @@ export async function loadTrainingData(cfg: TrainConfig, log: (line: string) => 
     trainFile: paths.trainAnnotations,
     val,
     valFile: paths.valAnnotations,
+    test,
+    testFile: paths.testAnnotations,
     categories: trainJson.categories.slice().sort((a, b) => a.id - b.id),
     classStats,
     imageClasses: train.imageClasses(),

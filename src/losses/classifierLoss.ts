@@ -33,14 +33,27 @@ export interface ClassifierLoss {
 
 export type ClassifierLossConfig =
   | { type: 'softmax' }
-  | { type: 'balanced_softmax'; countSource?: CountSource; background?: BackgroundPrior; smoothing?: number }
+  | { type: 'balanced_softmax'; countSource?: CountSource; background?: BackgroundPrior; smoothing?: number; priorCounts?: PriorCounts }
   | { type: 'sigmoid' }
-  | { type: 'balanced_sigmoid'; smoothing?: number }
+  | { type: 'balanced_sigmoid'; smoothing?: number; priorCounts?: PriorCounts }
   | { type: 'focal'; gamma: number; alpha: number }
   | { type: 'class_balanced'; beta: number; base: ClassBalancedBase; countSource?: CountSource; gamma?: number; alpha?: number | null }
   | { type: 'eql'; lambda: number }
   | { type: 'seesaw'; p: number; q: number; eps?: number }
-  | { type: 'logit_adjusted'; tau: number; countSource?: CountSource; background?: BackgroundPrior; smoothing?: number };
+  | { type: 'logit_adjusted'; tau: number; countSource?: CountSource; background?: BackgroundPrior; smoothing?: number; priorCounts?: PriorCounts };
+
+/**
+ * Which class counts a prior-shifted loss uses: the dataset's (`'dataset'`, the paper's and the
+ * official code's choice) or those of the images the training sampler feeds (`'sampled'`: under
+ * RFS an image repeated r times counts r times; see `sampledClassCounts`). The caller supplies the
+ * matching {@link ClassStats}; the loss itself only reads counts.
+ */
+export type PriorCounts = 'dataset' | 'sampled';
+
+/** Whether the loss config asks for the sampled class counts. */
+export function usesSampledCounts(cfg: ClassifierLossConfig): boolean {
+  return 'priorCounts' in cfg && cfg.priorCounts === 'sampled';
+}
 
 /** Training-set statistics of the K foreground classes (index = contiguous class id). */
 export interface ClassStats {

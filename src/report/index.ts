@@ -3,3 +3,8 @@ export type { ReportData, ReportCategory, MetricTable } from './htmlReport.js';
 export { barChart, lineChart, scatterChart } from './svgCharts.js';
 export { drawOverlay, overlayColor } from './overlay.js';
 export type { OverlayInstance } from './overlay.js';
+export { mean, sampleStd, quantile, pairedBootstrap } from './compareStatistics.js';
+export type { BootstrapInterval, BootstrapOptions } from './compareStatistics.js';
+export { summarizeCompare, BOOTSTRAP_METRICS } from './compareSummary.js';
+export type { CompareSummary, CompareMethodSummary, CompareRun, CompareSplitResult, CompareCategory, CompareInput } from './compareSummary.js';
+export { renderCompareReport } from './compareReport.js';

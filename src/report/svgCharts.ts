@@ -53,10 +53,21 @@ function svg(f: Frame, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${f.width} ${f.height}" width="${f.width}" height="${f.height}" font-family="system-ui, sans-serif">${body}</svg>`;
 }
 
-/** Grouped bar chart: `groups` on the x axis, one bar per series. Negative values (undefined, −1) are drawn as "n/a". */
-export function barChart(opts: { title: string; groups: string[]; series: { name: string; values: number[] }[]; yLabel: string; yMax?: number }): string {
+/**
+ * Grouped bar chart: `groups` on the x axis, one bar per series. Negative values (undefined, −1) are
+ * drawn as "n/a". A series' optional `errors` draw ± error bars (e.g. a standard deviation).
+ */
+export function barChart(opts: {
+  title: string;
+  groups: string[];
+  series: { name: string; values: number[]; errors?: number[] }[];
+  yLabel: string;
+  yMax?: number;
+  /** The text above a bar (default: the value ×100 with one decimal, as AP is shown). */
+  valueLabel?: (v: number) => string;
+}): string {
   const f = FRAME;
-  const all = opts.series.flatMap((s) => s.values).filter((v) => v >= 0);
+  const all = opts.series.flatMap((s) => s.values.map((v, i) => (v >= 0 ? v + Math.max(0, s.errors?.[i] ?? 0) : v))).filter((v) => v >= 0);
   const yMax = opts.yMax ?? Math.max(1e-9, ...all) * 1.1;
   const y = (v: number) => f.top + (1 - v / yMax) * (f.height - f.top - f.bottom);
   const plotW = f.width - f.left - f.right;
@@ -70,7 +81,12 @@ export function barChart(opts: { title: string; groups: string[]; series: { name
       const x = x0 + si * bw;
       if (v >= 0) {
         parts.push(`<rect x="${x}" y="${y(v)}" width="${bw - 2}" height="${y(0) - y(v)}" fill="${PALETTE[si % PALETTE.length]}"><title>${escapeXml(`${s.name} ${g}: ${v.toFixed(4)}`)}</title></rect>`);
-        parts.push(`<text x="${x + (bw - 2) / 2}" y="${y(v) - 3}" text-anchor="middle" font-size="9">${(v * (opts.yMax === 100 ? 1 : 100)).toFixed(1)}</text>`);
+        const e = s.errors?.[gi] ?? 0;
+        if (e > 0) {
+          const cx = x + (bw - 2) / 2;
+          parts.push(`<path d="M${cx},${y(Math.max(0, v - e))}V${y(v + e)}M${cx - 3},${y(v + e)}h6M${cx - 3},${y(Math.max(0, v - e))}h6" stroke="#333" stroke-width="1"/>`);
+        }
+        parts.push(`<text x="${x + (bw - 2) / 2}" y="${y(v + e) - 3}" text-anchor="middle" font-size="9">${opts.valueLabel ? opts.valueLabel(v) : (v * (opts.yMax === 100 ? 1 : 100)).toFixed(1)}</text>`);
       } else {
         parts.push(`<text x="${x + (bw - 2) / 2}" y="${y(0) - 3}" text-anchor="middle" font-size="9" fill="#999">n/a</text>`);
       }

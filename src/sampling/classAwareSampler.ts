@@ -105,6 +105,13 @@ export class ClassAwareSampler implements IndexSampler {
     return p;
   }
 
+  /** N · P(draw = i). */
+  expectedDraws(): Float64Array {
+    const p = this.itemProbabilities();
+    for (let i = 0; i < p.length; i++) p[i]! *= this.numItems;
+    return p;
+  }
+
   get epoch(): number {
     return Math.floor(this.drawn / this.epochSize);
   }

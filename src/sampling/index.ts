@@ -32,3 +32,4 @@ export {
   type RepeatFactorOptions,
 } from './repeatFactors.js';
 export { EpochSampler, type IndexSampler, type SamplerState } from './sampler.js';
+export { sampledClassCounts } from './sampledClassCounts.js';

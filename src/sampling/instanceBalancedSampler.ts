@@ -23,6 +23,11 @@ export class InstanceBalancedSampler extends EpochSampler {
     this.numItems = numItems;
   }
 
+  /** Every item once per epoch. */
+  expectedDraws(): Float64Array {
+    return new Float64Array(this.numItems).fill(1);
+  }
+
   protected drawEpoch(rng: Rng): Int32Array {
     return rng.permutation(this.numItems);
   }

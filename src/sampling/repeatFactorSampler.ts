@@ -52,6 +52,11 @@ export class RepeatFactorSampler extends EpochSampler {
     return this.factors.slice();
   }
 
+  /** r(I): stochastic rounding draws an item r(I) times per epoch in expectation. */
+  expectedDraws(): Float64Array {
+    return this.factors.slice();
+  }
+
   /** Expected epoch length Σ r(I). */
   expectedEpochLength(): number {
     let s = 0;

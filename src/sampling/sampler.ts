@@ -28,6 +28,11 @@ export interface IndexSampler {
   nextEpoch(): Int32Array;
   getState(): SamplerState;
   setState(state: SamplerState): void;
+  /**
+   * The expected number of draws of each item per `numItems` draws (only ratios matter): what the
+   * sampler feeds training, e.g. for a loss prior that describes the sampled class distribution.
+   */
+  expectedDraws(): Float64Array;
 }
 
 export function checkSeed(seed: number | undefined): number {
@@ -55,6 +60,7 @@ const MAX_EMPTY_EPOCHS = 10000;
  * configuration (subclasses put any mutable configuration into `extraState`).
  */
 export abstract class EpochSampler implements IndexSampler {
+  abstract expectedDraws(): Float64Array;
   abstract readonly numItems: number;
   protected abstract readonly kind: string;
   protected readonly rng: Rng;

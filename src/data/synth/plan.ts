@@ -21,6 +21,26 @@ export interface SynthOptions {
   notExhaustiveFraction: number;
   /** Minimum number of val images per category (so APr is measurable). */
   minValImages: number;
+  /** Images of the held-out test split (0: no test split). */
+  testImages: number;
+  /** Minimum number of test images per category. */
+  minTestImages: number;
+  /** Training images of a rare category range over [rareMinImages, rareMaxImages] (log-spaced; LVIS: 1–10). */
+  rareMinImages: number;
+  rareMaxImages: number;
+  /** The most frequent category appears in this share of the training images (at least 130 images). */
+  frequentMaxShare: number;
+}
+
+/** Options added after the first presets: at these values they leave a dataset (and its cache key) unchanged. */
+export const SYNTH_OPTION_ADDITIONS = { testImages: 0, minTestImages: 0, rareMinImages: 1, rareMaxImages: 10, frequentMaxShare: 0.35 } as const;
+
+/** The options without the later additions that sit at their neutral values (what older datasets recorded). */
+export function recordedSynthOptions(o: SynthOptions): Partial<SynthOptions> {
+  const out: Record<string, unknown> = {};
+  const added = SYNTH_OPTION_ADDITIONS as Record<string, number>;
+  for (const [k, v] of Object.entries(o)) if (!(k in added && v === added[k])) out[k] = v;
+  return out as Partial<SynthOptions>;
 }
 
 export const DEFAULT_SYNTH_OPTIONS: SynthOptions = {
@@ -32,6 +52,7 @@ export const DEFAULT_SYNTH_OPTIONS: SynthOptions = {
   negFraction: 0.3,
   notExhaustiveFraction: 0.1,
   minValImages: 5,
+  ...SYNTH_OPTION_ADDITIONS,
 };
 
 /** A planned category: its look, the bucket it is meant to land in, and its image targets. */
@@ -42,6 +63,7 @@ export interface SynthCategoryPlan {
   intended: Frequency;
   trainImageTarget: number;
   valImageTarget: number;
+  testImageTarget: number;
 }
 
 export interface SynthPlan {
@@ -49,6 +71,8 @@ export interface SynthPlan {
   categories: SynthCategoryPlan[];
   train: SynthImageSpec[];
   val: SynthImageSpec[];
+  /** The held-out test split (empty when `testImages` is 0). */
+  test: SynthImageSpec[];
 }
 
 /** Categories drawn per image at most, and objects per image at most. */
@@ -62,9 +86,10 @@ const COMMON_SHARE = 461 / 1203;
 /**
  * Plans a long-tailed synthetic LVIS dataset: picks K appearances, gives each category a bucket
  * (rare/common/frequent in LVIS v1 proportions) and a target number of training images inside
- * that bucket's range (rare 1–10, common 11–100, frequent > 100; log-spaced), then deals the
- * categories out to images. Val targets follow the train distribution scaled to the val size,
- * but never fewer than `minValImages`. Every image gets its own seed; nothing is rendered here.
+ * that bucket's range (rare `rareMinImages`–`rareMaxImages` (LVIS: 1–10), common 11–100,
+ * frequent > 100; log-spaced), then deals the categories out to images. Val (and test) targets
+ * follow the train distribution scaled to the split's size, but never fewer than `minValImages`
+ * (`minTestImages`). Every image gets its own seed; nothing is rendered here.
  */
 export function planSynthDataset(options: SynthOptions): SynthPlan {
   validateOptions(options);
@@ -75,9 +100,9 @@ export function planSynthDataset(options: SynthOptions): SynthPlan {
   const nCommon = Math.round(COMMON_SHARE * k);
   const nFrequent = k - nRare - nCommon;
   const n = options.trainImages;
-  const frequentTop = Math.max(130, Math.round(0.35 * n));
+  const frequentTop = Math.max(130, Math.round(options.frequentMaxShare * n));
   const targets: Array<{ intended: Frequency; count: number }> = [
-    ...logSpaced(nRare, 1, 10).map((count) => ({ intended: 'r' as const, count })),
+    ...logSpaced(nRare, options.rareMinImages, options.rareMaxImages).map((count) => ({ intended: 'r' as const, count })),
     ...logSpaced(nCommon, 12, 95).map((count) => ({ intended: 'c' as const, count })),
     ...logSpaced(nFrequent, 115, frequentTop).map((count) => ({ intended: 'f' as const, count })),
   ];
@@ -88,12 +113,18 @@ export function planSynthDataset(options: SynthOptions): SynthPlan {
   const categories: SynthCategoryPlan[] = byName.map((ai, idx) => {
     const t = targets[assign[ai]!]!;
     const train = Math.min(n, t.count);
-    const val = Math.min(options.valImages, Math.max(options.minValImages, Math.round((t.count * options.valImages) / Math.max(1, n))));
-    return { id: idx + 1, appearance: appearances[ai]!, intended: t.intended, trainImageTarget: train, valImageTarget: val };
+    const scaled = (images: number, min: number) => Math.min(images, Math.max(min, Math.round((t.count * images) / Math.max(1, n))));
+    const val = scaled(options.valImages, options.minValImages);
+    const test = scaled(options.testImages, options.minTestImages);
+    return { id: idx + 1, appearance: appearances[ai]!, intended: t.intended, trainImageTarget: train, valImageTarget: val, testImageTarget: test };
   });
   const train = dealImages(categories.map((c) => c.trainImageTarget), n, 1, new Rng(rng.nextUint32()), options);
   const val = dealImages(categories.map((c) => c.valImageTarget), options.valImages, n + 1, new Rng(rng.nextUint32()), options);
-  return { options, categories, train, val };
+  // Drawn last, so that adding a test split leaves train and val as they were.
+  const test = options.testImages > 0
+    ? dealImages(categories.map((c) => c.testImageTarget), options.testImages, n + options.valImages + 1, new Rng(rng.nextUint32()), options)
+    : [];
+  return { options, categories, train, val, test };
 }
 
 /** `count` integers log-spaced from `lo` to `hi` (inclusive), rounded. */
@@ -149,6 +180,11 @@ function validateOptions(o: SynthOptions): void {
   int('seed', o.seed, 0, 2 ** 32 - 1);
   int('trainImages', o.trainImages, 1, 1_000_000);
   int('valImages', o.valImages, 1, 1_000_000);
+  int('testImages', o.testImages, 0, 1_000_000);
+  int('minTestImages', o.minTestImages, 0, 1_000_000);
+  int('rareMinImages', o.rareMinImages, 1, 10);
+  int('rareMaxImages', o.rareMaxImages, o.rareMinImages, 10);
+  if (!(o.frequentMaxShare > 0 && o.frequentMaxShare <= 1)) throw new RangeError(`frequentMaxShare must be in (0, 1], got ${o.frequentMaxShare}`);
   int('size', o.size, 32, 4096);
   int('minValImages', o.minValImages, 0, 1_000_000);
   for (const [name, v] of [['negFraction', o.negFraction], ['notExhaustiveFraction', o.notExhaustiveFraction]] as const) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_SYNTH_OPTIONS, type SynthOptions } from './plan.js';
+import { DEFAULT_SYNTH_OPTIONS, recordedSynthOptions, type SynthOptions } from './plan.js';
 import { SYNTH_GENERATOR_VERSION, SYNTH_LAYOUT, writeSynthDataset, type SynthSummary } from './writeSynth.js';
 
 /** The folder name a dataset with these options gets in a cache: `synth-<12 hex of sha256>`. */
@@ -63,11 +63,14 @@ function withDir(s: SynthSummary, dir: string): SynthSummary {
     valJson: join(abs, SYNTH_LAYOUT.valJson),
     trainImageDir: join(abs, SYNTH_LAYOUT.trainImages),
     valImageDir: join(abs, SYNTH_LAYOUT.valImages),
+    ...(s.testImages > 0 ? { testJson: join(abs, SYNTH_LAYOUT.testJson), testImageDir: join(abs, SYNTH_LAYOUT.testImages) } : {}),
   };
 }
 
+/** The recorded options in key order (later additions at their neutral values are left out, so older keys stay valid). */
 function sortKeys(o: SynthOptions): Record<string, unknown> {
+  const rec = recordedSynthOptions(o) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o).sort()) out[k] = o[k as keyof SynthOptions];
+  for (const k of Object.keys(rec).sort()) out[k] = rec[k];
   return out;
 }

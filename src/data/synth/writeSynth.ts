@@ -4,7 +4,7 @@ import { Rng } from '../../util/rng.js';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import type { Frequency, LvisAnnotation, LvisCategory, LvisDataset, LvisImage } from '../../coco/types.js';
 import { appearanceDefinition, appearanceName } from './appearance.js';
-import { planSynthDataset, type SynthOptions, type SynthPlan } from './plan.js';
+import { planSynthDataset, recordedSynthOptions, type SynthOptions, type SynthPlan } from './plan.js';
 import { renderSynthImage, type SynthImageSpec } from './render.js';
 import { encodePngRgb } from './png.js';
 import { polygonArea, polygonExtent, round2 } from './shapes.js';
@@ -16,8 +16,10 @@ export const SYNTH_GENERATOR_VERSION = 1;
 export const SYNTH_LAYOUT = {
   trainJson: 'lvis_synth_train.json',
   valJson: 'lvis_synth_val.json',
+  testJson: 'lvis_synth_test.json',
   trainImages: 'train',
   valImages: 'val',
+  testImages: 'test',
   manifest: 'synth.json',
 } as const;
 
@@ -30,6 +32,9 @@ export interface SynthCategorySummary {
   trainInstances: number;
   valImages: number;
   valInstances: number;
+  /** Present when the dataset has a test split. */
+  testImages?: number;
+  testInstances?: number;
 }
 
 /** What `writeSynthDataset` produced (also stored as `synth.json` in the folder). */
@@ -41,10 +46,15 @@ export interface SynthSummary {
   valJson: string;
   trainImageDir: string;
   valImageDir: string;
+  /** The held-out test split (when `options.testImages` > 0). */
+  testJson?: string;
+  testImageDir?: string;
   trainImages: number;
   valImages: number;
+  testImages: number;
   trainAnnotations: number;
   valAnnotations: number;
+  testAnnotations: number;
   /** Objects that found no free spot and were dropped (normally 0). */
   unplaced: number;
   bytes: number;
@@ -79,10 +89,13 @@ export async function writeSynthDataset(dir: string, options: SynthOptions, log?
   const appearances = plan.categories.map((c) => c.appearance);
   const trainDir = join(dir, SYNTH_LAYOUT.trainImages);
   const valDir = join(dir, SYNTH_LAYOUT.valImages);
+  const testDir = join(dir, SYNTH_LAYOUT.testImages);
+  const hasTest = plan.test.length > 0;
   mkdirSync(trainDir, { recursive: true });
   mkdirSync(valDir, { recursive: true });
+  if (hasTest) mkdirSync(testDir, { recursive: true });
   let nextAnnId = 1;
-  const renderSplit = (specs: SynthImageSpec[], split: 'train' | 'val', outDir: string): SplitResult => {
+  const renderSplit = (specs: SynthImageSpec[], split: 'train' | 'val' | 'test', outDir: string): SplitResult => {
     const res: SplitResult = { images: [], annotations: [], unplaced: 0, bytes: 0 };
     for (let s = 0; s < specs.length; s++) {
       const spec = specs[s]!;
@@ -133,10 +146,12 @@ export async function writeSynthDataset(dir: string, options: SynthOptions, log?
   };
   const train = renderSplit(plan.train, 'train', trainDir);
   const val = renderSplit(plan.val, 'val', valDir);
+  const test = hasTest ? renderSplit(plan.test, 'test', testDir) : null;
   const categories = categoryRecords(plan, train.annotations);
   const summaryCats = plan.categories.map((c, i): SynthCategorySummary => {
     const cat = categories[i]!;
     const valAnns = val.annotations.filter((a) => a.category_id === c.id);
+    const testAnns = test ? test.annotations.filter((a) => a.category_id === c.id) : null;
     return {
       id: c.id,
       name: cat.name,
@@ -146,14 +161,15 @@ export async function writeSynthDataset(dir: string, options: SynthOptions, log?
       trainInstances: cat.instance_count!,
       valImages: new Set(valAnns.map((a) => a.image_id)).size,
       valInstances: valAnns.length,
+      ...(testAnns ? { testImages: new Set(testAnns.map((a) => a.image_id)).size, testInstances: testAnns.length } : {}),
     };
   });
   const trainJson = join(dir, SYNTH_LAYOUT.trainJson);
   const valJson = join(dir, SYNTH_LAYOUT.valJson);
-  const trainText = JSON.stringify(datasetJson(train, categories, options, 'train'));
-  const valText = JSON.stringify(datasetJson(val, categories, options, 'val'));
-  writeFileAtomic(trainJson, trainText);
-  writeFileAtomic(valJson, valText);
+  const testJson = join(dir, SYNTH_LAYOUT.testJson);
+  writeFileAtomic(trainJson, JSON.stringify(datasetJson(train, categories, options, 'train')));
+  writeFileAtomic(valJson, JSON.stringify(datasetJson(val, categories, options, 'val')));
+  if (test) writeFileAtomic(testJson, JSON.stringify(datasetJson(test, categories, options, 'test')));
   const summary: SynthSummary = {
     generatorVersion: SYNTH_GENERATOR_VERSION,
     options,
@@ -162,12 +178,15 @@ export async function writeSynthDataset(dir: string, options: SynthOptions, log?
     valJson,
     trainImageDir: trainDir,
     valImageDir: valDir,
+    ...(test ? { testJson, testImageDir: testDir } : {}),
     trainImages: train.images.length,
     valImages: val.images.length,
+    testImages: test ? test.images.length : 0,
     trainAnnotations: train.annotations.length,
     valAnnotations: val.annotations.length,
-    unplaced: train.unplaced + val.unplaced,
-    bytes: train.bytes + val.bytes + statSync(trainJson).size + statSync(valJson).size,
+    testAnnotations: test ? test.annotations.length : 0,
+    unplaced: train.unplaced + val.unplaced + (test?.unplaced ?? 0),
+    bytes: train.bytes + val.bytes + (test?.bytes ?? 0) + statSync(trainJson).size + statSync(valJson).size + (test ? statSync(testJson).size : 0),
     seconds: (performance.now() - t0) / 1000,
     cpuSeconds: cpuSince(cpu0),
     categories: summaryCats,
@@ -215,7 +234,7 @@ function datasetJson(split: SplitResult, categories: LvisCategory[], options: Sy
       year: 2026,
       contributor: 'balms synth',
       date_created: '2026-01-01',
-      options,
+      options: recordedSynthOptions(options),
     },
     licenses: [{ id: 1, name: 'CC0-1.0', url: 'https://creativecommons.org/publicdomain/zero/1.0/' }],
     images: split.images,

@@ -2,6 +2,7 @@
  * The training configuration: every knob named, with defaults; JSON files under configs/ override it
  * (`_base_` inheritance), and `--set key=value` overrides those. Validation names the key at fault.
  */
+import { DEFAULT_SYNTH_OPTIONS } from '../../data/index.js';
 import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
 import type { ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
@@ -21,11 +22,31 @@ export interface TrainConfig {
   outputDir: string;
   data: {
     /** Use the embedded synthetic dataset (generated on first use into `cacheDir`). */
-    synth: { enabled: boolean; seed: number; categories: number; trainImages: number; valImages: number; size: number; cacheDir: string };
+    synth: {
+      enabled: boolean;
+      seed: number;
+      categories: number;
+      trainImages: number;
+      valImages: number;
+      /** Held-out test split (0: none); `balms compare` reports on it. */
+      testImages: number;
+      minValImages: number;
+      minTestImages: number;
+      /** Training images of the rare categories: log-spaced over [min, max] (LVIS: 1–10). */
+      rareMinImages: number;
+      rareMaxImages: number;
+      /** Share of training images that hold the most frequent category. */
+      frequentMaxShare: number;
+      size: number;
+      cacheDir: string;
+    };
     trainAnnotations: string;
     trainImageDir: string;
     valAnnotations: string;
     valImageDir: string;
+    /** A held-out test split (optional): where `balms compare` reports. */
+    testAnnotations: string;
+    testImageDir: string;
     /** Training short side(s) in pixels (one drawn per image); 0 keeps the original size. */
     minSizeTrain: number[];
     minSizeTest: number;
@@ -85,11 +106,27 @@ export function defaultTrainConfig(): TrainConfig {
     backend: 'auto',
     outputDir: 'runs/balms',
     data: {
-      synth: { enabled: true, seed: 0, categories: 24, trainImages: 1000, valImages: 250, size: 128, cacheDir: '' },
+      synth: {
+        enabled: true,
+        seed: 0,
+        categories: 24,
+        trainImages: 1000,
+        valImages: 250,
+        testImages: DEFAULT_SYNTH_OPTIONS.testImages,
+        minValImages: DEFAULT_SYNTH_OPTIONS.minValImages,
+        minTestImages: DEFAULT_SYNTH_OPTIONS.minTestImages,
+        rareMinImages: DEFAULT_SYNTH_OPTIONS.rareMinImages,
+        rareMaxImages: DEFAULT_SYNTH_OPTIONS.rareMaxImages,
+        frequentMaxShare: DEFAULT_SYNTH_OPTIONS.frequentMaxShare,
+        size: 128,
+        cacheDir: '',
+      },
       trainAnnotations: '',
       trainImageDir: '',
       valAnnotations: '',
       valImageDir: '',
+      testAnnotations: '',
+      testImageDir: '',
       minSizeTrain: [0],
       minSizeTest: 0,
       maxSize: 0,
@@ -137,20 +174,21 @@ const CHOICES: ConfigChoices = {
 /** The knobs of each classification loss, with their defaults (`loss.type` picks one). */
 export const LOSS_DEFAULTS: Record<ClassifierLossConfig['type'], JsonObject> = {
   softmax: { type: 'softmax' },
-  balanced_softmax: { type: 'balanced_softmax', countSource: 'image_count', smoothing: 0, background: { mode: 'foreground', fraction: 0.75, count: 0 } },
+  balanced_softmax: { type: 'balanced_softmax', countSource: 'image_count', smoothing: 0, background: { mode: 'foreground', fraction: 0.75, count: 0 }, priorCounts: 'dataset' },
   sigmoid: { type: 'sigmoid' },
-  balanced_sigmoid: { type: 'balanced_sigmoid', smoothing: 0 },
+  balanced_sigmoid: { type: 'balanced_sigmoid', smoothing: 0, priorCounts: 'dataset' },
   focal: { type: 'focal', gamma: 2, alpha: 0.25 },
   class_balanced: { type: 'class_balanced', beta: 0.999, base: 'softmax', countSource: 'instance_count', gamma: 2, alpha: null },
   eql: { type: 'eql', lambda: 0.00177 },
   seesaw: { type: 'seesaw', p: 0.8, q: 2, eps: 1e-2 },
-  logit_adjusted: { type: 'logit_adjusted', tau: 1, countSource: 'image_count', smoothing: 0, background: { mode: 'foreground', fraction: 0.75, count: 0 } },
+  logit_adjusted: { type: 'logit_adjusted', tau: 1, countSource: 'image_count', smoothing: 0, background: { mode: 'foreground', fraction: 0.75, count: 0 }, priorCounts: 'dataset' },
 };
 
 const LOSS_CHOICES: ConfigChoices = {
   'loss.countSource': ['image_count', 'instance_count'],
   'loss.background.mode': ['fraction', 'count', 'none', 'foreground'],
   'loss.base': ['softmax', 'sigmoid', 'focal'],
+  'loss.priorCounts': ['dataset', 'sampled'],
 };
 
 /** Fills the chosen loss's defaults and checks its knobs. */
@@ -206,6 +244,10 @@ function checkRanges(c: TrainConfig, file?: string): void {
   if (c.data.pixelStd.length !== 3 || c.data.pixelStd.some((s) => !(s > 0))) bad('data.pixelStd', 'must have 3 positive values (RGB)');
   if (!(c.data.flipProbability >= 0 && c.data.flipProbability <= 1)) bad('data.flipProbability', 'must be in [0, 1]');
   if (c.stage2.enabled && !c.stage2.initCheckpoint) bad('stage2.initCheckpoint', 'stage 2 needs the stage-1 checkpoint to start from');
+  if ('priorCounts' in c.loss && c.loss.priorCounts === 'sampled' && 'countSource' in c.loss && c.loss.countSource === 'instance_count') {
+    bad('loss.priorCounts', "'sampled' counts images as the sampler draws them: use it with loss.countSource 'image_count'");
+  }
+  if ((c.data.testAnnotations === '') !== (c.data.testImageDir === '')) bad('data.testAnnotations', 'set both data.testAnnotations and data.testImageDir, or neither');
   if (c.meta.type !== 'none' && !c.stage2.enabled) bad('meta.type', 'the Meta Sampler / Meta Reweighter run in decoupled stage 2 (set stage2.enabled)');
   if (!c.data.synth.enabled && (!c.data.trainAnnotations || !c.data.trainImageDir)) {
     bad('data.trainAnnotations', 'set data.trainAnnotations and data.trainImageDir, or enable data.synth');

@@ -1,0 +1,74 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { COMPARE_METHODS, resolveTrainConfig, runCompare, type ComparePreset } from '../../src/engine/index.js';
+import { CONFIG_DIR } from '../../src/engine/demo.js';
+import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
+
+const root = mkdtempSync(join(tmpdir(), 'balms-compare-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const cache = join(root, 'cache');
+
+/** The tiny detector and dataset of the engine tests, with a 6-image test split. */
+function tinyPreset(): ComparePreset {
+  // Few detections and images evaluated: an untrained model's 300 masks per image are slow to paste on cpu.
+  const t = tinyTrainOverrides('unused', cache, {
+    data: { synth: { testImages: 6, minTestImages: 2, minValImages: 2 } },
+    model: { roiHeads: { detectionsPerImage: 10 } },
+    eval: { maxImages: 2 },
+  });
+  const { outputDir: _o, solver: _s, log: _l, ...common } = t;
+  return {
+    name: 'tiny',
+    summary: 'test',
+    common,
+    stage1: { solver: { maxIter: 3, warmupIters: 1, steps: [2], baseLr: 0.01 } },
+    stage2: { solver: { maxIter: 2, warmupIters: 0, steps: [1], baseLr: 0.01 }, meta: { imagesPerBatch: 2 } },
+  };
+}
+
+const quiet = { quiet: true, log: () => {} };
+
+describe('balms compare (cpu, tiny)', () => {
+  it('an interrupted compare resumes where it stopped and ends with the results of an uninterrupted one', async () => {
+    const opts = { methods: ['softmax', 'crt'], seeds: 2, preset: tinyPreset(), ...quiet };
+    const full = await runCompare({ ...opts, outDir: join(root, 'full') });
+    expect(full.complete).toBe(true);
+    expect(full.trained).toBe(6); // per seed: softmax, softmax_rfs (crt's stage 1, trained though not listed), crt
+    expect(full.summary.methods.map((m) => m.name)).toEqual(['softmax', 'crt']);
+
+    const out = join(root, 'interrupted');
+    const first = await runCompare({ ...opts, outDir: out, stopAfterRuns: 2 });
+    expect(first.complete).toBe(false);
+    expect(JSON.parse(readFileSync(first.jsonPath, 'utf8')).complete).toBe(false);
+    await expect(runCompare({ ...opts, outDir: out })).rejects.toThrow(/--resume/);
+    const second = await runCompare({ ...opts, outDir: out, resume: true });
+    expect(second.complete).toBe(true);
+    expect(second.trained).toBe(4);
+    // The same numbers as the uninterrupted compare (cpu is deterministic); only wall times differ.
+    const strip = (s: typeof full.summary) => s.methods.map((m) => ({ mean: m.mean, std: m.std, vs: m.vsBaseline, runs: m.runs.map((r) => ({ ...r, seconds: 0 })) }));
+    expect(strip(second.summary)).toEqual(strip(full.summary));
+    const json = JSON.parse(readFileSync(second.jsonPath, 'utf8'));
+    expect(json.split).toBe('test');
+    expect(Object.keys(json.methods[1].runs[0].segm)).toContain('APr');
+    expect(json.methods[1].runs[0].perCategory.length).toBe(4);
+    expect(readFileSync(second.htmlPath, 'utf8')).toContain('ΔAPr');
+    // A stage-2 method reuses its seed's stage-1 run: one softmax_rfs folder per seed, trained once.
+    expect(existsSync(join(out, 'softmax_rfs', 'seed1', 'result.json'))).toBe(true);
+  });
+
+  it('rejects unknown methods and --set of the keys it owns', async () => {
+    await expect(runCompare({ outDir: join(root, 'bad'), methods: ['nope'], preset: tinyPreset(), ...quiet })).rejects.toThrow(/unknown method 'nope'/);
+    await expect(runCompare({ outDir: join(root, 'bad'), sets: ['seed=3'], preset: tinyPreset(), ...quiet })).rejects.toThrow(/sets seed itself/);
+    await expect(runCompare({ outDir: join(root, 'bad'), preset: 'huge', ...quiet })).rejects.toThrow(/--preset/);
+  });
+
+  it('every method config resolves as a balms train config', () => {
+    for (const m of COMPARE_METHODS) {
+      const cfg = resolveTrainConfig({ file: join(CONFIG_DIR, 'compare', m.config) });
+      expect(cfg.stage2.enabled).toBe(!!m.from);
+      expect(cfg.data.synth.testImages).toBeGreaterThan(0);
+    }
+  });
+});
