@@ -72,3 +72,26 @@ describe('balms compare (cpu, tiny)', () => {
     }
   });
 });
+
+describe('compare presets', () => {
+  it('the default and quick presets give ≥ 30 / ≥ 15 annotated test instances to every rare category (1–5 training images)', async () => {
+    const { planSynthDataset, DEFAULT_SYNTH_OPTIONS } = await import('../../src/data/index.js');
+    const { COMPARE_PRESETS, compareRunConfig } = await import('../../src/engine/index.js');
+    for (const [name, min] of [['default', 30], ['quick', 15]] as const) {
+      const preset = COMPARE_PRESETS[name]!;
+      const cfg = compareRunConfig({ method: COMPARE_METHODS[0]!, seed: 0, dir: join(root, 'p'), listed: true }, preset, {});
+      const { enabled: _e, cacheDir: _c, ...synth } = cfg.data.synth;
+      const plan = planSynthDataset({ ...DEFAULT_SYNTH_OPTIONS, ...synth });
+      const rare = plan.categories.map((c, i) => ({ c, i })).filter(({ c }) => c.intended === 'r');
+      expect(rare.length).toBeGreaterThanOrEqual(9);
+      for (const { c, i } of rare) {
+        expect(c.trainImageTarget).toBeGreaterThanOrEqual(1);
+        expect(c.trainImageTarget).toBeLessThanOrEqual(5);
+        const trainImages = plan.train.filter((im) => im.objects.some((o) => o.category === i)).length;
+        expect(trainImages).toBe(c.trainImageTarget);
+        const testInstances = plan.test.reduce((n, im) => n + im.objects.filter((o) => o.category === i && o.annotated).length, 0);
+        expect(testInstances, `${name}: rare category ${c.id}`).toBeGreaterThanOrEqual(min);
+      }
+    }
+  });
+});

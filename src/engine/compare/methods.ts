@@ -56,8 +56,8 @@ export const COMPARE_PRESETS: Record<string, ComparePreset> = {
     name: 'default',
     summary: '48 categories, 1,500 train / 200 val / 600 test images (≥ 30 test instances per rare category)',
     common: {},
-    stage1: {},
-    stage2: {},
+    stage1: { solver: { maxIter: 1000, steps: [750, 900], warmupIters: 50 } },
+    stage2: { solver: { maxIter: 300, steps: [200, 260], warmupIters: 0 } },
   },
   quick: {
     name: 'quick',
@@ -65,7 +65,7 @@ export const COMPARE_PRESETS: Record<string, ComparePreset> = {
     common: {
       data: { synth: { categories: 32, trainImages: 600, valImages: 120, testImages: 300, minValImages: 8, minTestImages: 13, frequentMaxShare: 0.25 } },
     },
-    stage1: { solver: { maxIter: 300, steps: [230, 280], warmupIters: 30 } },
-    stage2: { solver: { maxIter: 80, steps: [60, 72], warmupIters: 0 } },
+    stage1: { solver: { maxIter: 250, steps: [190, 230], warmupIters: 25 } },
+    stage2: { solver: { maxIter: 60, steps: [40, 52], warmupIters: 0 } },
   },
 };
