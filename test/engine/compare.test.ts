@@ -56,7 +56,14 @@ describe('balms compare (cpu, tiny)', () => {
     expect(readFileSync(second.htmlPath, 'utf8')).toContain('ΔAPr');
     // A stage-2 method reuses its seed's stage-1 run: one softmax_rfs folder per seed, trained once.
     expect(existsSync(join(out, 'softmax_rfs', 'seed1', 'result.json'))).toBe(true);
-  });
+    // Resuming with a changed config trains again exactly the runs it changes: a longer stage 2 → crt only.
+    const same = await runCompare({ ...opts, seeds: 1, outDir: out, resume: true });
+    expect(same.trained).toBe(0);
+    const preset = tinyPreset();
+    preset.stage2 = { ...preset.stage2, solver: { maxIter: 3, warmupIters: 0, steps: [1], baseLr: 0.01 } };
+    const crtOnly = await runCompare({ ...opts, preset, seeds: 1, outDir: out, resume: true });
+    expect(crtOnly.trained).toBe(1);
+  }, 600_000);
 
   it('rejects unknown methods and --set of the keys it owns', async () => {
     await expect(runCompare({ outDir: join(root, 'bad'), methods: ['nope'], preset: tinyPreset(), ...quiet })).rejects.toThrow(/unknown method 'nope'/);

@@ -22,7 +22,7 @@ export const COMPARE_METHODS: readonly CompareMethod[] = [
   { name: 'softmax_rfs', config: 'softmax_rfs.json', summary: 'softmax cross-entropy + repeat factor sampling (end to end)' },
   { name: 'sigmoid_rfs', config: 'sigmoid_rfs.json', summary: 'sigmoid BCE + repeat factor sampling (end to end; the official BALMS LVIS baseline)' },
   { name: 'balanced_softmax', config: 'balanced_softmax.json', summary: 'Balanced Softmax, instance-balanced sampling (end to end)' },
-  { name: 'balanced_softmax_rfs', config: 'balanced_softmax_rfs.json', summary: 'Balanced Softmax + RFS, prior from the sampled class counts (end to end)' },
+  { name: 'balanced_softmax_rfs', config: 'balanced_softmax_rfs.json', summary: 'Balanced Softmax + RFS (end to end)' },
   { name: 'balms_reweighter', config: 'balms_reweighter.json', from: 'softmax_rfs', summary: 'BALMS: decoupled stage 2, Balanced Softmax + Meta Reweighter' },
   { name: 'balms_meta_sampler', config: 'balms_meta_sampler.json', from: 'softmax_rfs', summary: 'BALMS: decoupled stage 2, Balanced Softmax + Meta Sampler driving image repeat factors on top of RFS' },
   { name: 'balms_official', config: 'balms_official.json', from: 'sigmoid_rfs', summary: 'the official LVIS recipe: sigmoid + RFS, then balanced sigmoid + Meta Reweighter with RFS kept' },

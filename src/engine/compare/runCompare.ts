@@ -6,7 +6,8 @@
  * stage-2 method reuses the stage-1 run of its seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CategoryEval, LvisStats } from '../../eval/index.js';
 import { renderCompareReport, summarizeCompare, type CompareRun, type CompareSummary } from '../../report/index.js';
@@ -101,8 +102,25 @@ export function compareRunConfig(plan: CompareRunPlan, preset: ComparePreset, op
 }
 
 const RESULT_FILE = 'result.json';
+/** Written when a run starts: an interrupted run resumes only under the same fingerprint. */
+const FINGERPRINT_FILE = 'fingerprint.txt';
 
-function readRun(dir: string): CompareRun | null {
+function readFingerprint(dir: string): string | null {
+  const p = join(dir, FINGERPRINT_FILE);
+  return existsSync(p) ? readFileSync(p, 'utf8').trim() : null;
+}
+
+/**
+ * What a run's result depends on: its resolved config (less the keys that do not change the
+ * numbers) and, for stage 2, its stage-1 run's fingerprint.
+ */
+function runFingerprint(cfg: TrainConfig, stage1: string | null): string {
+  const { outputDir: _o, backend: _b, stage2, eval: _e, checkpoint: _c, log: _l, ...rest } = cfg;
+  const { initCheckpoint: _i, ...s2 } = stage2;
+  return createHash('sha256').update(JSON.stringify({ rest, s2, stage1 })).digest('hex').slice(0, 16);
+}
+
+function readRun(dir: string): (CompareRun & { fingerprint?: string }) | null {
   const p = join(dir, RESULT_FILE);
   if (!existsSync(p)) return null;
   try {
@@ -147,21 +165,30 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
   }
 
   const runs = new Map<string, CompareRun>();
+  const fingerprints = new Map<string, string>();
   let trained = 0;
   let complete = true;
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i]!, cfg = configs[i]!;
     const key = `${plan.method.name}/${plan.seed}`;
+    const fingerprint = runFingerprint(cfg, plan.method.from ? fingerprints.get(`${plan.method.from}/${plan.seed}`)! : null);
+    fingerprints.set(key, fingerprint);
     const done = readRun(plan.dir);
-    if (done) {
+    if (done && done.fingerprint === fingerprint) {
       runs.set(key, done);
       continue;
+    }
+    if (existsSync(plan.dir) && (done || readFingerprint(plan.dir) !== fingerprint)) {
+      log(`compare: ${key}: the config (or its stage-1 run) changed since this run was started: training it again`);
+      rmSync(plan.dir, { recursive: true, force: true });
     }
     if (opts.stopAfterRuns !== undefined && trained >= opts.stopAfterRuns) {
       complete = false;
       break;
     }
     log(`compare: run ${i + 1}/${plans.length}: ${plan.method.name}, seed ${plan.seed}${plan.listed ? '' : ' (stage 1 of a listed method)'}`);
+    mkdirSync(plan.dir, { recursive: true });
+    writeFileAtomic(join(plan.dir, FINGERPRINT_FILE), fingerprint + '\n');
     const r = await train(cfg, { resume: existsSync(join(plan.dir, RUN_FILES.last)), quiet: opts.quiet, log, skipEval: true });
     trained++;
     try {
@@ -177,7 +204,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
       const test = await evalOn('test');
       if (!test) throw new BalmsInputError('compare reports on a held-out test split: set data.synth.testImages, or data.testAnnotations and data.testImageDir', { path: 'data.testAnnotations' });
       const run: CompareRun = { method: plan.method.name, seed: plan.seed, seconds: r.seconds, backend: r.backend, val, test };
-      writeFileAtomic(join(plan.dir, RESULT_FILE), JSON.stringify(run) + '\n');
+      writeFileAtomic(join(plan.dir, RESULT_FILE), JSON.stringify({ ...run, fingerprint }) + '\n');
       runs.set(key, run);
       log(`compare: ${plan.method.name} seed ${plan.seed}: test mask AP ${pct(test.segm?.AP)} APr ${pct(test.segm?.APr)}, box AP ${pct(test.bbox.AP)} (${r.seconds.toFixed(0)} s)`);
     } finally {
