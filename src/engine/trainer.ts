@@ -11,7 +11,7 @@ import type { LvisCategory } from '../coco/index.js';
 import type { ExampleTransform, TrainingExample } from '../data/index.js';
 import type { ClassStats } from '../losses/index.js';
 import { TRAINABLE_SUBSETS, type Detector } from '../modeling/index.js';
-import { MetaSampler, type IndexSampler, type MetaLearnerState, type SamplerState } from '../sampling/index.js';
+import type { IndexSampler, MetaLearnerState, SamplerState } from '../sampling/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { BalmsInputError } from '../util/errors.js';
 import { Rng, type RngState } from '../util/rng.js';
@@ -23,7 +23,7 @@ import type { TrainConfig } from './config/trainConfig.js';
 import { evaluateDetector, type ModelEvaluation } from './evaluateModel.js';
 import { imageBatchOf, sizeDivisibility } from './inference.js';
 import { learningRateAt } from './lrSchedule.js';
-import { createMetaLearner, type StageTwoMetaLearner } from './metaLearners.js';
+import { createMetaLearner, type StageTwoMetaLearner } from './stageTwoMetaLearner.js';
 import { MetricsLog } from './metricsLog.js';
 import { ProgressBar } from './progressBar.js';
 import { SgdMomentum } from './sgdMomentum.js';
@@ -160,10 +160,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   const trainable = new Map([...detector.variables()].filter(([n]) => prefixes.some((p) => n.startsWith(p))));
   const optimizer = new SgdMomentum(cfg.solver);
   const sampler: IndexSampler = buildTrainSampler(cfg, data.imageClasses, numClasses);
-  const meta: StageTwoMetaLearner | null = cfg.stage2.enabled ? createMetaLearner(cfg, data.classStats) : null;
-  if (meta instanceof MetaSampler && cfg.sampler.type !== 'repeat_factor') {
-    throw new BalmsInputError('the Meta Sampler turns class rates into image repeat factors: use sampler.type "repeat_factor"', { path: 'sampler.type' });
-  }
+  const meta: StageTwoMetaLearner | null = cfg.stage2.enabled ? createMetaLearner(cfg, loss, data.classStats, data.imageClasses) : null;
   const metaSampler = meta ? buildMetaSampler(cfg, data.imageClasses, numClasses) : null;
   const stepRng = new Rng(cfg.seed + 7);
 
@@ -245,13 +242,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
         if (cfg.stage2.enabled && subset === 'classifier') {
           values = (
             await classifierStep(
-              {
-                ...ctx,
-                meta,
-                momentum: cfg.solver.momentum,
-                weightDecay: cfg.solver.weightDecay,
-                metaBatch: metaStream ? async () => toStepBatch(await metaStream.next(), div) : undefined,
-              },
+              { ...ctx, meta, metaBatch: metaStream ? async () => toStepBatch(await metaStream.next(), div) : undefined },
               batch,
             )
           ).values;
@@ -264,9 +255,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
       iteration++;
       if (!Number.isFinite(values['total_loss']!)) throw new Error(`training diverged at iteration ${iteration}: total loss ${values['total_loss']} (lower solver.baseLr or set solver.clipGradNorm)`);
       for (const [k, v] of Object.entries(values)) smooth[k] = smooth[k] === undefined ? v : 0.9 * smooth[k]! + 0.1 * v;
-      if (meta instanceof MetaSampler && iteration % cfg.meta.refreshPeriod === 0) {
-        stream.scheduleRepeatFactors(meta.imageRepeatFactors(data.imageClasses, { threshold: cfg.sampler.repeatThreshold, sqrt: cfg.sampler.repeatSqrt }));
-      }
+      meta?.afterStep(iteration, stream);
       if (iteration % cfg.log.period === 0 || iteration === stopAt) {
         metrics.append({ iteration, lr, ...values });
       }

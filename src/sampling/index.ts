@@ -11,6 +11,8 @@ export { classLogitGradient } from './classLogitGradient.js';
 export { InstanceBalancedSampler, type InstanceBalancedSamplerOptions } from './instanceBalancedSampler.js';
 export { imageCategorySets, indexItemClasses, type ItemClasses, type ItemClassesInput } from './itemClasses.js';
 export {
+  CLIP_EPS,
+  innerStepGain,
   linearLookAhead,
   type InnerStep,
   type LabelledBatch,
