@@ -107,8 +107,7 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
       log(`resumed from ${resumedFrom} at iteration ${iteration}`);
     }
 
-    const stream = new TrainingBatchStream(data.train, sampler, { batchSize: cfg.data.imagesPerBatch, prefetch: cfg.data.prefetch, transform: trainTransform(cfg), seed: cfg.seed + SEED_OFFSETS.augment, startBatch: iteration });
-    stream.restoreScheduled(scheduled);
+    const stream = new TrainingBatchStream(data.train, sampler, { batchSize: cfg.data.imagesPerBatch, prefetch: cfg.data.prefetch, transform: trainTransform(cfg), seed: cfg.seed + SEED_OFFSETS.augment, startBatch: iteration, scheduled });
     const metaStream = metaSampler
       ? new TrainingBatchStream(data.train, metaSampler, { batchSize: cfg.meta.imagesPerBatch, prefetch: cfg.data.prefetch, transform: trainTransform(cfg), seed: cfg.seed + SEED_OFFSETS.metaAugment, startBatch: iteration })
       : null;

@@ -34,3 +34,10 @@ export {
   type RepeatFactorOptions,
 } from './repeatFactors.js';
 export { EpochSampler, type IndexSampler, type SamplerState } from './sampler.js';
+export {
+  ResumableIndexStream,
+  type FactorSampler,
+  type IndexStreamState,
+  type ResumableIndexStreamOptions,
+  type ScheduledFactors,
+} from './resumableIndexStream.js';
