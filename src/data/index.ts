@@ -14,8 +14,6 @@ export { DetectionDataset, exampleSeed, inlineImagePipeline } from './detectionD
 export type { TrainingExample, ImagePipeline } from './detectionDataset.js';
 export { prefetchBatches, exampleBatches } from './prefetch.js';
 export { padImages } from './batch.js';
-export { SamplerStream, skipIndices } from './samplerStream.js';
-export type { SamplerStreamOptions } from './samplerStream.js';
 export type { PaddedImages } from './batch.js';
 export { WorkerImagePipeline } from './workerPipeline.js';
 export { readImageChecked, ImageReadError } from './imageRead.js';

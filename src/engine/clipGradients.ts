@@ -1,9 +1,10 @@
 /** Gradient clipping by global L2 norm (PyTorch `clip_grad_norm_`). */
 import * as tf from '@tensorflow/tfjs';
+import { CLIP_EPS } from '../sampling/index.js';
 
 /**
  * Returns the global norm of `grads` and, when it exceeds `maxNorm` (> 0), new gradients scaled by
- * maxNorm / (norm + 1e-6). The input tensors are disposed when replaced.
+ * maxNorm / (norm + ε), ε = `CLIP_EPS` (1e-6). The input tensors are disposed when replaced.
  */
 export function clipGradientsByGlobalNorm(
   grads: Record<string, tf.Tensor>,
@@ -14,7 +15,7 @@ export function clipGradientsByGlobalNorm(
   const norm = Math.sqrt(sq.dataSync()[0]!);
   sq.dispose();
   if (!(maxNorm > 0) || !(norm > maxNorm)) return { grads, norm };
-  const scale = maxNorm / (norm + 1e-6);
+  const scale = maxNorm / (norm + CLIP_EPS);
   const out: Record<string, tf.Tensor> = {};
   for (const n of names) {
     out[n] = tf.tidy(() => grads[n]!.mul(scale));

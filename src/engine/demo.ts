@@ -13,7 +13,8 @@ import type { LvisStats } from '../eval/index.js';
 import { resolveTrainConfig, type TrainConfig } from './config/trainConfig.js';
 import type { JsonObject } from './config/configSchema.js';
 import { renderRunReport } from './runReport.js';
-import { RUN_FILES, train } from './trainer.js';
+import { RUN_FILES } from './runFiles.js';
+import { train } from './trainer.js';
 
 /** The folder of the shipped configs (next to `src/` and `dist/`). */
 export const CONFIG_DIR = fileURLToPath(new URL('../../configs/', import.meta.url));

@@ -11,7 +11,7 @@ import { buildModel } from './buildModel.js';
 import { loadCheckpoint } from './checkpoint.js';
 import { resolveTrainConfig, type TrainConfig } from './config/trainConfig.js';
 import type { JsonObject } from './config/configSchema.js';
-import { loadModelWeights, type CheckpointCategory } from './trainer.js';
+import { loadModelWeights, type CheckpointCategory } from './runCheckpoint.js';
 
 export interface LoadedDetector {
   detector: Detector;

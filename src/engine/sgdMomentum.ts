@@ -5,6 +5,8 @@
  * per variable name so a checkpoint restores training exactly.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { InnerStep } from '../sampling/index.js';
+import { BalmsInputError } from '../util/errors.js';
 
 export interface SgdConfig {
   momentum: number;
@@ -39,6 +41,25 @@ export class SgdMomentum {
         w.assign(w.sub(update.mul(lr)));
       }
     });
+  }
+
+  /**
+   * The step this optimiser takes on a linear classifier (variables `weight` `[D, C]` and `bias`
+   * `[C]`, by name) at `lr`, as the meta learners' look-ahead describes it: its own momentum,
+   * Nesterov flag, weight decay of each (by rank, as `step` chooses it) and momentum buffers.
+   */
+  innerStep(vars: ReadonlyMap<string, tf.Variable>, weight: string, bias: string, lr: number): InnerStep {
+    const w = vars.get(weight), b = vars.get(bias);
+    if (!w || !b || w.rank !== 2 || b.rank !== 1) throw new BalmsInputError(`SgdMomentum.innerStep: ${weight} and ${bias} must be a [D, C] and a [C] variable`);
+    const bw = this.velocity_.get(weight), bb = this.velocity_.get(bias);
+    return {
+      lr,
+      momentum: this.cfg.momentum,
+      nesterov: this.cfg.nesterov,
+      weightDecay: this.cfg.weightDecay,
+      weightDecayBias: this.cfg.weightDecayBias,
+      ...(bw && bb ? { momentumBuffer: { weight: bw as tf.Tensor as tf.Tensor2D, bias: bb as tf.Tensor as tf.Tensor1D } } : {}),
+    };
   }
 
   /** The momentum buffer of a variable (undefined before its first step). */

@@ -6,11 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClassifierLoss } from '../losses/index.js';
 import type { Detector, InstanceTargets } from '../modeling/index.js';
-import { MetaReweighter } from '../sampling/index.js';
+import { BalmsInputError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import { clipGradientsByGlobalNorm } from './clipGradients.js';
-import type { StageTwoMetaLearner } from './metaLearners.js';
-import { roiFeatureBatch } from './roiFeatures.js';
+import type { StageTwoMetaLearner } from './stageTwoMetaLearner.js';
 import type { SgdMomentum } from './sgdMomentum.js';
 
 export interface StepBatch {
@@ -75,57 +74,43 @@ export function detectorStep(ctx: StepContext, batch: StepBatch): StepResult {
 
 export interface ClassifierStepContext extends StepContext {
   meta: StageTwoMetaLearner | null;
-  /** The classifier's SGD settings, mirrored by the meta learner's look-ahead step. */
-  momentum: number;
-  weightDecay: number;
   /** Draws the class-balanced meta batch (stage 2 with a meta learner). */
   metaBatch?: () => Promise<StepBatch>;
 }
 
-function storeNameOf(ctx: StepContext, v: tf.Variable): string | undefined {
+/** The store name of a trainable variable (the name the optimizer keys its state by). */
+function storeNameOf(ctx: StepContext, v: tf.Variable): string {
   for (const [name, u] of ctx.trainable) if (u === v) return name;
-  return undefined;
-}
-
-function momentumBufferOf(ctx: ClassifierStepContext, weight: tf.Variable, bias: tf.Variable) {
-  const wn = storeNameOf(ctx, weight), bn = storeNameOf(ctx, bias);
-  const w = wn ? ctx.optimizer.velocity(wn) : undefined;
-  const b = bn ? ctx.optimizer.velocity(bn) : undefined;
-  return w && b ? { weight: w as tf.Tensor2D, bias: b as tf.Tensor1D } : undefined;
+  throw new BalmsInputError(`variable ${v.name} is not trainable in this step`);
 }
 
 /** Decoupled stage 2: the classifier alone on frozen RoI features, with the meta learner's step first. */
 export async function classifierStep(ctx: ClassifierStepContext, batch: StepBatch): Promise<StepResult> {
-  const cls = ctx.detector.roiHeads.boxPredictor.clsScore;
-  const train = roiFeatureBatch(ctx.detector, batch.images, batch.imageSizes, batch.targets, ctx.rng);
+  const predictor = ctx.detector.roiHeads.boxPredictor;
+  const cls = predictor.clsScore;
+  const train = ctx.detector.sampledRoiFeatures(batch, ctx.rng);
   const values: Record<string, number> = {};
   try {
     if (ctx.meta && ctx.metaBatch) {
       const mb = await ctx.metaBatch();
-      const metaRois = roiFeatureBatch(ctx.detector, mb.images, mb.imageSizes, mb.targets, ctx.rng);
+      const metaRois = ctx.detector.sampledRoiFeatures(mb, ctx.rng);
       tf.dispose(mb.images);
       try {
-        const r = ctx.meta.step({
+        values['meta_loss'] = ctx.meta.beforeStep({
           classifier: { weight: cls.kernel as tf.Tensor as tf.Tensor2D, bias: cls.bias as tf.Tensor as tf.Tensor1D },
           train,
           meta: metaRois,
           step: {
-            lr: ctx.lr,
-            momentum: ctx.momentum,
-            weightDecay: ctx.weightDecay,
-            momentumBuffer: momentumBufferOf(ctx, cls.kernel, cls.bias),
+            ...ctx.optimizer.innerStep(ctx.trainable, storeNameOf(ctx, cls.kernel), storeNameOf(ctx, cls.bias), ctx.lr),
+            clipGradNorm: ctx.clipGradNorm,
           },
         });
-        values['meta_loss'] = r.metaLoss;
       } finally {
         tf.dispose([metaRois.features, metaRois.labels]);
       }
     }
-    const weights = ctx.meta instanceof MetaReweighter ? ctx.meta.roiWeightTensor(train.labels) : undefined;
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = tf.add(tf.matMul(train.features, cls.kernel), cls.bias) as tf.Tensor2D;
-      return ctx.loss.loss(logits, train.labels, weights);
-    }, [...ctx.trainable.values()]);
+    const weights = ctx.meta?.lossWeights(train.labels);
+    const { value, grads } = tf.variableGrads(() => ctx.loss.loss(predictor.classify(train.features), train.labels, weights), [...ctx.trainable.values()]);
     values['loss_cls'] = value.dataSync()[0]!;
     values['total_loss'] = values['loss_cls'];
     value.dispose();
@@ -136,4 +121,3 @@ export async function classifierStep(ctx: ClassifierStepContext, batch: StepBatc
   }
   return { values };
 }
-

@@ -16,12 +16,22 @@ import { SeesawLoss } from './seesaw.js';
 import { balancedSigmoidLoss, balancedSigmoidShift, sigmoidCrossEntropyLoss } from './sigmoidCrossEntropy.js';
 import { softmaxCrossEntropyRows } from './softmaxCrossEntropy.js';
 
+/** Softmax family: K+1 logits, the last one background; sigmoid family: K logits, background = all zero targets. */
+export type ClassifierFamily = 'softmax' | 'sigmoid';
+
 export interface ClassifierLoss {
   readonly name: string;
+  /** Which probabilities the logits stand for (and which meta loss goes with the loss). */
+  readonly family: ClassifierFamily;
   /** Number of classifier logits for K foreground classes: K+1 (softmax family) or K (sigmoid family). */
   outputs(numClasses: number): number;
   /** Scalar loss; labels int32 in [0, K] where K = background; optional per-RoI weights (Meta Reweighter). */
   loss(logits: tf.Tensor2D, labels: tf.Tensor1D, weights?: tf.Tensor1D): tf.Scalar;
+  /**
+   * The unreduced form: ℓ_i per row (shape [N]), with `loss(z, y, w)` = Σ w_i ℓ_i / N. The meta
+   * learners' look-ahead needs it. Absent where the loss has none (see {@link hasRowLoss}).
+   */
+  rowLoss?(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D;
   /** Test-time probabilities [N, K+1], last column = background: plain softmax for the softmax family,
    *  sigmoid with a zero background column for the sigmoid family (as the official code does). */
   probabilities(logits: tf.Tensor2D): tf.Tensor2D;
@@ -70,6 +80,14 @@ export function isSoftmaxFamily(cfg: ClassifierLossConfig): boolean {
   return SOFTMAX_TYPES.has(cfg.type);
 }
 
+/** The loss types whose `ClassifierLoss` has a `rowLoss` (what a meta learner needs). */
+export const ROW_LOSS_TYPES: readonly ClassifierLossConfig['type'][] = ['softmax', 'balanced_softmax', 'logit_adjusted', 'sigmoid', 'balanced_sigmoid'];
+
+/** Whether `createClassifierLoss(cfg, …)` has a per-row form (known from the config alone, for validation). */
+export function hasRowLoss(cfg: ClassifierLossConfig): boolean {
+  return ROW_LOSS_TYPES.includes(cfg.type);
+}
+
 function softmaxProbabilities(logits: tf.Tensor2D): tf.Tensor2D {
   return tf.softmax(logits) as tf.Tensor2D;
 }
@@ -87,15 +105,20 @@ function pickCounts(stats: ClassStats, source: CountSource | undefined): ArrayLi
 
 /** A softmax-family loss whose training logits are shifted by a fixed vector. */
 function shiftedSoftmax(name: string, k: number, shift: Float64Array | null): ClassifierLoss {
+  const rows = (logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D => {
+    const lab = checkLogitsAndLabels(name, logits, labels);
+    if (logits.shape[1] !== k + 1) throw new BalmsInputError(`${name}: expected ${k + 1} logit columns, got ${logits.shape[1]}`);
+    return softmaxCrossEntropyRows(logits, lab, shift);
+  };
   return {
     name,
+    family: 'softmax',
     outputs: (numClasses) => numClasses + 1,
     loss(logits, labels, weights) {
-      const lab = checkLogitsAndLabels(name, logits, labels);
       checkWeights(name, weights, logits.shape[0]);
-      if (logits.shape[1] !== k + 1) throw new BalmsInputError(`${name}: expected ${k + 1} logit columns, got ${logits.shape[1]}`);
-      return tf.tidy(() => reduceRows(softmaxCrossEntropyRows(logits, lab, shift), { weights }) as tf.Scalar);
+      return tf.tidy(() => reduceRows(rows(logits, labels), { weights }) as tf.Scalar);
     },
+    rowLoss: rows,
     probabilities: softmaxProbabilities,
   };
 }
@@ -114,10 +137,14 @@ export function createClassifierLoss(cfg: ClassifierLossConfig, stats: ClassStat
   }
   if (k === 0) throw new BalmsInputError('createClassifierLoss: no classes');
   const n = stats.numTrainImages;
-  const sigmoidFamily = (name: string, f: (l: tf.Tensor2D, y: tf.Tensor1D, w?: tf.Tensor1D) => tf.Tensor): ClassifierLoss => ({
+  type SigmoidForm = (l: tf.Tensor2D, y: tf.Tensor1D, opts: { weights?: tf.Tensor1D; reduction?: 'none' }) => tf.Tensor;
+  /** `withRows`: the form's `reduction: 'none'` is a per-row loss (rows independent of each other). */
+  const sigmoidFamily = (name: string, f: SigmoidForm, withRows: boolean): ClassifierLoss => ({
     name,
+    family: 'sigmoid',
     outputs: (numClasses) => numClasses,
-    loss: (logits, labels, weights) => f(logits, labels, weights) as tf.Scalar,
+    loss: (logits, labels, weights) => f(logits, labels, { weights }) as tf.Scalar,
+    ...(withRows ? { rowLoss: (logits: tf.Tensor2D, labels: tf.Tensor1D) => f(logits, labels, { reduction: 'none' }) as tf.Tensor1D } : {}),
     probabilities: sigmoidProbabilities,
   });
   switch (cfg.type) {
@@ -135,31 +162,30 @@ export function createClassifierLoss(cfg: ClassifierLossConfig, stats: ClassStat
       return shiftedSoftmax('logit_adjusted', k, prior.map((v) => cfg.tau * v));
     }
     case 'sigmoid':
-      return sigmoidFamily('sigmoid', (l, y, w) => sigmoidCrossEntropyLoss(l, y, { weights: w }));
+      return sigmoidFamily('sigmoid', (l, y, o) => sigmoidCrossEntropyLoss(l, y, o), true);
     case 'balanced_sigmoid':
       balancedSigmoidShift(stats.imageCount, n, cfg.smoothing ?? 0, 'balanced_sigmoid'); // validate now
-      return sigmoidFamily('balanced_sigmoid', (l, y, w) =>
-        balancedSigmoidLoss(l, y, stats.imageCount, n, { weights: w, smoothing: cfg.smoothing }),
-      );
+      return sigmoidFamily('balanced_sigmoid', (l, y, o) => balancedSigmoidLoss(l, y, stats.imageCount, n, { ...o, smoothing: cfg.smoothing }), true);
     case 'focal':
-      return sigmoidFamily('focal', (l, y, w) => focalLoss(l, y, { weights: w, gamma: cfg.gamma, alpha: cfg.alpha }));
+      return sigmoidFamily('focal', (l, y, o) => focalLoss(l, y, { weights: o.weights, gamma: cfg.gamma, alpha: cfg.alpha }), false);
     case 'eql':
       eqlTailMask(stats.imageCount, n, cfg.lambda, 'eql'); // validate now
-      return sigmoidFamily('eql', (l, y, w) => equalizationLoss(l, y, stats.imageCount, n, { weights: w, lambda: cfg.lambda }));
+      return sigmoidFamily('eql', (l, y, o) => equalizationLoss(l, y, stats.imageCount, n, { weights: o.weights, lambda: cfg.lambda }), false);
     case 'class_balanced': {
       const counts = pickCounts(stats, cfg.countSource ?? 'instance_count');
       classBalancedWeights(counts, cfg.beta, 'class_balanced'); // validate now
-      const f = (l: tf.Tensor2D, y: tf.Tensor1D, w?: tf.Tensor1D) =>
-        classBalancedLoss(l, y, counts, { weights: w, beta: cfg.beta, base: cfg.base, gamma: cfg.gamma, alpha: cfg.alpha });
+      const f: SigmoidForm = (l, y, o) =>
+        classBalancedLoss(l, y, counts, { weights: o.weights, beta: cfg.beta, base: cfg.base, gamma: cfg.gamma, alpha: cfg.alpha });
       if (cfg.base === 'softmax') {
-        return { name: 'class_balanced', outputs: (c) => c + 1, loss: (l, y, w) => f(l, y, w) as tf.Scalar, probabilities: softmaxProbabilities };
+        return { name: 'class_balanced', family: 'softmax', outputs: (c) => c + 1, loss: (l, y, w) => f(l, y, { weights: w }) as tf.Scalar, probabilities: softmaxProbabilities };
       }
-      return sigmoidFamily('class_balanced', f);
+      return sigmoidFamily('class_balanced', f, false);
     }
     case 'seesaw': {
       const s = new SeesawLoss(k + 1, { p: cfg.p, q: cfg.q, eps: cfg.eps });
       return {
         name: 'seesaw',
+        family: 'softmax',
         outputs: (c) => c + 1,
         loss: (l, y, w) => s.loss(l, y, { weights: w }) as tf.Scalar,
         probabilities: softmaxProbabilities,

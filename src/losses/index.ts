@@ -7,6 +7,7 @@ export * from './equalizationLoss.js';
 export * from './focal.js';
 export * from './logitAdjusted.js';
 export * from './reduce.js';
+export * from './roiClassWeights.js';
 export * from './seesaw.js';
 export * from './sigmoidCrossEntropy.js';
 export * from './softmaxCrossEntropy.js';

@@ -48,6 +48,11 @@ export class BoxPredictor {
     this.bboxPred = new Linear(store, `${prefix}/bbox_pred`, inputDim, 4 * numBboxClasses, { kind: 'normal', std: 0.001 });
   }
 
+  /** Class logits `[R, numClassLogits]` of box features `[R, D]`. */
+  classify(x: tf.Tensor2D): tf.Tensor2D {
+    return this.clsScore.apply(x);
+  }
+
   apply(x: tf.Tensor2D): { logits: tf.Tensor2D; deltas: tf.Tensor2D } {
     return { logits: this.clsScore.apply(x), deltas: this.bboxPred.apply(x) };
   }

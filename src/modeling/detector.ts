@@ -7,13 +7,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createClassifierLoss, type ClassStats } from '../losses/index.js';
+import { BalmsInputError } from '../util/errors.js';
 import { Rng, type RngState } from '../util/rng.js';
 import { Backbone } from './backbone.js';
 import type { RoiClassifierLoss } from './classifierLoss.js';
 import { featureStrides, resolveDetectorConfig, type DetectorConfig, type DetectorConfigInput } from './config.js';
 import { Fpn } from './fpn.js';
 import { ParameterStore } from './parameterStore.js';
-import { RoIHeads, type FeatureLevel, type InstancePredictions, type InstanceTargets, type RoiLossOptions } from './roiHeads.js';
+import { RoIHeads, type FeatureLevel, type InstancePredictions, type InstanceTargets, type RoiFeatureBatch, type RoiLossOptions } from './roiHeads.js';
 import { Rpn } from './rpn.js';
 
 /** Images `[N, H, W, 3]` in pixel values (0–255); `imageSizes` the valid `[h, w]` of each (default: the full tensor). */
@@ -125,6 +126,22 @@ export class Detector {
       const proposals = this.rpn.proposals(rpnOut, sizes, true);
       const roiLosses = this.roiHeads.losses(feats, proposals, batch.targets, rng, options);
       return { ...rpnLosses, ...roiLosses };
+    });
+  }
+
+  /**
+   * Decoupled stage 2's input: backbone → RPN proposals (training mode) → RoI sampling → box-head
+   * features of the sampled RoIs, with their labels (no RPN loss, so no anchor sampling). With all
+   * but the classifier frozen these are constants; the caller disposes them.
+   */
+  sampledRoiFeatures(batch: TrainingBatch, rng: Rng = this.rng): RoiFeatureBatch {
+    const sizes = imageSizesOf(batch);
+    if (batch.targets.length !== batch.images.shape[0]) throw new BalmsInputError(`Detector: ${batch.targets.length} targets for ${batch.images.shape[0]} images`);
+    return tf.tidy(() => {
+      const feats = this.features(batch.images);
+      const proposals = this.rpn.proposals(this.rpn.apply(feats), sizes, true);
+      const { features, labels } = this.roiHeads.sampledBoxFeatures(feats, proposals, batch.targets, rng);
+      return { features, labels };
     });
   }
 

@@ -7,6 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Polygon } from '../coco/types.js';
+import { roiWeightsFromClassWeights } from '../losses/index.js';
+import { BalmsInputError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import { BoxHead, BoxPredictor } from './boxHead.js';
 import { BoxCoder } from './boxCoder.js';
@@ -45,6 +47,27 @@ export interface RoiLossOptions {
    * 1. Differentiable w.r.t. the weights, so a meta step can learn them.
    */
   classWeights?: tf.Tensor1D;
+}
+
+/** The training RoIs of a batch (`RoIHeads.sampleTrainingRois`). */
+export interface TrainingRois {
+  /** Per image, as `sample` returns them. */
+  sampled: SampledRois[];
+  /** `R*4` XYXY, all images concatenated, with `batchIdx[R]`. */
+  boxes: Float32Array;
+  batchIdx: Int32Array;
+  /** `[R]` labels in `0..K` (K = background). */
+  labels: Int32Array;
+  /** `R*4` matched ground-truth boxes of foreground RoIs (zeros for background). */
+  gtBoxes: Float32Array;
+}
+
+/** Sampled RoIs' box-head features and labels (`RoIHeads.sampledBoxFeatures`). */
+export interface RoiFeatureBatch {
+  /** `[R, D]` */
+  features: tf.Tensor2D;
+  /** `[R]` int32 in `0..K` (K = background). */
+  labels: tf.Tensor1D;
 }
 
 /** Detections of one image. */
@@ -117,6 +140,41 @@ export class RoIHeads {
   }
 
   /**
+   * The training RoIs of a batch: sampled per image (`sample`), concatenated, with their labels
+   * (`0..K`, K = background) and, for foreground RoIs, their matched ground-truth boxes.
+   */
+  sampleTrainingRois(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng): TrainingRois {
+    const sampled = this.sample(proposals, targets, rng);
+    const { boxes, batchIdx } = flattenRois(sampled.map((s) => s.boxes));
+    const r = batchIdx.length;
+    const labels = new Int32Array(r);
+    const gtBoxes = new Float32Array(r * 4);
+    let o = 0;
+    sampled.forEach((s, img) => {
+      const gt = targets[img]!.boxes;
+      for (let i = 0; i < s.classes.length; i++, o++) {
+        labels[o] = s.classes[i]!;
+        if (i < s.numFg) gtBoxes.set(gt.subarray(4 * s.gtIndex[i]!, 4 * s.gtIndex[i]! + 4), 4 * o);
+      }
+    });
+    return { sampled, boxes, batchIdx, labels, gtBoxes };
+  }
+
+  /** `[R, D]` box-head features of RoIs `boxes` (image `batchIdx`), pooled at the box branch's resolution. */
+  boxFeatures(features: readonly FeatureLevel[], boxes: Float32Array, batchIdx: Int32Array): tf.Tensor2D {
+    return tf.tidy(() => this.boxHead.apply(this.pool(features, boxes, batchIdx, this.cfg.pooledSize)));
+  }
+
+  /**
+   * What a classifier trained on frozen RoI features (decoupled stage 2) learns from: the box-head
+   * features of the training-sampled RoIs and their labels. The caller disposes both.
+   */
+  sampledBoxFeatures(features: readonly FeatureLevel[], proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng): RoiFeatureBatch {
+    const rois = this.sampleTrainingRois(proposals, targets, rng);
+    return { features: this.boxFeatures(features, rois.boxes, rois.batchIdx), labels: tf.tensor1d(rois.labels, 'int32') };
+  }
+
+  /**
    * Training losses: `loss_cls`, `loss_box_reg` and (with the mask head) `loss_mask`, each a
    * scalar already multiplied by its configured weight.
    */
@@ -127,19 +185,8 @@ export class RoIHeads {
     rng: Rng,
     options: RoiLossOptions = {},
   ): Record<string, tf.Scalar> {
-    const sampled = this.sample(proposals, targets, rng);
-    const rois = flattenRois(sampled.map((s) => s.boxes));
-    const r = rois.batchIdx.length;
-    const classes = new Int32Array(r);
-    const gtBoxes = new Float32Array(r * 4);
-    let o = 0;
-    sampled.forEach((s, img) => {
-      const gt = targets[img]!.boxes;
-      for (let i = 0; i < s.classes.length; i++, o++) {
-        classes[o] = s.classes[i]!;
-        if (i < s.numFg) gtBoxes.set(gt.subarray(4 * s.gtIndex[i]!, 4 * s.gtIndex[i]! + 4), 4 * o);
-      }
-    });
+    const { sampled, boxes, batchIdx, labels: classes, gtBoxes } = this.sampleTrainingRois(proposals, targets, rng);
+    const r = batchIdx.length;
     if (r === 0) {
       // Nothing to learn from (no proposals and no ground truth): zeros that still depend on the head's variables.
       return tf.tidy(() => {
@@ -150,13 +197,12 @@ export class RoIHeads {
       });
     }
     return tf.tidy(() => {
-      const pooled = this.pool(features, rois.boxes, rois.batchIdx, this.cfg.pooledSize);
-      const { logits, deltas } = this.boxPredictor.apply(this.boxHead.apply(pooled));
+      const { logits, deltas } = this.boxPredictor.apply(this.boxFeatures(features, boxes, batchIdx));
       const out: Record<string, tf.Scalar> = {};
-      const weights = options.classWeights ? foregroundClassWeights(options.classWeights, classes, this.numClasses) : undefined;
+      const weights = options.classWeights ? classWeightsPerRoi(options.classWeights, classes, this.numClasses) : undefined;
       const lossCls = this.classifierLoss.loss(logits, tf.tensor1d(classes, 'int32'), weights) as tf.Scalar;
       out.loss_cls = tf.mul(lossCls, this.cfg.clsLossWeight);
-      const lossBox = boxRegressionLoss(deltas, rois.boxes, gtBoxes, classes, this.numClasses, this.boxCoder, this.cfg.smoothL1Beta);
+      const lossBox = boxRegressionLoss(deltas, boxes, gtBoxes, classes, this.numClasses, this.boxCoder, this.cfg.smoothL1Beta);
       out.loss_box_reg = tf.mul(lossBox, this.cfg.boxLossWeight);
       if (this.maskHead) out.loss_mask = tf.mul(this.maskLossOf(features, sampled, targets), this.cfg.mask.lossWeight);
       return out;
@@ -252,25 +298,9 @@ export class RoIHeads {
   }
 }
 
-/** Per-RoI weights from per-class weights (see `RoiLossOptions.classWeights`). */
-export function foregroundClassWeights(classWeights: tf.Tensor1D, classes: Int32Array, numClasses: number): tf.Tensor1D {
-  if (classWeights.shape[0] !== numClasses) throw new Error(`classWeights has ${classWeights.shape[0]} entries for ${numClasses} classes`);
-  const r = classes.length;
-  const onehot = new Float32Array(r * numClasses);
-  const bg = new Float32Array(r);
-  let numFg = 0;
-  for (let i = 0; i < r; i++) {
-    const c = classes[i]!;
-    if (c >= 0 && c < numClasses) {
-      onehot[i * numClasses + c] = 1;
-      numFg++;
-    } else bg[i] = 1;
-  }
-  return tf.tidy(() => {
-    const perRoi = tf.reshape(tf.matMul(tf.tensor2d(onehot, [r, numClasses]), tf.reshape(classWeights, [numClasses, 1])), [r]);
-    const scaled = numFg > 0 ? tf.div(perRoi, tf.div(tf.sum(perRoi), numFg)) : perRoi;
-    return tf.add(scaled, tf.tensor1d(bg)) as tf.Tensor1D;
-  });
+function classWeightsPerRoi(classWeights: tf.Tensor1D, classes: Int32Array, numClasses: number): tf.Tensor1D {
+  if (classWeights.shape[0] !== numClasses) throw new BalmsInputError(`classWeights has ${classWeights.shape[0]} entries for ${numClasses} classes`);
+  return roiWeightsFromClassWeights(classWeights, classes);
 }
 
 function emptyDetections() {

@@ -4,8 +4,9 @@
  * form (for a foreground row, label y_i < C; background rows have constant coefficients)
  *     ∂A_i/∂w_c = A_i · (1 − σ_c) · ([y_i = c] − P_c),
  * where P_c is class c's share of the normalising mass (see each learner). With the look-ahead
- * alignments s_i (linearLookAhead), ∂L_meta(θ')/∂A_i = −lr·s_i, hence
- *     ∂L_meta(θ')/∂w_c = −lr · (1 − σ_c) · (T_c − P_c · U),
+ * alignments s_i and the step's gain γ (linearLookAhead: γ = lr for SGD, lr·(1 + μ) with Nesterov),
+ * ∂L_meta(θ')/∂A_i = −γ·s_i, hence
+ *     ∂L_meta(θ')/∂w_c = −γ · (1 − σ_c) · (T_c − P_c · U),
  *     T_c = Σ_{i: y_i = c} A_i s_i,   U = Σ_{i foreground} A_i s_i.
  */
 import { BalmsInputError } from '../util/errors.js';
@@ -16,7 +17,7 @@ export function classLogitGradient(
   alignment: ArrayLike<number>,
   rates: ArrayLike<number>,
   share: ArrayLike<number>,
-  lr: number,
+  gain: number,
 ): Float64Array {
   const C = rates.length;
   const T = new Float64Array(C);
@@ -30,6 +31,6 @@ export function classLogitGradient(
     U += as;
   }
   const g = new Float64Array(C);
-  for (let c = 0; c < C; c++) g[c] = -lr * (1 - rates[c]!) * (T[c]! - share[c]! * U);
+  for (let c = 0; c < C; c++) g[c] = -gain * (1 - rates[c]!) * (T[c]! - share[c]! * U);
   return g;
 }

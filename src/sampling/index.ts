@@ -11,6 +11,8 @@ export { classLogitGradient } from './classLogitGradient.js';
 export { InstanceBalancedSampler, type InstanceBalancedSamplerOptions } from './instanceBalancedSampler.js';
 export { imageCategorySets, indexItemClasses, type ItemClasses, type ItemClassesInput } from './itemClasses.js';
 export {
+  CLIP_EPS,
+  innerStepGain,
   linearLookAhead,
   type InnerStep,
   type LabelledBatch,
@@ -33,3 +35,10 @@ export {
 } from './repeatFactors.js';
 export { EpochSampler, type IndexSampler, type SamplerState } from './sampler.js';
 export { sampledClassCounts } from './sampledClassCounts.js';
+export {
+  ResumableIndexStream,
+  type FactorSampler,
+  type IndexStreamState,
+  type ResumableIndexStreamOptions,
+  type ScheduledFactors,
+} from './resumableIndexStream.js';

@@ -4,14 +4,22 @@
  *
  * The training loss is L_train(θ) = Σ_i A_i ℓ_i(θ) with per-row losses ℓ_i of the logits and
  * coefficients A_i (which the meta learner's parameters decide). One SGD step (PyTorch's
- * convention: g = ∇L_train + λθ, buf = μ·buf_prev + g, θ' = θ − lr·buf) gives θ'; the meta loss
- * L_meta(θ') is evaluated on a meta batch. Since only ∇L_train depends on the A_i,
- *     ∂L_meta(θ')/∂A_i = −lr · ⟨∇_θ L_meta(θ'), ∇_θ ℓ_i(θ)⟩ =: −lr · s_i.
+ * convention: g = ∇L_train + λθ, buf = μ·buf_prev + g, θ' = θ − lr·(nesterov ? g + μ·buf : buf),
+ * λ = weightDecay for W and weightDecayBias for b) gives θ'; the meta loss L_meta(θ') is
+ * evaluated on a meta batch. The step is affine in ∇L_train: θ' = θ̃ − γ·∇L_train with the gain
+ * γ = lr (lr·(1 + μ) with Nesterov) and θ̃ = θ − lr·(κλθ + νbuf_prev), κ = γ/lr, ν = μ (μ² with
+ * Nesterov). Since only ∇L_train depends on the A_i,
+ *     ∂L_meta(θ')/∂A_i = −γ · ⟨∇_θ L_meta(θ'), ∇_θ ℓ_i(θ)⟩ =: −γ · s_i.
  * For a linear layer ∇_W ℓ_i = x_i δ_iᵀ and ∇_b ℓ_i = δ_i with δ_i = ∂ℓ_i/∂z_i, and with
  * Δ_m = ∂L_meta/∂Z'_m (meta rows), ∇_W L_meta = X_mᵀΔ_m, ∇_b L_meta = 1ᵀΔ_m, so
  *     s_i = δ_iᵀ · (Kᵀ Δ_m)_i,   K = X_m Xᵀ + 1   (the +1 is the bias),
- * and the meta logits need no explicit θ': Z'_m = X_m W̃ + b̃ − lr · K · (A ⊙ Δ), where
- * W̃ = W − lr(λW + μ·buf_W) (likewise b̃) is the A-independent part of the step.
+ * and the meta logits need no explicit θ': Z'_m = X_m W̃ + b̃ − γ · K · (A ⊙ Δ), where W̃, b̃
+ * are the A-independent part of the step.
+ * Gradient clipping (`clipGradNorm` c, PyTorch `clip_grad_norm_`: G ← G·c/(‖G‖ + ε) when ‖G‖ > c,
+ * before weight decay) keeps the step affine in G but scales it by ρ = c/(‖G‖ + ε), and ρ depends
+ * on A: with n = ‖G‖, q_i = ⟨G, ∇ℓ_i⟩ and u = Σ_j A_j s_j = ⟨∇L_meta(θ'), G⟩,
+ *     ∂L_meta(θ')/∂A_i = −γ·ρ·(s_i − u·q_i / (n(n + ε))),
+ * which is what `alignment` then holds (times γ⁻¹); q costs one Xᵀ(A⊙Δ) and one X·G_W product.
  * Cost: O((B + M)·D·C + B·M·(D + C)) — no D×C gradient is ever formed.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -30,13 +38,32 @@ export type RowLoss = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor1D;
 /** A scalar loss of logits [N, C] and int32 labels [N]. */
 export type ScalarLoss = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar;
 
-/** The classifier's (differentiable) SGD step: PyTorch `torch.optim.SGD` semantics, no Nesterov. */
+/**
+ * The classifier's SGD step: PyTorch `torch.optim.SGD` semantics (dampening 0), which is also the
+ * engine's `SgdMomentum` (whose `innerStep` describes its own step in these terms).
+ */
 export interface InnerStep {
   lr: number;
+  /** Coupled L2 weight decay of the weight `W` (default 0). */
   weightDecay?: number;
+  /** Weight decay of the bias `b` (default `weightDecay`). */
+  weightDecayBias?: number;
   momentum?: number;
+  /** Nesterov momentum (default false). */
+  nesterov?: boolean;
   /** The momentum buffers from the previous step (absent on the first step: buf = g). */
   momentumBuffer?: LinearClassifier;
+  /** Clip the raw gradient (W and b together) to this global L2 norm first (0 or absent: no clipping). */
+  clipGradNorm?: number;
+}
+
+/** ε of the clipping scale c/(‖G‖ + ε), as `clip_grad_norm_` (and the engine's `clipGradientsByGlobalNorm`). */
+export const CLIP_EPS = 1e-6;
+
+/** γ: how much of ∇L_train the step subtracts (θ' = θ̃ − γ·∇L_train). */
+export function innerStepGain(step: InnerStep): number {
+  const mu = step.momentum ?? 0;
+  return step.nesterov && mu > 0 ? step.lr * (1 + mu) : step.lr;
 }
 
 export interface LabelledBatch {
@@ -62,8 +89,10 @@ export interface LookAheadInput {
 export interface LookAheadResult {
   /** L_meta(θ') */
   metaLoss: number;
-  /** s_i = ⟨∇_θ L_meta(θ'), ∇_θ ℓ_i(θ)⟩ per training row. */
+  /** s_i = ⟨∇_θ L_meta(θ'), ∇_θ ℓ_i(θ)⟩ per training row (with active clipping, the corrected s_i of the module comment): ∂L_meta(θ')/∂A_i = −γ·s_i. */
   alignment: Float32Array;
+  /** γ of the step ({@link innerStepGain}): ∂L_meta(θ')/∂A_i = −γ·s_i. */
+  stepGain: number;
   /** ∇_θ L_train(θ) when asked for; the caller owns (and disposes) these tensors. */
   trainGradient?: LinearClassifier;
 }
@@ -80,10 +109,25 @@ function checkBatch(what: string, b: LabelledBatch, d: number): number {
 /** Checks the inner step's settings. */
 export function checkInnerStep(step: InnerStep): void {
   if (!(Number.isFinite(step.lr) && step.lr > 0)) throw new BalmsInputError(`inner step lr must be > 0, got ${step.lr}`);
-  for (const k of ['weightDecay', 'momentum'] as const) {
+  for (const k of ['weightDecay', 'weightDecayBias', 'momentum', 'clipGradNorm'] as const) {
     const v = step[k];
     if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new BalmsInputError(`inner step ${k} must be ≥ 0, got ${v}`);
   }
+}
+
+/**
+ * Clipping at global norm `c` of G = (Xᵀ(A⊙Δ), Σ A_i δ_i): ρ (1 when ‖G‖ ≤ c), q_i = ⟨G, ∇ℓ_i⟩
+ * and the factor 1/(n(n + ε)) of the correction (0 when not clipped). Null without clipping.
+ */
+function clipping(c: number, X: tf.Tensor2D, delta: tf.Tensor2D, aDelta: tf.Tensor) {
+  if (!(c > 0)) return null;
+  const gW = tf.matMul(tf.transpose(X), aDelta), gb = tf.sum(aDelta, 0);
+  const n = tf.sqrt(tf.add(tf.sum(tf.square(gW)), tf.sum(tf.square(gb))));
+  const clipped = tf.greater(n, c);
+  const rho = tf.where(clipped, tf.div(c, tf.add(n, CLIP_EPS)), tf.onesLike(n));
+  const qScale = tf.where(clipped, tf.div(1, tf.mul(n, tf.add(n, CLIP_EPS))), tf.zerosLike(n));
+  const q = tf.sum(tf.mul(tf.add(tf.matMul(X, gW), gb), delta), 1);
+  return { gW, gb, rho, qScale, q };
 }
 
 /**
@@ -103,7 +147,11 @@ export function linearLookAhead(input: LookAheadInput): LookAheadResult {
   if (input.trainCoefficients.length !== b) {
     throw new BalmsInputError(`${input.trainCoefficients.length} train coefficients for ${b} rows`);
   }
-  const lr = step.lr, wd = step.weightDecay ?? 0, mu = step.momentum ?? 0;
+  const lr = step.lr, mu = step.momentum ?? 0, gain = innerStepGain(step);
+  // θ̃ = θ − lr·(κλθ + ν·buf): κ = γ/lr (1 without Nesterov), ν = μ (μ² with Nesterov).
+  const nesterov = !!step.nesterov && mu > 0;
+  const kappa = nesterov ? 1 + mu : 1, nu = nesterov ? mu * mu : mu;
+  const wd = kappa * (step.weightDecay ?? 0), wdb = kappa * (step.weightDecayBias ?? step.weightDecay ?? 0);
   const [lossT, alignT, gW, gb] = tf.tidy(() => {
     const { weight: W, bias } = classifier;
     const X = train.features, Xm = meta.features;
@@ -116,28 +164,34 @@ export function linearLookAhead(input: LookAheadInput): LookAheadResult {
     const K = tf.add(tf.matMul(Xm, tf.transpose(X)), 1) as tf.Tensor2D;
     // The A-independent part of the step.
     let Wt: tf.Tensor = W, bt: tf.Tensor = bias;
-    if (wd > 0 || (mu > 0 && step.momentumBuffer)) {
-      let dW: tf.Tensor = tf.mul(W, wd), db: tf.Tensor = tf.mul(bias, wd);
+    if (wd > 0 || wdb > 0 || (mu > 0 && step.momentumBuffer)) {
+      let dW: tf.Tensor = tf.mul(W, wd), db: tf.Tensor = tf.mul(bias, wdb);
       if (mu > 0 && step.momentumBuffer) {
-        dW = tf.add(dW, tf.mul(step.momentumBuffer.weight, mu));
-        db = tf.add(db, tf.mul(step.momentumBuffer.bias, mu));
+        dW = tf.add(dW, tf.mul(step.momentumBuffer.weight, nu));
+        db = tf.add(db, tf.mul(step.momentumBuffer.bias, nu));
       }
       Wt = tf.sub(W, tf.mul(dW, lr));
       bt = tf.sub(bias, tf.mul(db, lr));
     }
-    const Zm = tf.sub(tf.add(tf.matMul(Xm, Wt), bt), tf.mul(tf.matMul(K, aDelta), lr)) as tf.Tensor2D;
+    const clip = clipping(step.clipGradNorm ?? 0, X, delta, aDelta);
+    const shiftM = tf.mul(tf.matMul(K, aDelta), gain);
+    const Zm = tf.sub(tf.add(tf.matMul(Xm, Wt), bt), clip ? tf.mul(shiftM, clip.rho) : shiftM) as tf.Tensor2D;
     const { value, grad } = tf.valueAndGrad((z: tf.Tensor) => input.metaLoss(z as tf.Tensor2D, meta.labels))(Zm);
     const H = tf.matMul(tf.transpose(K), grad); // [B, C]
-    const s = tf.sum(tf.mul(delta, H), 1);
+    let s = tf.sum(tf.mul(delta, H), 1);
+    if (clip) {
+      const u = tf.sum(tf.mul(s, tf.reshape(coef, [b])));
+      s = tf.mul(tf.sub(s, tf.mul(tf.mul(u, clip.q), clip.qScale)), clip.rho) as tf.Tensor1D;
+    }
     if (!input.returnTrainGradient) return [value, s];
-    return [value, s, tf.matMul(tf.transpose(X), aDelta), tf.sum(aDelta, 0)];
+    return [value, s, clip?.gW ?? tf.matMul(tf.transpose(X), aDelta), clip?.gb ?? tf.sum(aDelta, 0)];
   });
   try {
     const metaLoss = lossT.dataSync()[0]!;
     const alignment = Float32Array.from(alignT.dataSync());
     return gW && gb
-      ? { metaLoss, alignment, trainGradient: { weight: gW as tf.Tensor2D, bias: gb as tf.Tensor1D } }
-      : { metaLoss, alignment };
+      ? { metaLoss, alignment, stepGain: gain, trainGradient: { weight: gW as tf.Tensor2D, bias: gb as tf.Tensor1D } }
+      : { metaLoss, alignment, stepGain: gain };
   } catch (e) {
     tf.dispose([gW, gb].filter((t): t is tf.Tensor => !!t));
     throw e;

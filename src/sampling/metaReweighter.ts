@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { balancedSoftmaxLoss } from '../losses/balancedSoftmax.js';
+import { roiWeightsFromClassWeights } from '../losses/roiClassWeights.js';
 import { softmaxCrossEntropyLoss } from '../losses/softmaxCrossEntropy.js';
 import { BalmsInputError } from '../util/errors.js';
 import { VectorAdam, type AdamOptions } from './adam.js';
@@ -61,29 +62,22 @@ export class MetaReweighter {
     return this.w.map(sigmoid);
   }
 
-  /** a_i for a batch's labels: foreground renormalised to mean 1, background 1. */
+  /** a_i for a batch's labels: foreground renormalised to mean 1, background 1 (`roiWeightsFromClassWeights`). */
   roiWeights(labels: ArrayLike<number>): Float32Array {
-    const v = this.classWeights();
-    const out = new Float32Array(labels.length).fill(1);
-    let s = 0, nfg = 0;
-    for (let i = 0; i < labels.length; i++) {
-      const y = labels[i]!;
-      if (!Number.isInteger(y) || y < 0) throw new BalmsInputError(`labels[${i}] = ${y} is not a label ≥ 0`);
-      if (y < this.numClasses) {
-        s += v[y]!;
-        nfg++;
-      }
-    }
-    for (let i = 0; i < labels.length; i++) {
-      const y = labels[i]!;
-      if (y < this.numClasses) out[i] = (nfg * v[y]!) / s;
-    }
+    const t = this.roiWeightTensor(labels);
+    const out = t.dataSync() as Float32Array;
+    t.dispose();
     return out;
   }
 
   /** `roiWeights` as a [N] tensor, for a loss's `weights` option. */
-  roiWeightTensor(labels: tf.Tensor1D): tf.Tensor1D {
-    return tf.tensor1d(this.roiWeights(labelsOf(labels)));
+  roiWeightTensor(labels: tf.Tensor1D | ArrayLike<number>): tf.Tensor1D {
+    const v = tf.tensor1d(Float32Array.from(this.classWeights()));
+    try {
+      return roiWeightsFromClassWeights(v, labels instanceof tf.Tensor ? labelsOf(labels) : labels);
+    } finally {
+      v.dispose();
+    }
   }
 
   metaGradient(input: MetaStepInput): MetaStepResult {
@@ -93,7 +87,7 @@ export class MetaReweighter {
     const a = this.roiWeights(labels);
     const coef = new Float64Array(N);
     for (let i = 0; i < N; i++) coef[i] = a[i]! / N;
-    const { metaLoss, alignment } = linearLookAhead({
+    const { metaLoss, alignment, stepGain } = linearLookAhead({
       classifier: input.classifier,
       train: input.train,
       trainCoefficients: coef,
@@ -107,7 +101,7 @@ export class MetaReweighter {
     let s = 0;
     for (const y of labels) if (y < this.numClasses) { share[y]! += v[y]!; s += v[y]!; }
     if (s > 0) for (let c = 0; c < this.numClasses; c++) share[c]! /= s;
-    return { metaLoss, gradient: classLogitGradient(labels, coef, alignment, v, share, input.step.lr) };
+    return { metaLoss, gradient: classLogitGradient(labels, coef, alignment, v, share, stepGain) };
   }
 
   step(input: MetaStepInput): MetaStepResult {

@@ -115,7 +115,7 @@ export class MetaSampler {
     const B = labels.length;
     if (B === 0) throw new BalmsInputError('MetaSampler: empty training batch');
     const coef = new Float64Array(B).fill(1 / B);
-    const { metaLoss, alignment, trainGradient } = linearLookAhead({
+    const { metaLoss, alignment, stepGain, trainGradient } = linearLookAhead({
       classifier: input.classifier,
       train: input.train,
       trainCoefficients: coef,
@@ -126,7 +126,7 @@ export class MetaSampler {
       returnTrainGradient: opts.trainGradient ?? false,
     });
     const rates = this.rates();
-    const gradient = classLogitGradient(labels, coef, alignment, rates, this.share(rates), input.step.lr);
+    const gradient = classLogitGradient(labels, coef, alignment, rates, this.share(rates), stepGain);
     return trainGradient ? { metaLoss, gradient, trainGradient } : { metaLoss, gradient };
   }
 

@@ -11,11 +11,15 @@ import {
   loadTrainingData,
   predictDataset,
   testTransform,
+  closeTrainingRun,
+  openTrainingRun,
   readMetricsLog,
   resolveTrainConfig,
+  runTrainLoop,
   saveCheckpoint,
   train,
   type JsonObject,
+  type StepReport,
   type TrainConfig,
 } from '../../src/engine/index.js';
 import { BalmsInputError } from '../../src/util/errors.js';
@@ -127,6 +131,26 @@ describe('train: resume and determinism (cpu)', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
     expect(() => loadDetectorFromCheckpoint(join(root, 'straight', RUN_FILES.metrics))).toThrow(BalmsInputError);
+  });
+});
+
+describe('the training loop and its hooks (cpu)', () => {
+  it('a hook sees every step in order, the last one flagged, then afterTrain; the run advances', async () => {
+    const run = await openTrainingRun(config('hooks'), { log: () => {} });
+    try {
+      const seen: StepReport[] = [];
+      let end: { finished: boolean } | null = null;
+      await runTrainLoop(run, [{ afterStep: (_r, s) => void seen.push(s), afterTrain: (_r, e) => void (end = e) }], 3);
+      expect(seen.map((s) => [s.iteration, s.last])).toEqual([[1, false], [2, false], [3, true]]);
+      expect(seen.every((s) => Number.isFinite(s.values['total_loss']) && s.lr > 0)).toBe(true);
+      expect(run.iteration).toBe(3);
+      expect(end).toEqual({ finished: false });
+      // nothing but the hooks writes: no checkpoint, no metrics
+      expect(readMetricsLog(join(run.outputDir, RUN_FILES.metrics))).toEqual([]);
+    } finally {
+      run.detector.dispose();
+      await closeTrainingRun(run);
+    }
   });
 });
 

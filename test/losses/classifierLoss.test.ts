@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { balancedSoftmaxLoss as rootBalancedSoftmaxLoss, createClassifierLoss, type ClassifierLossConfig } from '../../src/index.js';
+import { hasRowLoss } from '../../src/losses/classifierLoss.js';
 import { detectionBalancedSoftmaxLoss } from '../../src/losses/detectionBalancedSoftmax.js';
 import { balancedSigmoidLoss } from '../../src/losses/sigmoidCrossEntropy.js';
 import { softmaxCrossEntropyLoss } from '../../src/losses/softmaxCrossEntropy.js';
@@ -76,6 +77,16 @@ describe('createClassifierLoss', () => {
       if (cfg.type !== 'seesaw') {
         const coords = [0, 3, w + 1, 2 * w + 2, 4 * w, 5 * w + 1, n * w - 1];
         for (const [i, d] of numericGrad(f, x, [n, w], 1e-2, coords)) expect(Math.abs(d - g[i]!)).toBeLessThan(2e-4);
+      }
+      // family, and the per-row form exactly where hasRowLoss says: Σ w_i ℓ_i / N = the loss
+      expect(loss.family).toBe(isSoftmax(cfg) ? 'softmax' : 'sigmoid');
+      expect(loss.rowLoss !== undefined).toBe(hasRowLoss(cfg));
+      if (loss.rowLoss) {
+        const rows = tf.tidy(() => Array.from(loss.rowLoss!(tf.tensor2d(x, [n, w]), Y).dataSync()));
+        expect(rows).toHaveLength(n);
+        const wv = Array.from(wts.dataSync());
+        const weighted = rows.reduce((acc, r, i) => acc + wv[i]! * r, 0) / n;
+        expect(weighted).toBeCloseTo(tf.tidy(() => loss.loss(tf.tensor2d(x, [n, w]), Y, wts).dataSync()[0]!), 5);
       }
       const X = tf.tensor2d(x, [n, w]);
       const step = () => tf.tidy(() => { tf.grad((t: tf.Tensor) => loss.loss(t as tf.Tensor2D, Y, wts))(X); });

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backends/index.js';
 import { defaultDetectorConfig, type RoiHeadsConfig } from '../../src/modeling/config.js';
 import { ParameterStore } from '../../src/modeling/parameterStore.js';
-import { foregroundClassWeights, RoIHeads, type FeatureLevel, type InstanceTargets } from '../../src/modeling/roiHeads.js';
+import { RoIHeads, type FeatureLevel, type InstanceTargets } from '../../src/modeling/roiHeads.js';
+import { roiWeightsFromClassWeights } from '../../src/losses/roiClassWeights.js';
 import { Rng } from '../../src/util/rng.js';
 import { softmaxClassifier } from './helpers.js';
 
@@ -204,7 +205,7 @@ describe.each(['wasm', 'cpu'] as const)('RoIHeads on %s', (backend) => {
 
   it('class weights (Meta Reweighter) average 1 over foreground RoIs and are differentiable', () => {
     const cw = tf.tensor1d([1, 2, 4]);
-    const w = foregroundClassWeights(cw, new Int32Array([0, 1, 3, 2, 3]), 3);
+    const w = roiWeightsFromClassWeights(cw, new Int32Array([0, 1, 3, 2, 3]));
     // fg weights 1, 2, 4 → mean 7/3 → 3/7, 6/7, 12/7; background 1
     const got = Array.from(w.dataSync());
     [3 / 7, 6 / 7, 1, 12 / 7, 1].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));

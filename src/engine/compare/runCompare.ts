@@ -18,7 +18,9 @@ import { deepMerge, parseSetOverrides } from '../config/mergeConfig.js';
 import { resolveTrainConfig, type TrainConfig } from '../config/trainConfig.js';
 import { CONFIG_DIR } from '../demo.js';
 import { evaluateDetector, type ModelEvaluation } from '../evaluateModel.js';
-import { RUN_FILES, testTransform, train } from '../trainer.js';
+import { testTransform } from '../exampleTransforms.js';
+import { RUN_FILES } from '../runFiles.js';
+import { train } from '../trainer.js';
 import { COMPARE_BASELINE, COMPARE_METHODS, COMPARE_PRESETS, compareMethod, type CompareMethod, type ComparePreset } from './methods.js';
 
 export interface CompareOptions {

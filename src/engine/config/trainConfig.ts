@@ -4,7 +4,7 @@
  */
 import { DEFAULT_SYNTH_OPTIONS } from '../../data/index.js';
 import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
-import type { ClassifierLossConfig } from '../../losses/index.js';
+import { hasRowLoss, ROW_LOSS_TYPES, type ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
 import type { LrScheduleConfig } from '../lrSchedule.js';
 import type { SgdConfig } from '../sgdMomentum.js';
@@ -233,6 +233,21 @@ export function resolveTrainConfig(opts: { file?: string; sets?: readonly string
   return merged;
 }
 
+/** A meta learner looks ahead through the classifier's step alone, with the loss's per-row form. */
+function checkMetaLearner(c: TrainConfig, bad: (path: string, problem: string) => never): void {
+  const learner = c.meta.type === 'meta_sampler' ? 'the Meta Sampler' : 'the Meta Reweighter';
+  if (!c.stage2.enabled) bad('meta.type', `${learner} runs in decoupled stage 2 (set stage2.enabled)`);
+  if (c.stage2.trainable !== 'classifier') {
+    bad('stage2.trainable', `${learner} (meta.type "${c.meta.type}") learns through the classifier's step alone: set stage2.trainable "classifier" or meta.type "none"`);
+  }
+  if (!hasRowLoss(c.loss)) {
+    bad('loss.type', `${learner} (meta.type "${c.meta.type}") needs a loss with a per-row form (${ROW_LOSS_TYPES.join(', ')}), not "${c.loss.type}"`);
+  }
+  if (c.meta.type === 'meta_sampler' && c.sampler.type !== 'repeat_factor') {
+    bad('sampler.type', 'the Meta Sampler (meta.type "meta_sampler") turns class rates into image repeat factors: use sampler.type "repeat_factor"');
+  }
+}
+
 function checkRanges(c: TrainConfig, file?: string): void {
   const bad = (path: string, problem: string): never => {
     throw new BalmsInputError(problem, { file, path });
@@ -248,7 +263,7 @@ function checkRanges(c: TrainConfig, file?: string): void {
     bad('loss.priorCounts', "'sampled' counts images as the sampler draws them: use it with loss.countSource 'image_count'");
   }
   if ((c.data.testAnnotations === '') !== (c.data.testImageDir === '')) bad('data.testAnnotations', 'set both data.testAnnotations and data.testImageDir, or neither');
-  if (c.meta.type !== 'none' && !c.stage2.enabled) bad('meta.type', 'the Meta Sampler / Meta Reweighter run in decoupled stage 2 (set stage2.enabled)');
+  if (c.meta.type !== 'none') checkMetaLearner(c, bad);
   if (!c.data.synth.enabled && (!c.data.trainAnnotations || !c.data.trainImageDir)) {
     bad('data.trainAnnotations', 'set data.trainAnnotations and data.trainImageDir, or enable data.synth');
   }

@@ -122,6 +122,32 @@ describe('config errors name the key', () => {
     expect(errorOf(() => resolveTrainConfig({ sets: ['meta.type=meta_reweighter'] })).path).toBe('meta.type');
     expect(errorOf(() => resolveTrainConfig({ sets: ['stage2.enabled=true'] })).path).toBe('stage2.initCheckpoint');
   });
+
+  it('a meta learner with a setting it cannot honour is rejected, naming the keys', () => {
+    const stage2 = ['stage2.enabled=true', 'stage2.initCheckpoint=stage1.ckpt'];
+    for (const type of ['meta_reweighter', 'meta_sampler']) {
+      const sets = [...stage2, `meta.type=${type}`];
+      expect(resolveTrainConfig({ sets }).meta.type).toBe(type);
+      for (const [set, path] of [
+        ['stage2.trainable=roi_heads', 'stage2.trainable'],
+        ['stage2.trainable=all', 'stage2.trainable'],
+        ['loss.type=seesaw', 'loss.type'],
+        ['loss.type=focal', 'loss.type'],
+      ] as const) {
+        const e = errorOf(() => resolveTrainConfig({ sets: [...sets, set] }));
+        expect(e.path).toBe(path);
+        expect(e.message).toContain(`meta.type "${type}"`);
+      }
+      // without a meta learner, each of them is fine
+      for (const set of ['stage2.trainable=roi_heads', 'loss.type=seesaw']) {
+        expect(() => resolveTrainConfig({ sets: [...stage2, set] })).not.toThrow();
+      }
+    }
+    const e = errorOf(() => resolveTrainConfig({ sets: [...stage2, 'meta.type=meta_sampler', 'sampler.type=class_balanced'] }));
+    expect(e.path).toBe('sampler.type');
+    expect(e.message).toContain('"repeat_factor"');
+    expect(resolveTrainConfig({ sets: [...stage2, 'meta.type=meta_reweighter', 'sampler.type=class_balanced'] }).sampler.type).toBe('class_balanced');
+  });
 });
 
 describe('overrides', () => {

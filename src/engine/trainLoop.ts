@@ -1,0 +1,63 @@
+/**
+ * The training loop, in the spirit of detectron2's `TrainerBase`: take a step, then let each hook
+ * act on it (meta refresh, metrics, progress, checkpoint, evaluation — in the order given); when
+ * the loop ends, each hook's `afterTrain`. Everything else lives in the run and the hooks.
+ */
+import type { TrainingExample } from '../data/index.js';
+import { imageBatchOf } from './inference.js';
+import { learningRateAt } from './lrSchedule.js';
+import type { TrainingRun } from './trainingRun.js';
+import { classifierStep, detectorStep, type StepBatch } from './trainStep.js';
+
+/** One step as the hooks see it. */
+export interface StepReport {
+  /** Steps taken so far, this one included. */
+  iteration: number;
+  /** The learning rate the step used. */
+  lr: number;
+  /** Named values of the step (`total_loss`, `grad_norm`, the losses, `meta_loss`…). */
+  values: Record<string, number>;
+  /** The last step of this call (`iteration === stopAt`). */
+  last: boolean;
+}
+
+export interface TrainHook {
+  /** After each step, in hook order. */
+  afterStep?(run: TrainingRun, step: StepReport): void | Promise<void>;
+  /** After the last step (`finished`: the schedule's `maxIter` was reached, not just `stopAt`). */
+  afterTrain?(run: TrainingRun, end: { finished: boolean }): void | Promise<void>;
+}
+
+/** Steps `run` to iteration `stopAt`, calling the hooks. */
+export async function runTrainLoop(run: TrainingRun, hooks: readonly TrainHook[], stopAt: number): Promise<void> {
+  while (run.iteration < stopAt) {
+    const lr = learningRateAt(run.iteration, run.cfg.solver);
+    const values = await trainStep(run, lr);
+    run.iteration++;
+    const iteration = run.iteration;
+    if (!Number.isFinite(values['total_loss']!)) throw new Error(`training diverged at iteration ${iteration}: total loss ${values['total_loss']} (lower solver.baseLr or set solver.clipGradNorm)`);
+    const report: StepReport = { iteration, lr, values, last: iteration === stopAt };
+    for (const h of hooks) await h.afterStep?.(run, report);
+  }
+  const finished = run.iteration >= run.cfg.solver.maxIter;
+  for (const h of hooks) await h.afterTrain?.(run, { finished });
+}
+
+/** One optimisation step on the next batch: the full detector, or the classifier alone (decoupled stage 2). */
+async function trainStep(run: TrainingRun, lr: number): Promise<Record<string, number>> {
+  const batch = toStepBatch(await run.stream.next(), run.sizeDivisibility);
+  try {
+    const ctx = { detector: run.detector, loss: run.loss, optimizer: run.optimizer, trainable: run.trainable, lr, clipGradNorm: run.cfg.solver.clipGradNorm, rng: run.stepRng };
+    if (!run.classifierOnly) return detectorStep(ctx, batch).values;
+    const metaStream = run.metaStream;
+    const metaBatch = metaStream ? async () => toStepBatch(await metaStream.next(), run.sizeDivisibility) : undefined;
+    return (await classifierStep({ ...ctx, meta: run.meta, metaBatch }, batch)).values;
+  } finally {
+    batch.images.dispose();
+  }
+}
+
+function toStepBatch(examples: TrainingExample[], div: number): StepBatch {
+  const { images, imageSizes } = imageBatchOf(examples, div);
+  return { images, imageSizes, targets: examples.map((e) => ({ boxes: e.boxes, classes: e.classes, polygons: e.polygons })) };
+}
