@@ -18,6 +18,7 @@ export interface RunReportInput {
   comparison?: ReportData['comparison'];
   environment?: Record<string, string | number>;
   config?: unknown;
+  notes?: string[];
   /** Val images to draw (default 6). */
   images?: number;
   /** Detections drawn per image: score ≥ this (default 0.5), at most `maxPerImage` (default 10). */
@@ -105,6 +106,7 @@ export async function buildRunReport(input: RunReportInput): Promise<ReportData>
     images: val ? await overlayImages(val, ev.results, shown, input.minScore ?? 0.5, input.maxPerImage ?? 10) : [],
     environment: input.environment,
     config: input.config,
+    ...(input.notes ? { notes: input.notes } : {}),
   };
 }
 

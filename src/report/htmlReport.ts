@@ -29,6 +29,8 @@ export interface ReportData {
   comparison?: { name: string; metrics: { bbox?: MetricTable; segm?: MetricTable } }[];
   environment?: Record<string, string | number>;
   config?: unknown;
+  /** Paragraphs of plain text shown under the title (e.g. why a method was chosen). */
+  notes?: string[];
 }
 
 const KEYS = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'APr', 'APc', 'APf', 'AR@300'];
@@ -50,6 +52,7 @@ function metricsTable(m: ReportData['metrics']): string {
 /** Renders the report as a complete HTML document. */
 export function renderReport(d: ReportData): string {
   const sections: string[] = [];
+  for (const n of d.notes ?? []) sections.push(`<p class="note">${escapeXml(n)}</p>`);
   sections.push(`<h2>Average precision (×100)</h2>${metricsTable(d.metrics)}<p class="note">LVIS metrics (lvis-api semantics): AP at IoU .50:.95, 300 detections per image; APr/APc/APf average over rare (1–10 training images), common (11–100) and frequent (&gt;100) categories. n/a: undefined (no ground truth in that bucket).</p>`);
   const types = (['bbox', 'segm'] as const).filter((k) => d.metrics[k]);
   if (types.length) {
