@@ -2,6 +2,7 @@ import type { DetectionResult, LvisDataset, RleJson } from '../coco/types.js';
 import { BalmsInputError } from '../util/errors.js';
 import { buildGtTable, type EvalMode, type GtTable } from './gtTable.js';
 import { countingSortBy, stableSortByKeyDesc } from './indexSort.js';
+import { applyLoadCaps } from './loadCaps.js';
 import { radixSortByKeyDesc } from './radixSort.js';
 import { annotationRle, detectionRle, rleArea, rleBbox, type Rle } from './maskOps.js';
 import { HAS_GT, NEGATIVE, NOT_EXHAUSTIVE } from './pairFlags.js';
@@ -11,6 +12,12 @@ export interface PrepareOptions {
   iouType: 'bbox' | 'segm';
   /** LVIS: per-image cap at load (negative: none). COCO: per (image, category) cut (the largest maxDet). */
   maxDets: number;
+  /** LVIS only: Fixed AP's per-category top-K over the whole results list, applied at load (with `maxDets` < 0). */
+  detsPerCategory?: number;
+  /** Evaluate only these images (after the load caps, as lvis-api's `params.img_ids`); default all. */
+  imgIds?: number[];
+  /** Evaluate only these categories (as lvis-api's `params.cat_ids`); default all. */
+  catIds?: number[];
   /**
    * Segm only: where a detection's area (for the area ranges) comes from. `undefined`: lvis-api /
    * pycocotools `loadRes` — box area `w*h` when the first result has a `bbox`, else the mask's pixel
@@ -84,12 +91,12 @@ function checkRle(r: DetectionResult, i: number): void {
 export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[], opts: PrepareOptions): PreparedEval {
   const { mode, iouType } = opts;
   if (!Array.isArray(results)) throw new BalmsInputError('results must be a list');
-  const gt = buildGtTable(gtData, mode, iouType === 'bbox');
+  const gt = buildGtTable(gtData, mode, iouType === 'bbox', { imgIds: opts.imgIds, catIds: opts.catIds });
   const N = gt.imgIds.length;
   const K = gt.catIds.length;
   const R = results.length;
 
-  // 1. Image of every result; LVIS per-image cap (stable by score, only images over the cap).
+  // 1. Image of every result; the load caps (LVIS per-image top-N, or Fixed AP's per-category top-K).
   // (Each pass is its own small function: the JIT optimizes each once, where one large function
   // would be recompiled — and deoptimized — loop after loop on a cold first call.)
   const resImg = new Int32Array(R);
@@ -97,26 +104,9 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   const perImg = new Uint32Array(N);
   readImagesAndScores(results, gt, resImg, resScore, perImg);
   const keep = new Uint8Array(R).fill(1);
-  let first = 0; // index of the result that picks the loading branch
-  const cap = mode === 'lvis' ? opts.maxDets : -1;
-  if (cap >= 0 && R > 0) {
-    let over = false;
-    for (let i = 0; i < N; i++) if (perImg[i] > cap) over = true;
-    if (over) {
-      const all = new Uint32Array(R);
-      for (let i = 0; i < R; i++) all[i] = i;
-      const starts = new Uint32Array(N + 1);
-      const byImg = countingSortBy(all, resImg, N, undefined, starts);
-      const tmp = new Uint32Array(R);
-      for (let i = 0; i < N; i++) {
-        if (perImg[i] <= cap) continue;
-        const seg = byImg.subarray(starts[i], starts[i + 1]);
-        stableSortByKeyDesc(seg, resScore, tmp);
-        for (let j = cap; j < seg.length; j++) keep[seg[j]] = 0;
-        if (i === resImg[0]) first = cap > 0 ? seg[0] : 0;
-      }
-    }
-  }
+  const perCategory = mode === 'lvis' ? opts.detsPerCategory : undefined;
+  const categoryIds = perCategory !== undefined ? results.map((r) => r.category_id) : [];
+  const first = applyLoadCaps(resImg, resScore, categoryIds, N, mode === 'lvis' ? opts.maxDets : -1, perCategory, keep);
 
   // 2. The loading branch: box (area w*h, box polygon when no mask) or mask (pixel area, toBbox).
   const r0 = results[first];
@@ -244,7 +234,7 @@ function selectCandidates(
     if (boxBranch || areaFromBox || r.bbox !== undefined) checkBox(r, i);
     if (!boxBranch || (checkMask && r.segmentation !== undefined)) checkRle(r, i);
     const k = gt.catIndex.get(r.category_id);
-    if (k === undefined) continue;
+    if (k === undefined || !gt.imgEvaluated[resImg[i]]) continue;
     if (mode === 'lvis' && (gt.flags.get(resImg[i], k) & (HAS_GT | NEGATIVE)) === 0) continue;
     resCat[i] = k;
     cand[nc++] = i;
