@@ -4,7 +4,7 @@ import { buildGtTable, type EvalMode, type GtTable } from './gtTable.js';
 import { countingSortBy, stableSortByKeyDesc } from './indexSort.js';
 import { applyLoadCaps } from './loadCaps.js';
 import { radixSortByKeyDesc } from './radixSort.js';
-import { annotationRle, detectionRle, rleArea, rleBbox, type Rle } from './maskOps.js';
+import { annotationRle, detectionRle, rleArea, rleBbox, rleStringArea, type Rle } from './maskOps.js';
 import { HAS_GT, NEGATIVE, NOT_EXHAUSTIVE } from './pairFlags.js';
 
 export interface PrepareOptions {
@@ -112,10 +112,11 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   const r0 = results[first];
   const boxBranch = R > 0 && r0 !== undefined && 'bbox' in r0 && !(mode === 'coco' && Array.isArray(r0.bbox) && (r0.bbox as unknown[]).length === 0);
   const areaFromBox = iouType === 'segm' && opts.segmAreaFromBbox !== undefined ? opts.segmAreaFromBbox : boxBranch;
-  // Masks are decoded here only when the area or the box comes from them; for segm IoU alone they
-  // are decoded pair by pair while matching (and only where the pair has GT).
-  const needMask = !areaFromBox || (iouType === 'bbox' && !boxBranch);
-  const checkMask = needMask || iouType === 'segm';
+  // Masks are decoded here only for box IoU when the area or the box comes from them; a segm
+  // area is read off the compressed string without keeping the mask, and segm IoU decodes the masks
+  // pair by pair while matching (and only where the pair has GT).
+  const needMask = iouType === 'bbox' && (!areaFromBox || !boxBranch);
+  const checkMask = needMask || !areaFromBox || iouType === 'segm';
 
   // 3. Category known; LVIS federated filter (GT present or verified negative).
   const cand = new Uint32Array(R);
@@ -134,7 +135,8 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   const fill = (i: number): void => {
     const r = results[i];
     if (needMask) resRle[i] = resultRle(results, i, gt.imgHeight[resImg[i]], gt.imgWidth[resImg[i]]);
-    resArea[i] = areaFromBox ? r.bbox![2] * r.bbox![3] : rleArea(resRle[i]);
+    const h = gt.imgHeight[resImg[i]], w = gt.imgWidth[resImg[i]];
+    resArea[i] = areaFromBox ? r.bbox![2] * r.bbox![3] : needMask ? rleArea(resRle[i]) : resultArea(results, i, h, w);
     if (iouType === 'bbox') {
       const b = boxOf(i);
       resBox[4 * i] = b[0];
@@ -331,6 +333,18 @@ export function resultRle(results: DetectionResult[], i: number, h: number, w: n
   if (r.segmentation === undefined) return boxPolygonRle(r.bbox as number[], h, w);
   try {
     return detectionRle(r.segmentation);
+  } catch (e) {
+    if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
+    throw e;
+  }
+}
+
+/** The pixel count of result i's mask; a compressed string is read without keeping the mask. */
+function resultArea(results: DetectionResult[], i: number, h: number, w: number): number {
+  const seg = results[i].segmentation as RleJson | undefined;
+  if (seg === undefined || typeof seg.counts !== 'string') return rleArea(resultRle(results, i, h, w));
+  try {
+    return rleStringArea(seg.counts);
   } catch (e) {
     if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
     throw e;
