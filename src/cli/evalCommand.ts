@@ -266,6 +266,8 @@ export const evalCommand: Command = {
     const t0 = performance.now();
     const gt = await loadLvisDataset(args.gt, { format: args.coco ? 'coco' : 'lvis' });
     const index = new LvisIndex(gt);
+    for (const id of args.catIds ?? []) if (!index.hasCategory(id)) throw new BalmsInputError(`category id ${id} is not in the ground truth`, { path: '--cat-ids' });
+    for (const id of args.imgIds ?? []) if (!index.imageSize(id)) throw new BalmsInputError(`image id ${id} is not in the ground truth`, { path: '--img-ids' });
     const results = await loadDetections(args, index, gt);
     const t1 = performance.now();
     log(`loaded ${gt.images.length} images, ${gt.categories.length} categories, ${results.length} detections in ${((t1 - t0) / 1000).toFixed(2)} s`);

@@ -11,9 +11,10 @@ export interface LoadJsonOptions {
   chunkSize?: number;
   /**
    * Files up to this many bytes are read whole and parsed by one native `JSON.parse` (about twice
-   * as fast as streaming); larger ones are streamed. Default 256 MiB, well below V8's string limit.
+   * as fast as streaming); larger ones are streamed (256 MiB is well below V8's string limit).
    * Either way the result and the error messages are the same: a file the fast path rejects is
-   * read again by the streaming parser, which names the record, line and column.
+   * read again by the streaming parser, which names the record, line and column. Default 256 MiB,
+   * or 0 (always stream) when only `chunkSize` is given.
    */
   fastPathMaxBytes?: number;
 }
@@ -31,7 +32,8 @@ export async function loadJsonFile(path: string, opts: LoadJsonOptions = {}): Pr
   try {
     const st = await stat(path);
     if (!st.isFile()) throw new BalmsInputError('not a regular file', { file: path });
-    if (st.size <= (opts.fastPathMaxBytes ?? FAST_PATH_MAX_BYTES)) {
+    const fastMax = opts.fastPathMaxBytes ?? (opts.chunkSize !== undefined ? 0 : FAST_PATH_MAX_BYTES);
+    if (st.size <= fastMax) {
       const parsed = parseWhole(await readFile(path));
       if (parsed !== undefined) return parsed;
     }
