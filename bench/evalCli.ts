@@ -25,29 +25,32 @@ const TIME = '/usr/bin/time';
 
 interface Run {
   wallS: number;
+  /** user + system CPU seconds (all threads): on a machine shared with other jobs, the steadier figure. */
+  cpuS: number | null;
   maxRssMB: number | null;
   stats: Record<string, number>;
 }
 
-/** Runs a command under /usr/bin/time (when present); the last stdout line is the metrics JSON. */
-function timed(cmd: string, args: string[], timeoutMs: number): Run {
+/** Runs a command under /usr/bin/time (when present); the last stdout line is the metrics JSON (unless `text`). */
+function timed(cmd: string, args: string[], timeoutMs: number, text = false): Run {
   const out = join(os.tmpdir(), `balms-evalcli-time-${process.pid}.txt`);
   const useTime = existsSync(TIME);
   const t0 = performance.now();
   const r = useTime
-    ? spawnSync(TIME, ['-f', '%e %M', '-o', out, cmd, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, timeout: timeoutMs })
+    ? spawnSync(TIME, ['-f', '%e %U %S %M', '-o', out, cmd, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, timeout: timeoutMs })
     : spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, timeout: timeoutMs });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 4).join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  let wallS = wall, maxRssMB: number | null = null;
+  let wallS = wall, maxRssMB: number | null = null, cpuS: number | null = null;
   if (useTime) {
-    const [e, m] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    const [e, u, sys, m] = readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
     wallS = e;
+    cpuS = u + sys;
     maxRssMB = m / 1024;
     rmSync(out, { force: true });
   }
   const lines = r.stdout.trim().split('\n');
-  return { wallS, maxRssMB, stats: JSON.parse(lines[lines.length - 1]) as Record<string, number> };
+  return { wallS, cpuS, maxRssMB, stats: text ? {} : (JSON.parse(lines[lines.length - 1]) as Record<string, number>) };
 }
 
 const median = (xs: number[]): number => {
@@ -56,10 +59,15 @@ const median = (xs: number[]): number => {
   return n % 2 ? s[(n - 1) >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2;
 };
 
-function summary(runs: Run[]): { wallS: number; maxRssMB: number | null; runsWallS: number[] } {
+function summary(runs: Run[]): { wallS: number; cpuS: number | null; maxRssMB: number | null; runsWallS: number[]; runsCpuS: (number | null)[] } {
   const rss = runs.map((r) => r.maxRssMB).filter((x): x is number => x !== null);
-  return { wallS: median(runs.map((r) => r.wallS)), maxRssMB: rss.length ? median(rss) : null, runsWallS: runs.map((r) => r.wallS) };
+  const cpu = runs.map((r) => r.cpuS).filter((x): x is number => x !== null);
+  return {
+    wallS: median(runs.map((r) => r.wallS)), cpuS: cpu.length ? median(cpu) : null, maxRssMB: rss.length ? median(rss) : null,
+    runsWallS: runs.map((r) => r.wallS), runsCpuS: runs.map((r) => r.cpuS),
+  };
 }
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a != null && b != null && b > 0 ? a / b : null);
 
 function maxDiff(a: Record<string, number>, b: Record<string, number>): number {
   return Math.max(...Object.keys(b).map((k) => (k in a ? Math.abs(a[k] - b[k]) : Infinity)));
@@ -91,7 +99,7 @@ async function main(): Promise<void> {
   const has = (mod: string): boolean => spawnSync(py, ['-c', `import ${mod}`], { encoding: 'utf8' }).status === 0;
   const tools = { lvis: has('lvis, pycocotools'), hotcoco: has('hotcoco') };
   const loadBefore = os.loadavg();
-  const help = timed(process.execPath, [cli, '--help'], 60_000);
+  const help = timed(process.execPath, [cli, '--help'], 60_000, true);
   console.log(`balms eval from the command line, median of ${runs} run(s): ${numImages} images, ${numCats} categories, ${perImage} detections/image; ` +
     `node ${process.version}, ${os.cpus()[0]?.model ?? '?'} ×${os.cpus().length}, load average ${loadBefore.map((x) => x.toFixed(1)).join(' ')}`);
   const rows: Record<string, unknown>[] = [];
@@ -111,19 +119,24 @@ async function main(): Promise<void> {
       balms: b,
       lvisApi: l,
       hotcoco: h,
-      speedupVsLvisApi: l ? l.wallS / b.wallS : null,
-      speedupVsHotcoco: h ? h.wallS / b.wallS : null,
-      hotcocoVsLvisApi: l && h ? l.wallS / h.wallS : null,
+      speedupVsLvisApi: ratio(l?.wallS, b.wallS),
+      cpuSpeedupVsLvisApi: ratio(l?.cpuS, b.cpuS),
+      speedupVsHotcoco: ratio(h?.wallS, b.wallS),
+      cpuSpeedupVsHotcoco: ratio(h?.cpuS, b.cpuS),
+      hotcocoVsLvisApi: ratio(l?.wallS, h?.wallS),
       maxMetricDiffVsLvisApi: l ? maxDiff(balms[0].stats, lvis[0].stats) : null,
       maxMetricDiffHotcocoVsLvisApi: l && h ? maxDiff(hot[0].stats, lvis[0].stats) : null,
     };
     rows.push(row);
     const mb = (x: number | null) => (x === null ? '?' : x.toFixed(0));
-    console.log(
-      `  ${iouType.padEnd(4)}  balms ${b.wallS.toFixed(2)} s, ${mb(b.maxRssMB)} MB` +
-        (l ? ` | lvis-api ${l.wallS.toFixed(2)} s, ${mb(l.maxRssMB)} MB → ×${row.speedupVsLvisApi!.toFixed(1)}, max |Δmetric| ${row.maxMetricDiffVsLvisApi}` : ' | lvis-api not installed') +
-        (h ? ` | hotcoco ${h.wallS.toFixed(2)} s, ${mb(h.maxRssMB)} MB (balms ×${row.speedupVsHotcoco!.toFixed(2)} of it; hotcoco vs lvis-api max |Δ| ${row.maxMetricDiffHotcocoVsLvisApi})` : ' | hotcoco not installed'),
-    );
+    const s2 = (x: number | null) => (x === null ? '?' : x.toFixed(2));
+    const x1 = (x: number | null) => (x === null ? '?' : x.toFixed(1));
+    const side = (name: string, v: typeof b) => `${name} ${v.wallS.toFixed(2)} s wall / ${s2(v.cpuS)} s CPU, ${mb(v.maxRssMB)} MB`;
+    console.log(`  ${iouType.padEnd(4)}  ${side('balms', b)}`);
+    if (l) console.log(`        ${side('lvis-api', l)} → balms ×${x1(row.speedupVsLvisApi)} wall, ×${x1(row.cpuSpeedupVsLvisApi)} CPU; max |Δmetric| ${row.maxMetricDiffVsLvisApi}`);
+    else console.log('        lvis-api not installed');
+    if (h) console.log(`        ${side('hotcoco', h)} → balms ×${s2(row.speedupVsHotcoco)} wall, ×${s2(row.cpuSpeedupVsHotcoco)} CPU; hotcoco vs lvis-api max |Δmetric| ${row.maxMetricDiffHotcocoVsLvisApi}`);
+    else console.log('        hotcoco not installed');
   }
   console.log(`  balms --help: ${help.wallS.toFixed(2)} s`);
   writeFileAtomic(
