@@ -79,3 +79,62 @@ describe('mask boundaries equal cv2 erosion (boundary-iou-api mask_to_boundary)'
     });
   }
 });
+
+describe('identities', () => {
+  const gt = loadGt('synth');
+  const apKeys = (s: object) => Object.fromEntries(Object.entries(s).filter(([k]) => k.startsWith('AP')));
+
+  it('Fixed AP equals standard AP when neither the per-category nor the per-image cap binds', () => {
+    const all = loadResults('synth_masks_only.results.json');
+    const perImg = new Map<number, number>();
+    for (const r of all) perImg.set(r.image_id, (perImg.get(r.image_id) ?? 0) + 1);
+    const res = all.filter((r) => perImg.get(r.image_id)! <= 300); // the fixture has an image past the cap
+    expect(res.length).toBeGreaterThan(100);
+    for (const iouType of ['bbox', 'segm'] as const) {
+      const fixed = evaluateLvis(gt, res, { iouType, detsPerCategory: 10000 });
+      expect(fixed.categoriesBelowK!.length).toBe(gt.categories.length);
+      expect(apKeys(fixed.stats)).toEqual(apKeys(evaluateLvis(gt, res, { iouType }).stats));
+    }
+  });
+
+  it('Fixed AP equals no-cap AP on results cut to the top K per category beforehand', () => {
+    const res = loadResults('synth_ties.results.json');
+    const K = 4;
+    const byCat = new Map<number, typeof res>();
+    for (const r of res) byCat.set(r.category_id, [...(byCat.get(r.category_id) ?? []), r]);
+    const cut = [...byCat.values()].flatMap((l) => l.map((r, i) => ({ r, i })).sort((a, b) => b.r.score - a.r.score || a.i - b.i).slice(0, K).map((x) => x.r));
+    expect(evaluateLvis(gt, res, { iouType: 'bbox', detsPerCategory: K }).stats).toEqual(evaluateLvis(gt, cut, { iouType: 'bbox', maxDets: -1 }).stats);
+  });
+
+  it('Pooled AP of a one-category pool is that category\'s AP', () => {
+    const res = loadResults('synth_boxes_masks.results.json');
+    const full = evaluateLvis(gt, res, { iouType: 'segm', detsPerCategory: 10000 });
+    let checked = 0;
+    for (const c of full.perCategory) {
+      const one = evaluateLvis(gt, res, { iouType: 'segm', detsPerCategory: 10000, pooled: true, catIds: [c.id] });
+      expect(one.pooled!['AP-pooled-all']).toBe(c.AP);
+      expect(one.perCategory[0].AP).toBe(c.AP); // restricting categories leaves each category's AP alone
+      if (c.AP > 0) checked++;
+    }
+    expect(checked).toBeGreaterThan(3);
+  });
+
+  it('Boundary AP equals segm AP when the boundary covers every mask (huge dilation)', () => {
+    const res = loadResults('synth_boxes_masks.results.json');
+    expect(evaluateLvis(gt, res, { iouType: 'boundary', dilationRatio: 1 }).stats).toEqual(evaluateLvis(gt, res, { iouType: 'segm' }).stats);
+    expect(evaluateLvis(gt, res, { iouType: 'boundary' }).stats.AP).toBeLessThan(evaluateLvis(gt, res, { iouType: 'segm' }).stats.AP);
+  });
+
+  it('restricting to every category and image changes nothing', () => {
+    const res = loadResults('synth_ties.results.json');
+    const all = { catIds: gt.categories.map((c) => c.id), imgIds: gt.images.map((i) => i.id) };
+    expect(evaluateLvis(gt, res, { iouType: 'bbox', ...all }).stats).toEqual(evaluateLvis(gt, res, { iouType: 'bbox' }).stats);
+  });
+
+  it('rejects what would be ignored', () => {
+    const res = loadResults('synth_ties.results.json');
+    expect(() => evaluateLvis(gt, res, { iouType: 'bbox', detsPerCategory: 5, maxDets: 300 })).toThrow(/per-image cap/);
+    expect(() => evaluateLvis(gt, res, { iouType: 'bbox', dilationRatio: 0.02 })).toThrow(/boundary IoU type only/);
+    expect(() => evaluateLvis(gt, res, { iouType: 'bbox', catIds: [424242] })).toThrow(/not in the ground truth/);
+  });
+});
