@@ -101,18 +101,19 @@ export function compressedRleTotal(s: string): number {
       x = c0 & 0x10 ? c0 - 32 : c0;
       p++;
     } else {
+      // The first six characters (30 bits) with integer ops, exact; any further in doubles.
       let k = 0;
-      let more = 1;
-      while (more) {
+      let c = 0;
+      do {
         if (p >= n) return -1;
-        const c = s.charCodeAt(p) - 48;
+        c = s.charCodeAt(p) - 48;
         if (c < 0 || c > 63) return -1;
-        x += (c & 0x1f) * (k < POW32.length ? POW32[k] : 2 ** (5 * k));
-        more = c & 0x20;
+        if (k < 6) x |= (c & 0x1f) << (5 * k);
+        else x += (c & 0x1f) * (k < POW32.length ? POW32[k] : 2 ** (5 * k));
         p++;
         k++;
-        if (!more && c & 0x10) x -= k < POW32.length ? POW32[k] : 2 ** (5 * k);
-      }
+      } while (c & 0x20);
+      if (c & 0x10) x -= k < POW32.length ? POW32[k] : 2 ** (5 * k);
     }
     if (m > 2) x += prev2;
     x = x >>> 0;
