@@ -8,14 +8,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluateCoco, evaluateLvis, maskBoundary, boundaryDilation, BoundaryScratch, type IouType } from '../../src/eval/index.js';
 import { rleFromString, rleToString } from '../../src/coco/mask/index.js';
-import { FIXTURES, loadGt, loadResults } from './goldenFixtures.js';
+import { FIXTURES, HAVE_SHARED, loadGt, loadResults } from './goldenFixtures.js';
 
 const DIR = FIXTURES + 'metrics/';
 
 interface MetricGolden {
   name: string;
   mode: 'lvis' | 'coco';
-  gt: 'synth' | 'synth_coco';
+  /** 'shared': ../shared/lvis/lvis_val_100.json, skipped when absent. */
+  gt: 'synth' | 'synth_coco' | 'shared';
   results: string;
   iouType: IouType;
   options: { detsPerCategory?: number | null; dilationRatio?: number | null; catIds?: number[] | null; imgIds?: number[] | null; segmAreaFromBbox?: boolean | null };
@@ -39,7 +40,7 @@ function expectClose(got: number, want: number, what: string): void {
 describe('metrics beyond the standard run equal their references', () => {
   it('has the goldens', () => expect(goldens.length).toBeGreaterThanOrEqual(15));
   for (const g of goldens) {
-    it(g.name, () => {
+    it.skipIf(g.gt === 'shared' && !HAVE_SHARED)(g.name, () => {
       const o = g.options;
       const common = {
         iouType: g.iouType,
@@ -53,7 +54,7 @@ describe('metrics beyond the standard run equal their references', () => {
         r.statsArray.forEach((v, i) => expectClose(v, g.statsArray![i], `stats[${i}]`));
         return;
       }
-      const r = evaluateLvis(loadGt('synth'), loadResults(g.results), { ...common, detsPerCategory: opt(o.detsPerCategory), pooled: !!g.pooled });
+      const r = evaluateLvis(loadGt(g.gt as 'synth' | 'shared'), loadResults(g.results), { ...common, detsPerCategory: opt(o.detsPerCategory), pooled: !!g.pooled });
       const stats = r.stats as unknown as Record<string, number>;
       for (const [k, v] of Object.entries(g.stats!)) {
         // lvis-api labels AR with params.max_dets; balms with the cap ('all' when none).
