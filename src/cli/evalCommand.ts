@@ -223,7 +223,10 @@ function evaluateOne(args: EvalArgs, gt: LvisDataset, results: DetectionResult[]
   }
   if (args.metric === 'pooled') {
     const p = r.pooled!;
-    const text = Object.entries(p).map(([k, v]) => ` ${k.padEnd(13)} Pooled Average Precision (AP) @[ IoU=0.50:0.95 | area=   all | detsPerCat=${args.detsPerCategory} ] = ${v.toFixed(3).padStart(6)}`).join('\n') + '\n';
+    const text = Object.entries(p).map(([k, v]) => {
+      const pool = k.slice('AP-pooled-'.length);
+      return ` ${k.padEnd(13)} Pooled Average Precision (AP) @[ IoU=0.50:0.95 | area=   all | K/cat=${args.detsPerCategory} catIds=${pool.padStart(3)}] = ${v.toFixed(3).padStart(6)}`;
+    }).join('\n') + '\n';
     return { stats: { ...p }, text, perCategory: r.perCategory };
   }
   if (args.metric === 'fixed') {
