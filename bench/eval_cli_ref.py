@@ -1,4 +1,4 @@
-"""Reference side of bench/evalCli.ts: evaluates one results file with lvis-api or hotcoco the way a
+"""Reference side of bench/eval-cli.ts: evaluates one results file with lvis-api or hotcoco the way a
 user would from a script (files read by the tool, loading included) and prints the metrics as JSON.
 
     python bench/eval_cli_ref.py lvis|hotcoco GT.json RESULTS.json bbox|segm

@@ -6,7 +6,7 @@
  * alternating between tools, medians reported. The bbox results file has boxes only; the segm one
  * compressed-RLE masks only (areas from the masks, as detectron2's LVIS evaluator feeds lvis-api).
  *
- *   npx tsx bench/evalCli.ts [--runs N] [--quick] [--no-build]
+ *   npx tsx bench/eval-cli.ts [--runs N] [--quick] [--no-build]
  *
  * balms runs as `node dist/cli/main.js eval … --json` (built first unless --no-build); lvis-api and
  * hotcoco through bench/eval_cli_ref.py with `BALMS_PYTHON` (default python3; lvis-api 0.5.3
