@@ -18,7 +18,7 @@ Methods (configs/compare/<name>.json, each usable with balms train):
 ${COMPARE_METHODS.map((m) => `  ${m.name.padEnd(22)}${m.summary}`).join('\n')}
 
 Options:
-  --methods LIST    comma-separated method names (default: all)
+  --methods LIST    comma-separated method names, run in this order, each over all seeds (default: all)
   --seeds N         seeds 0 … N−1 (default 3)
   --preset NAME     ${Object.values(COMPARE_PRESETS).map((p) => `${p.name}: ${p.summary}`).join('\n                    ')}
   --config FILE     a training config whose data and model sections replace the preset's (your own
@@ -50,7 +50,6 @@ function table(methods: CompareMethodSummary[]): string {
 
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'train and evaluate long-tail methods side by side over seeds; compare.json + compare.html',
   usage,
   async run(argv) {
     const { values: v } = parseCli(argv, {

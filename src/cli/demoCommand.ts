@@ -21,7 +21,6 @@ Options:
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'train and evaluate BALMS on the embedded long-tailed dataset, write metrics and an HTML report',
   usage,
   async run(argv) {
     const { values } = parseArgs({

@@ -38,7 +38,6 @@ Options:
 
 export const predictCommand: Command = {
   name: 'predict',
-  summary: 'run a trained checkpoint over images: LVIS results JSON (+ PNG overlays)',
   usage,
   async run(argv) {
     const { values: v, positionals } = parseCli(

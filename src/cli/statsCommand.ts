@@ -19,7 +19,6 @@ Options:
 
 export const statsCommand: Command = {
   name: 'stats',
-  summary: 'category statistics of an LVIS/COCO annotation file, and mismatches with its own fields',
   usage,
   async run(argv) {
     const { values } = parseCliArgs(argv);

@@ -25,7 +25,6 @@ Options:
 
 export const subsetCommand: Command = {
   name: 'subset',
-  summary: 'carve a consistent LVIS subset (categories, images, per-bucket draws), seeded',
   usage,
   async run(argv) {
     const { values } = parseCliArgs(argv);

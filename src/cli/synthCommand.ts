@@ -88,7 +88,6 @@ function table(s: SynthSummary): string {
 
 export const synthCommand: Command = {
   name: 'synth',
-  summary: 'write a seeded long-tailed synthetic dataset in LVIS format (PNG + JSON)',
   usage,
   async run(argv) {
     let parsed;

@@ -51,7 +51,6 @@ function summaryTable(r: TrainResult): string {
 
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a detector from a JSON config (+ --set overrides); resumable checkpoints',
   usage,
   async run(argv) {
     const { values: v } = parseCli(argv, {

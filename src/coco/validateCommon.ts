@@ -83,6 +83,9 @@ export function checkPolygons(v: unknown[], file: string | undefined, path: stri
  * Sum of the run lengths of a compressed RLE string (the pycocotools LEB128-like code), or -1
  * when the string is malformed. Mirrors `rleFrString` without allocating.
  */
+/** 32^k, k = 0..10: exact doubles, so the table changes no result of `2 ** (5 * k)`. */
+const POW32 = Array.from({ length: 11 }, (_, k) => 2 ** (5 * k));
+
 export function compressedRleTotal(s: string): number {
   let total = 0;
   let m = 0;
@@ -92,17 +95,25 @@ export function compressedRleTotal(s: string): number {
   const n = s.length;
   while (p < n) {
     let x = 0;
-    let k = 0;
-    let more = 1;
-    while (more) {
-      if (p >= n) return -1;
-      const c = s.charCodeAt(p) - 48;
-      if (c < 0 || c > 63) return -1;
-      x += (c & 0x1f) * 2 ** (5 * k);
-      more = c & 0x20;
+    const c0 = s.charCodeAt(p) - 48;
+    if (c0 >= 0 && c0 < 32) {
+      // One character (no continuation bit), the common case: 5 signed bits.
+      x = c0 & 0x10 ? c0 - 32 : c0;
       p++;
-      k++;
-      if (!more && c & 0x10) x -= 2 ** (5 * k);
+    } else {
+      // The first six characters (30 bits) with integer ops, exact; any further in doubles.
+      let k = 0;
+      let c = 0;
+      do {
+        if (p >= n) return -1;
+        c = s.charCodeAt(p) - 48;
+        if (c < 0 || c > 63) return -1;
+        if (k < 6) x |= (c & 0x1f) << (5 * k);
+        else x += (c & 0x1f) * (k < POW32.length ? POW32[k] : 2 ** (5 * k));
+        p++;
+        k++;
+      } while (c & 0x20);
+      if (c & 0x10) x -= k < POW32.length ? POW32[k] : 2 ** (5 * k);
     }
     if (m > 2) x += prev2;
     x = x >>> 0;

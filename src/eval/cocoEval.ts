@@ -2,11 +2,18 @@ import type { DetectionResult } from '../coco/types.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
-import { datasetOf, runCore, thresholdIndex, type GroundTruth } from './runCore.js';
+import { datasetOf, runCore, thresholdIndex, type GroundTruth, type IouType } from './runCore.js';
 import { perCategoryMeans, summarizeSelection } from './summarize.js';
 
 export interface CocoEvalOptions {
-  iouType: 'bbox' | 'segm';
+  /** `boundary`: masks matched by min(mask IoU, boundary IoU), mask IoU alone against crowd GT. */
+  iouType: IouType;
+  /** Boundary only: dilation ratio (default 0.02). */
+  dilationRatio?: number;
+  /** Evaluate only these images (COCOeval `params.imgIds`). */
+  imgIds?: number[];
+  /** Evaluate only these categories (COCOeval `params.catIds`). */
+  catIds?: number[];
   /** COCOeval `maxDets`, three increasing values; default `[1, 10, 100]`. */
   maxDets?: [number, number, number];
   /** Segm only: as in {@link LvisEvalOptions}; default = pycocotools `loadRes` (box area when the first result has a bbox). */
@@ -57,7 +64,9 @@ export function evaluateCoco(gt: GroundTruth, results: DetectionResult[], opts: 
     throw new BalmsInputError('maxDets must be three positive integers');
   }
   const ds = datasetOf(gt);
-  const core = runCore(gt, results, 'coco', opts.iouType, maxDets, opts.segmAreaFromBbox);
+  const core = runCore(gt, results, 'coco', {
+    iouType: opts.iouType, maxDets, segmAreaFromBbox: opts.segmAreaFromBbox, dilationRatio: opts.dilationRatio, imgIds: opts.imgIds, catIds: opts.catIds,
+  });
   const { params, acc } = core;
   const P = acc.precision, Rc = acc.recall;
   const scratch = new Float64Array(P.data.length / (params.areaRanges.length * maxDets.length));

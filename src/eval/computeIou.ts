@@ -2,6 +2,7 @@ import type { LvisDataset, Segmentation } from '../coco/types.js';
 import { bboxIouPair, rleIouMatrixInto, type Rle } from './maskOps.js';
 import type { PreparedEval } from './prepare.js';
 import { RunArena } from './runArena.js';
+import { BoundaryScratch, boundaryDilation, maskBoundary } from './boundary.js';
 
 /**
  * The IoU matrix of one (image, category) pair: D×G, row-major by detection (detections in
@@ -43,10 +44,14 @@ export function boxPairIou(p: PreparedEval): PairIou {
  * exactly one pair), each detection once (unless preparing already decoded it), all into one
  * arena reset per pair; the matrix is written into one reused buffer.
  */
-export function maskPairIou(p: PreparedEval, gtData: LvisDataset): PairIou {
+export function maskPairIou(p: PreparedEval, gtData: LvisDataset, boundaryRatio?: number): PairIou {
   const anns = gtData.annotations;
   const arena = new RunArena();
   let buf = new Float64Array(1024);
+  let bbuf = new Float64Array(boundaryRatio === undefined ? 0 : 1024);
+  const scratch = new BoundaryScratch();
+  const dtB: Rle[] = [];
+  const gtB: Rle[] = [];
   let dts: Rle[] = [];
   let gts: Rle[] = [];
   return (q) => {
@@ -60,7 +65,20 @@ export function maskPairIou(p: PreparedEval, gtData: LvisDataset): PairIou {
     dts.length = D;
     for (let d = 0; d < D; d++) dts[d] = p.dtRle[d0 + d] ?? arena.result(p.results, p.dtResult[d0 + d], h, w);
     if (buf.length < D * G) buf = new Float64Array(Math.max(D * G, 2 * buf.length));
-    rleIouMatrixInto(dts, gts, p.gt.crowd.subarray(g0, g0 + G), buf);
+    const crowd = p.gt.crowd.subarray(g0, g0 + G);
+    rleIouMatrixInto(dts, gts, crowd, buf);
+    if (boundaryRatio !== undefined && D > 0 && G > 0) {
+      // Boundary type: min(mask IoU, boundary IoU), except against a crowd GT (the boundary-iou-api).
+      gtB.length = G;
+      for (let g = 0; g < G; g++) gtB[g] = maskBoundary(gts[g], boundaryDilation(gts[g].h, gts[g].w, boundaryRatio), scratch);
+      dtB.length = D;
+      for (let d = 0; d < D; d++) dtB[d] = maskBoundary(dts[d], boundaryDilation(dts[d].h, dts[d].w, boundaryRatio), scratch);
+      if (bbuf.length < D * G) bbuf = new Float64Array(Math.max(D * G, 2 * bbuf.length));
+      rleIouMatrixInto(dtB, gtB, crowd, bbuf);
+      for (let d = 0; d < D; d++) {
+        for (let g = 0; g < G; g++) if (!crowd[g] && bbuf[d * G + g] < buf[d * G + g]) buf[d * G + g] = bbuf[d * G + g];
+      }
+    }
     return buf;
   };
 }

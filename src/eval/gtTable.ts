@@ -11,7 +11,11 @@ export type EvalMode = 'lvis' | 'coco';
  * annotations in pair order — by image, then category, then file order — in typed arrays.
  */
 export interface GtTable {
+  /** Every image of the ground truth (results may name any of them). */
   imgIds: number[];
+  /** 1 for the images evaluated (all, or those of a restriction); annotations of the others are not kept. */
+  imgEvaluated: Uint8Array;
+  /** The categories evaluated: all of the ground truth's, or those of a restriction. */
   catIds: number[];
   imgIndex: Map<number, number>;
   catIndex: Map<number, number>;
@@ -45,6 +49,21 @@ function sortedUniqueIds(list: { id: number }[], what: string): number[] {
   return ids;
 }
 
+/** Images / categories to evaluate (lvis-api's `params.img_ids` / `params.cat_ids`); all when omitted. */
+export interface GtRestriction {
+  imgIds?: readonly number[];
+  catIds?: readonly number[];
+}
+
+/** The sorted unique ids of `wanted`, each of which must be in `known` (sorted). */
+function restrictedIds(known: number[], wanted: readonly number[], what: string): number[] {
+  const set = new Set(known);
+  const out = [...new Set(wanted)].sort((a, b) => a - b);
+  for (const id of out) if (!set.has(id)) throw new BalmsInputError(`${what} id ${id} is not in the ground truth`);
+  if (out.length === 0) throw new BalmsInputError(`the ${what} restriction is empty`);
+  return out;
+}
+
 function truthy(v: unknown): boolean {
   return !!v;
 }
@@ -54,18 +73,21 @@ function truthy(v: unknown): boolean {
  * `get_ann_ids`), sets `ignore` from the optional field, and records negative / not-exhaustive
  * lists; COCO mode keeps every annotation of a known image and category and ignores crowds.
  */
-export function buildGtTable(gt: LvisDataset, mode: EvalMode, needBoxes: boolean): GtTable {
+export function buildGtTable(gt: LvisDataset, mode: EvalMode, needBoxes: boolean, restrict: GtRestriction = {}): GtTable {
   if (!gt || !Array.isArray(gt.images) || !Array.isArray(gt.annotations) || !Array.isArray(gt.categories)) {
     throw new BalmsInputError('ground truth must have images, annotations and categories arrays');
   }
   const imgIds = sortedUniqueIds(gt.images, 'images');
-  const catIds = sortedUniqueIds(gt.categories, 'categories');
+  const allCatIds = sortedUniqueIds(gt.categories, 'categories');
+  const catIds = restrict.catIds ? restrictedIds(allCatIds, restrict.catIds, 'category') : allCatIds;
+  const imgEvaluated = new Uint8Array(imgIds.length).fill(restrict.imgIds ? 0 : 1);
   const imgIndex = new Map<number, number>();
   imgIds.forEach((id, i) => imgIndex.set(id, i));
   const catIndex = new Map<number, number>();
   catIds.forEach((id, i) => catIndex.set(id, i));
   const N = imgIds.length;
   const K = catIds.length;
+  if (restrict.imgIds) for (const id of restrictedIds(imgIds, restrict.imgIds, 'image')) imgEvaluated[imgIndex.get(id)!] = 1;
   const imgHeight = new Float64Array(N);
   const imgWidth = new Float64Array(N);
   const flags = new PairFlags(N, K);
@@ -94,7 +116,7 @@ export function buildGtTable(gt: LvisDataset, mode: EvalMode, needBoxes: boolean
     const a = anns[j] as LvisAnnotation;
     const i = imgIndex.get(a.image_id);
     const k = catIndex.get(a.category_id);
-    if (i === undefined || k === undefined) continue;
+    if (i === undefined || k === undefined || !imgEvaluated[i]) continue;
     if (typeof a.area !== 'number') throw new BalmsInputError('area must be a number', { path: `annotations[${j}].area` });
     if (mode === 'lvis' && !(a.area > 0 && a.area < Infinity)) continue;
     keptIdx[nk++] = j;
@@ -108,7 +130,7 @@ export function buildGtTable(gt: LvisDataset, mode: EvalMode, needBoxes: boolean
 
   const n = nk;
   const t: GtTable = {
-    imgIds, catIds, imgIndex, catIndex, imgHeight, imgWidth, flags, n,
+    imgIds, imgEvaluated, catIds, imgIndex, catIndex, imgHeight, imgWidth, flags, n,
     ann: order,
     img: new Int32Array(n),
     cat: new Int32Array(n),

@@ -2,13 +2,32 @@ import type { DetectionResult, Frequency } from '../coco/types.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
-import { datasetOf, runCore, thresholdIndex, type GroundTruth } from './runCore.js';
+import { pooledAp } from './pooled.js';
+import { datasetOf, runCore, thresholdIndex, type GroundTruth, type IouType } from './runCore.js';
 import { perCategoryMeans, summarizePrecisionMany, summarizeSelection } from './summarize.js';
 
 export interface LvisEvalOptions {
-  iouType: 'bbox' | 'segm';
-  /** Per-image cap on detections, applied when loading (lvis-api `max_dets`); default 300, negative: none. */
+  /** `boundary`: masks matched by min(mask IoU, boundary IoU) (Cheng et al. 2021's Boundary AP). */
+  iouType: IouType;
+  /**
+   * Per-image cap on detections, applied when loading (lvis-api `max_dets`); default 300, or none
+   * (−1) with `detsPerCategory`; negative: none.
+   */
   maxDets?: number;
+  /**
+   * Fixed AP (Dave et al. 2021): keep the top K detections of each category over the whole results
+   * list (stable by score, so ties at the K-th keep file order) instead of a per-image cap, which
+   * must then be off. The paper's K is 10,000.
+   */
+  detsPerCategory?: number;
+  /** Boundary only: dilation = ratio × image diagonal, rounded (default 0.02, the boundary-iou-api's). */
+  dilationRatio?: number;
+  /** Also compute Pooled AP (Dave et al. 2021) for the pools all, r, c, f. */
+  pooled?: boolean;
+  /** Evaluate only these images (lvis-api `params.img_ids`), after the load caps. */
+  imgIds?: number[];
+  /** Evaluate only these categories (lvis-api `params.cat_ids`), after the load caps. */
+  catIds?: number[];
   /**
    * Segm only. Default (undefined): lvis-api's behaviour — when the first result has a `bbox`,
    * every detection's area (for small/medium/large) is its box area `w*h`. `false`: the mask's
@@ -47,8 +66,18 @@ export interface CategoryEval {
   numDt: number;
 }
 
+/** Pooled AP per pool: `AP-pooled-all`, `-r`, `-c`, `-f` (the paper's keys); −1 where undefined. */
+export type PooledStats = Record<'AP-pooled-all' | 'AP-pooled-r' | 'AP-pooled-c' | 'AP-pooled-f', number>;
+
 export interface LvisEvalResult {
   stats: LvisStats;
+  /** With `pooled`. */
+  pooled?: PooledStats;
+  /**
+   * With `detsPerCategory`: the evaluated categories with fewer than K detections in the results
+   * (the paper's check: a per-image cap upstream starves Fixed AP), by id.
+   */
+  categoriesBelowK?: number[];
   /** `[T=10, R=101, K, A=4]`, row-major, −1 where undefined. */
   precision: NdArray;
   /** `[T=10, K, A=4]`, row-major, −1 where undefined. */
@@ -67,9 +96,17 @@ const FREQS: Frequency[] = ['r', 'c', 'f'];
  * interpolated AP; APr/APc/APf from each category's `frequency`.
  */
 export function evaluateLvis(gt: GroundTruth, results: DetectionResult[], opts: LvisEvalOptions): LvisEvalResult {
-  const maxDets = opts.maxDets ?? 300;
+  const K = opts.detsPerCategory;
+  if (K !== undefined) {
+    if (!Number.isSafeInteger(K) || K < 1) throw new BalmsInputError(`detsPerCategory must be a positive integer, got ${K}`);
+    if (opts.maxDets !== undefined && opts.maxDets >= 0) throw new BalmsInputError('detsPerCategory (Fixed AP) takes no per-image cap: leave maxDets unset or negative');
+  }
+  const maxDets = opts.maxDets ?? (K !== undefined ? -1 : 300);
   const ds = datasetOf(gt);
-  const core = runCore(gt, results, 'lvis', opts.iouType, [maxDets], opts.segmAreaFromBbox);
+  const core = runCore(gt, results, 'lvis', {
+    iouType: opts.iouType, maxDets: [maxDets], segmAreaFromBbox: opts.segmAreaFromBbox, dilationRatio: opts.dilationRatio,
+    detsPerCategory: K, imgIds: opts.imgIds, catIds: opts.catIds,
+  });
   const { params, acc } = core;
 
   // Frequency groups in sorted-category order (lvis-api raises on a missing or unknown value).
@@ -122,5 +159,19 @@ export function evaluateLvis(gt: GroundTruth, results: DetectionResult[], opts: 
       numDt: core.prepared.catDtStart[k + 1] - core.prepared.catDtStart[k],
     };
   });
-  return { stats, precision: P, recall: Rc, perCategory, params, timings: core.timings };
+  const out: LvisEvalResult = { stats, precision: P, recall: Rc, perCategory, params, timings: core.timings };
+  if (opts.pooled) {
+    const all = params.catIds.map((_, k) => k);
+    const [a, r, c, f] = pooledAp(core.prepared, core.match, params.iouThrs.length, params.recThrs, A, [all, ...groups]);
+    out.pooled = { 'AP-pooled-all': a, 'AP-pooled-r': r, 'AP-pooled-c': c, 'AP-pooled-f': f };
+  }
+  if (K !== undefined) out.categoriesBelowK = categoriesBelow(results, params.catIds, K);
+  return out;
+}
+
+/** The ids in `catIds` with fewer than `k` results. */
+function categoriesBelow(results: DetectionResult[], catIds: number[], k: number): number[] {
+  const count = new Map<number, number>();
+  for (const r of results) count.set(r.category_id, (count.get(r.category_id) ?? 0) + 1);
+  return catIds.filter((id) => (count.get(id) ?? 0) < k);
 }

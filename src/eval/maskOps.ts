@@ -2,7 +2,7 @@
  * The slice of the pycocotools-exact mask API (src/coco/mask) the evaluator uses, in one place.
  */
 import type { RleJson, Segmentation } from '../coco/types.js';
-import { area, bboxIouPair, iou, iouInto, rleFromString, segmentationToRle, toBbox } from '../coco/mask/index.js';
+import { area, bboxIouPair, iou, iouInto, rleFromString, rleFromStringInto, segmentationToRle, toBbox } from '../coco/mask/index.js';
 import type { Rle } from '../coco/mask/index.js';
 
 export type { Rle };
@@ -35,4 +35,15 @@ export function rleIouMatrix(dt: Rle[], gt: Rle[], iscrowd: ArrayLike<number>): 
 /** `rleIouMatrix` into `out[0 .. D*G)`. */
 export function rleIouMatrixInto(dt: Rle[], gt: Rle[], iscrowd: ArrayLike<number>, out: Float64Array): void {
   iouInto(dt, gt, iscrowd, out);
+}
+
+let runs = new Uint32Array(1024);
+
+/** `area(rleFromString(s))` without allocating a mask: the string is decoded into one reused buffer. */
+export function rleStringArea(s: string): number {
+  if (runs.length < s.length) runs = new Uint32Array(Math.max(s.length, 2 * runs.length));
+  const m = rleFromStringInto(s, runs, 0);
+  let a = 0;
+  for (let i = 1; i < m; i += 2) a += runs[i];
+  return a >>> 0; // modulo 2^32, as `area`
 }

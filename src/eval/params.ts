@@ -9,7 +9,7 @@ export interface AreaRange {
 
 /** The evaluation parameters shared by the LVIS and COCO modes (those of lvis-api `Params` / COCOeval `Params`). */
 export interface EvalParams {
-  iouType: 'bbox' | 'segm';
+  iouType: 'bbox' | 'segm' | 'boundary';
   /** `linspace(0.5, 0.95, 10)`, the exact doubles numpy produces. */
   iouThrs: Float64Array;
   /** `linspace(0, 1, 101)`, the exact doubles numpy produces. */
@@ -20,9 +20,9 @@ export interface EvalParams {
    * COCO: `[1, 10, 100]`, per (image, category) cuts; the last one bounds matching.
    */
   maxDets: number[];
-  /** Sorted image ids of the ground truth. */
+  /** Sorted ids of the images evaluated (all of the ground truth's unless restricted). */
   imgIds: number[];
-  /** Sorted category ids of the ground truth. */
+  /** Sorted ids of the categories evaluated (all of the ground truth's unless restricted). */
   catIds: number[];
 }
 
@@ -43,7 +43,7 @@ export const AREA_RANGES: readonly AreaRange[] = Object.freeze([
   { label: 'large', lo: 96 ** 2, hi: 1e5 ** 2 },
 ] as AreaRange[]);
 
-export function makeParams(iouType: 'bbox' | 'segm', maxDets: number[], imgIds: number[], catIds: number[]): EvalParams {
+export function makeParams(iouType: EvalParams['iouType'], maxDets: number[], imgIds: number[], catIds: number[]): EvalParams {
   return {
     iouType,
     iouThrs: IOU_THRESHOLDS.slice(),

@@ -2,8 +2,9 @@ import type { DetectionResult, LvisDataset, RleJson } from '../coco/types.js';
 import { BalmsInputError } from '../util/errors.js';
 import { buildGtTable, type EvalMode, type GtTable } from './gtTable.js';
 import { countingSortBy, stableSortByKeyDesc } from './indexSort.js';
+import { applyLoadCaps } from './loadCaps.js';
 import { radixSortByKeyDesc } from './radixSort.js';
-import { annotationRle, detectionRle, rleArea, rleBbox, type Rle } from './maskOps.js';
+import { annotationRle, detectionRle, rleArea, rleBbox, rleStringArea, type Rle } from './maskOps.js';
 import { HAS_GT, NEGATIVE, NOT_EXHAUSTIVE } from './pairFlags.js';
 
 export interface PrepareOptions {
@@ -11,6 +12,12 @@ export interface PrepareOptions {
   iouType: 'bbox' | 'segm';
   /** LVIS: per-image cap at load (negative: none). COCO: per (image, category) cut (the largest maxDet). */
   maxDets: number;
+  /** LVIS only: Fixed AP's per-category top-K over the whole results list, applied at load (with `maxDets` < 0). */
+  detsPerCategory?: number;
+  /** Evaluate only these images (after the load caps, as lvis-api's `params.img_ids`); default all. */
+  imgIds?: number[];
+  /** Evaluate only these categories (as lvis-api's `params.cat_ids`); default all. */
+  catIds?: number[];
   /**
    * Segm only: where a detection's area (for the area ranges) comes from. `undefined`: lvis-api /
    * pycocotools `loadRes` — box area `w*h` when the first result has a `bbox`, else the mask's pixel
@@ -84,12 +91,12 @@ function checkRle(r: DetectionResult, i: number): void {
 export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[], opts: PrepareOptions): PreparedEval {
   const { mode, iouType } = opts;
   if (!Array.isArray(results)) throw new BalmsInputError('results must be a list');
-  const gt = buildGtTable(gtData, mode, iouType === 'bbox');
+  const gt = buildGtTable(gtData, mode, iouType === 'bbox', { imgIds: opts.imgIds, catIds: opts.catIds });
   const N = gt.imgIds.length;
   const K = gt.catIds.length;
   const R = results.length;
 
-  // 1. Image of every result; LVIS per-image cap (stable by score, only images over the cap).
+  // 1. Image of every result; the load caps (LVIS per-image top-N, or Fixed AP's per-category top-K).
   // (Each pass is its own small function: the JIT optimizes each once, where one large function
   // would be recompiled — and deoptimized — loop after loop on a cold first call.)
   const resImg = new Int32Array(R);
@@ -97,35 +104,19 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   const perImg = new Uint32Array(N);
   readImagesAndScores(results, gt, resImg, resScore, perImg);
   const keep = new Uint8Array(R).fill(1);
-  let first = 0; // index of the result that picks the loading branch
-  const cap = mode === 'lvis' ? opts.maxDets : -1;
-  if (cap >= 0 && R > 0) {
-    let over = false;
-    for (let i = 0; i < N; i++) if (perImg[i] > cap) over = true;
-    if (over) {
-      const all = new Uint32Array(R);
-      for (let i = 0; i < R; i++) all[i] = i;
-      const starts = new Uint32Array(N + 1);
-      const byImg = countingSortBy(all, resImg, N, undefined, starts);
-      const tmp = new Uint32Array(R);
-      for (let i = 0; i < N; i++) {
-        if (perImg[i] <= cap) continue;
-        const seg = byImg.subarray(starts[i], starts[i + 1]);
-        stableSortByKeyDesc(seg, resScore, tmp);
-        for (let j = cap; j < seg.length; j++) keep[seg[j]] = 0;
-        if (i === resImg[0]) first = cap > 0 ? seg[0] : 0;
-      }
-    }
-  }
+  const perCategory = mode === 'lvis' ? opts.detsPerCategory : undefined;
+  const categoryIds = perCategory !== undefined ? results.map((r) => r.category_id) : [];
+  const first = applyLoadCaps(resImg, resScore, categoryIds, N, mode === 'lvis' ? opts.maxDets : -1, perCategory, keep);
 
   // 2. The loading branch: box (area w*h, box polygon when no mask) or mask (pixel area, toBbox).
   const r0 = results[first];
   const boxBranch = R > 0 && r0 !== undefined && 'bbox' in r0 && !(mode === 'coco' && Array.isArray(r0.bbox) && (r0.bbox as unknown[]).length === 0);
   const areaFromBox = iouType === 'segm' && opts.segmAreaFromBbox !== undefined ? opts.segmAreaFromBbox : boxBranch;
-  // Masks are decoded here only when the area or the box comes from them; for segm IoU alone they
-  // are decoded pair by pair while matching (and only where the pair has GT).
-  const needMask = !areaFromBox || (iouType === 'bbox' && !boxBranch);
-  const checkMask = needMask || iouType === 'segm';
+  // Masks are decoded here only for box IoU when the area or the box comes from them; a segm
+  // area is read off the compressed string without keeping the mask, and segm IoU decodes the masks
+  // pair by pair while matching (and only where the pair has GT).
+  const needMask = iouType === 'bbox' && (!areaFromBox || !boxBranch);
+  const checkMask = needMask || !areaFromBox || iouType === 'segm';
 
   // 3. Category known; LVIS federated filter (GT present or verified negative).
   const cand = new Uint32Array(R);
@@ -144,7 +135,8 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   const fill = (i: number): void => {
     const r = results[i];
     if (needMask) resRle[i] = resultRle(results, i, gt.imgHeight[resImg[i]], gt.imgWidth[resImg[i]]);
-    resArea[i] = areaFromBox ? r.bbox![2] * r.bbox![3] : rleArea(resRle[i]);
+    const h = gt.imgHeight[resImg[i]], w = gt.imgWidth[resImg[i]];
+    resArea[i] = areaFromBox ? r.bbox![2] * r.bbox![3] : needMask ? rleArea(resRle[i]) : resultArea(results, i, h, w);
     if (iouType === 'bbox') {
       const b = boxOf(i);
       resBox[4 * i] = b[0];
@@ -244,7 +236,7 @@ function selectCandidates(
     if (boxBranch || areaFromBox || r.bbox !== undefined) checkBox(r, i);
     if (!boxBranch || (checkMask && r.segmentation !== undefined)) checkRle(r, i);
     const k = gt.catIndex.get(r.category_id);
-    if (k === undefined) continue;
+    if (k === undefined || !gt.imgEvaluated[resImg[i]]) continue;
     if (mode === 'lvis' && (gt.flags.get(resImg[i], k) & (HAS_GT | NEGATIVE)) === 0) continue;
     resCat[i] = k;
     cand[nc++] = i;
@@ -341,6 +333,18 @@ export function resultRle(results: DetectionResult[], i: number, h: number, w: n
   if (r.segmentation === undefined) return boxPolygonRle(r.bbox as number[], h, w);
   try {
     return detectionRle(r.segmentation);
+  } catch (e) {
+    if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
+    throw e;
+  }
+}
+
+/** The pixel count of result i's mask; a compressed string is read without keeping the mask. */
+function resultArea(results: DetectionResult[], i: number, h: number, w: number): number {
+  const seg = results[i].segmentation as RleJson | undefined;
+  if (seg === undefined || typeof seg.counts !== 'string') return rleArea(resultRle(results, i, h, w));
+  try {
+    return rleStringArea(seg.counts);
   } catch (e) {
     if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
     throw e;

@@ -23,23 +23,44 @@ export interface CoreResult {
   timings: { prepareMs: number; evaluateMs: number; accumulateMs: number };
 }
 
+/** What gets evaluated: the IoU type and the selection rules shared by the LVIS and COCO modes. */
+export interface CoreOptions {
+  /** `boundary`: masks, with IoU = min(mask IoU, boundary IoU) (Cheng et al. 2021). */
+  iouType: IouType;
+  maxDets: number[];
+  segmAreaFromBbox: boolean | undefined;
+  /** Boundary only: dilation = ratio × image diagonal (default 0.02). */
+  dilationRatio?: number;
+  /** LVIS only: Fixed AP's per-category top-K at load. */
+  detsPerCategory?: number;
+  imgIds?: number[];
+  catIds?: number[];
+}
+
+export type IouType = 'bbox' | 'segm' | 'boundary';
+
+/** The IoU types, for messages. */
+export const IOU_TYPES: readonly IouType[] = ['bbox', 'segm', 'boundary'];
+
 /** prepare → evaluate every pair → accumulate, in the given mode. */
-export function runCore(
-  gtIn: GroundTruth,
-  results: DetectionResult[],
-  mode: EvalMode,
-  iouType: 'bbox' | 'segm',
-  maxDets: number[],
-  segmAreaFromBbox: boolean | undefined,
-): CoreResult {
-  if (iouType !== 'bbox' && iouType !== 'segm') throw new BalmsInputError(`iouType must be 'bbox' or 'segm', got ${JSON.stringify(iouType)}`);
+export function runCore(gtIn: GroundTruth, results: DetectionResult[], mode: EvalMode, opts: CoreOptions): CoreResult {
+  const { iouType, maxDets } = opts;
+  if (!IOU_TYPES.includes(iouType)) throw new BalmsInputError(`iouType must be 'bbox', 'segm' or 'boundary', got ${JSON.stringify(iouType)}`);
+  if (opts.dilationRatio !== undefined && (iouType !== 'boundary' || !(opts.dilationRatio > 0))) {
+    throw new BalmsInputError(iouType !== 'boundary' ? 'dilationRatio applies to the boundary IoU type only' : `dilationRatio must be > 0, got ${opts.dilationRatio}`);
+  }
   const gt = datasetOf(gtIn);
   const t0 = performance.now();
   const cut = mode === 'lvis' ? maxDets[0] : maxDets[maxDets.length - 1];
-  const prepared = prepareEvaluation(gt, results, { mode, iouType, maxDets: cut, segmAreaFromBbox });
-  const params = makeParams(iouType, maxDets, prepared.gt.imgIds, prepared.gt.catIds);
+  const maskType = iouType === 'bbox' ? 'bbox' : 'segm';
+  const prepared = prepareEvaluation(gt, results, {
+    mode, iouType: maskType, maxDets: cut, segmAreaFromBbox: opts.segmAreaFromBbox,
+    detsPerCategory: opts.detsPerCategory, imgIds: opts.imgIds, catIds: opts.catIds,
+  });
+  const imgIds = prepared.gt.imgIds.filter((_, i) => prepared.gt.imgEvaluated[i]);
+  const params = makeParams(iouType, maxDets, imgIds, prepared.gt.catIds);
   const t1 = performance.now();
-  const pairIou = iouType === 'bbox' ? boxPairIou(prepared) : maskPairIou(prepared, gt);
+  const pairIou = iouType === 'bbox' ? boxPairIou(prepared) : maskPairIou(prepared, gt, iouType === 'boundary' ? (opts.dilationRatio ?? 0.02) : undefined);
   const match = evaluatePairs(prepared, params.iouThrs, params.areaRanges, pairIou);
   const t2 = performance.now();
   const acc = accumulate(prepared, match, params.iouThrs.length, params.recThrs, params.areaRanges.length, mode === 'coco' ? maxDets : null);

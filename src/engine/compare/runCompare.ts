@@ -63,6 +63,11 @@ export interface CompareRunPlan {
   listed: boolean;
 }
 
+/**
+ * Runs method by method (every seed of one method before the next, a stage-1 dependency first), in
+ * the order the methods are given: an interrupted compare has whole methods, with their spread,
+ * rather than one seed of everything.
+ */
 function planRuns(methods: CompareMethod[], seeds: number, outDir: string): CompareRunPlan[] {
   const wanted = new Set(methods.map((m) => m.name));
   const order: CompareMethod[] = [];
@@ -73,7 +78,7 @@ function planRuns(methods: CompareMethod[], seeds: number, outDir: string): Comp
   };
   methods.forEach(add);
   const plans: CompareRunPlan[] = [];
-  for (let s = 0; s < seeds; s++) for (const m of order) plans.push({ method: m, seed: s, dir: join(outDir, m.name, `seed${s}`), listed: wanted.has(m.name) });
+  for (const m of order) for (let s = 0; s < seeds; s++) plans.push({ method: m, seed: s, dir: join(outDir, m.name, `seed${s}`), listed: wanted.has(m.name) });
   return plans;
 }
 
