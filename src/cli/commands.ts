@@ -6,6 +6,7 @@ import { statsCommand } from './statsCommand.js';
 import { subsetCommand } from './subsetCommand.js';
 import { synthCommand } from './synthCommand.js';
 import { trainCommand } from './trainCommand.js';
+import { viewCommand } from './viewCommand.js';
 
 /** Every sub-command, in the order `balms --help` lists them. Add a command by adding its import here. */
 export const commands: Command[] = [
@@ -16,4 +17,5 @@ export const commands: Command[] = [
   subsetCommand,
   synthCommand,
   demoCommand,
+  viewCommand,
 ];
