@@ -9,7 +9,9 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { externalImportsOf, reachableModules, ROOT } from '../helpers/importGraph.js';
 
-const BROWSER_ENTRIES = ['mask', 'coco', 'eval', 'losses', 'sampling', 'modeling'];
+const BROWSER_ENTRIES = ['mask', 'coco', 'eval', 'losses', 'sampling', 'modeling'].map((n) => `src/entries/${n}.ts`);
+/** The `balms view` page's scripts (bundled by scripts/buildView.ts). */
+const PAGE_SCRIPTS = ['src/browser/viewApp.ts', 'src/browser/evalWorker.ts'];
 /** Packages that only work in Node (jimp reads files and Buffers). */
 const NODE_ONLY_PACKAGES = new Set(['jimp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
 /** Worker scripts are started by URL (new Worker(url)), not imported. */
@@ -44,18 +46,18 @@ describe('package entries', () => {
     expect(external).toContain('node:fs');
   });
 
-  for (const name of BROWSER_ENTRIES) {
-    it(`balms/${name} reaches no Node built-in`, () => {
-      const mods = reachableModules([`src/entries/${name}.ts`]);
+  for (const entry of [...BROWSER_ENTRIES, ...PAGE_SCRIPTS]) {
+    it(`${entry} reaches no Node built-in`, () => {
+      const mods = reachableModules([entry]);
       expect(mods.size).toBeGreaterThan(1);
       const offenders = [...mods.values()].flatMap((m) => m.external.filter(isNodeOnly).map((s) => `${m.file} imports ${s}`));
       expect(offenders).toEqual([]);
     });
   }
 
-  it('balms/mask, balms/coco and balms/eval do not pull in tfjs', () => {
-    for (const name of ['mask', 'coco', 'eval']) {
-      const mods = reachableModules([`src/entries/${name}.ts`]);
+  it('balms/mask, balms/coco, balms/eval and the evaluation worker do not pull in tfjs', () => {
+    for (const name of ['src/entries/mask.ts', 'src/entries/coco.ts', 'src/entries/eval.ts', 'src/browser/evalWorker.ts']) {
+      const mods = reachableModules([name]);
       const tf = [...mods.values()].filter((m) => m.external.some((s) => s.startsWith('@tensorflow/'))).map((m) => m.file);
       expect(tf, name).toEqual([]);
     }
