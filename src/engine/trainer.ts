@@ -28,6 +28,11 @@ import { MetricsLog } from './metricsLog.js';
 import { ProgressBar } from './progressBar.js';
 import { SgdMomentum } from './sgdMomentum.js';
 import { classifierStep, detectorStep, type StepBatch } from './trainStep.js';
+import { testTransform, trainTransform } from './exampleTransforms.js';
+import { loadModelWeights, MODEL_PREFIX } from './modelWeights.js';
+
+export { testTransform, trainTransform } from './exampleTransforms.js';
+export { loadModelWeights } from './modelWeights.js';
 import { loadTrainingData, type TrainingData } from './trainingData.js';
 
 export interface TrainOptions {
@@ -60,50 +65,11 @@ export interface TrainResult {
 /** File names inside the output folder. */
 export const RUN_FILES = { last: 'last.ckpt', final: 'model_final.ckpt', metrics: 'metrics.jsonl', config: 'config.json' } as const;
 
-const MODEL_PREFIX = 'model/';
 const OPTIM_PREFIX = 'optim/';
-
-export function trainTransform(cfg: TrainConfig): ExampleTransform {
-  const d = cfg.data;
-  return { shortSide: d.minSizeTrain, maxSize: d.maxSize, flipProbability: d.flipProbability, pixelStats: statsOf(cfg) };
-}
-
-export function testTransform(cfg: TrainConfig): ExampleTransform {
-  const d = cfg.data;
-  return { shortSide: d.minSizeTest, maxSize: d.maxSize, flipProbability: 0, pixelStats: statsOf(cfg) };
-}
-
-function statsOf(cfg: TrainConfig) {
-  const [m0, m1, m2] = cfg.data.pixelMean as [number, number, number];
-  const [s0, s1, s2] = cfg.data.pixelStd as [number, number, number];
-  return { mean: [m0, m1, m2] as const, std: [s0, s1, s2] as const };
-}
 
 function toStepBatch(examples: TrainingExample[], div: number): StepBatch {
   const { images, imageSizes } = imageBatchOf(examples, div);
   return { images, imageSizes, targets: examples.map((e) => ({ boxes: e.boxes, classes: e.classes, polygons: e.polygons })) };
-}
-
-/** Loads a checkpoint's model tensors into a detector; tensors whose shape differs are skipped and reported. */
-export function loadModelWeights(detector: Detector, tensors: Map<string, tf.Tensor>, opts: { strict: boolean; file: string }): string[] {
-  const vars = detector.variables();
-  const values = new Map<string, tf.Tensor>();
-  const skipped: string[] = [];
-  for (const [k, t] of tensors) {
-    if (!k.startsWith(MODEL_PREFIX)) continue;
-    const name = k.slice(MODEL_PREFIX.length);
-    const v = vars.get(name);
-    if (!v || !tf.util.arraysEqual(v.shape, t.shape)) {
-      if (opts.strict) throw new BalmsInputError(`parameter ${name} ${v ? `has shape [${t.shape}], the model [${v.shape}]` : 'is not in the model'}`, { file: opts.file });
-      skipped.push(name);
-      continue;
-    }
-    values.set(name, t);
-  }
-  const missing = [...vars.keys()].filter((n) => !values.has(n));
-  if (opts.strict && missing.length) throw new BalmsInputError(`checkpoint lacks ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`, { file: opts.file });
-  detector.store.assign(values, true);
-  return [...skipped, ...missing.filter((m) => !skipped.includes(m))];
 }
 
 interface RunState {

@@ -1,7 +1,8 @@
 /**
- * The static import graph of the TypeScript sources: from an entry file, every module it reaches
- * through relative imports (static, `export … from`, and dynamic `import('…')`), and the bare
- * specifiers (packages, `node:*`) each module names. Parsed with TypeScript's own pre-processor.
+ * The run-time import graph of the TypeScript sources: from an entry file, every module it reaches
+ * through relative imports (static, `export … from`, and dynamic `import('…')`; type-only imports
+ * load nothing and are left out), and the bare specifiers (packages, `node:*`) each module names.
+ * Parsed with TypeScript's own parser.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -17,12 +18,33 @@ export interface ModuleImports {
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Specifiers a module loads at run time: static imports and re-exports (not type-only ones) and `import('…')`. */
+function runtimeSpecifiers(abs: string): string[] {
+  const sf = ts.createSourceFile(abs, readFileSync(abs, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const c = node.importClause;
+      const typeOnly =
+        !!c && (c.isTypeOnly || (!c.name && !!c.namedBindings && ts.isNamedImports(c.namedBindings) && c.namedBindings.elements.length > 0 && c.namedBindings.elements.every((e) => e.isTypeOnly)));
+      if (!typeOnly) out.push(node.moduleSpecifier.text);
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      const clause = node.exportClause;
+      const typeOnly = node.isTypeOnly || (!!clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly));
+      if (!typeOnly) out.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      out.push(node.arguments[0].text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
+}
+
 function importsOf(abs: string): { local: string[]; external: string[] } {
-  const info = ts.preProcessFile(readFileSync(abs, 'utf8'), true, true);
   const local: string[] = [];
   const external: string[] = [];
-  for (const f of info.importedFiles) {
-    const s = f.fileName;
+  for (const s of runtimeSpecifiers(abs)) {
     if (s.startsWith('.')) local.push(resolve(dirname(abs), s.replace(/\.js$/, '.ts')));
     else external.push(s);
   }
