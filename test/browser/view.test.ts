@@ -16,7 +16,8 @@ import { renderReport } from '../../src/report/htmlReport.js';
 import { FIXTURES } from '../eval/goldenFixtures.js';
 import { HAVE_CHROMIUM, launchChromium, type Chromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/importGraph.js';
-import { runCli } from '../helpers/runCli.js';
+import { evalCommand } from '../../src/cli/evalCommand.js';
+import { inputErrorOfAsync } from '../helpers/inputErrors.js';
 
 const SHOTS = join(ROOT, 'out/browser-screenshots');
 const work = mkdtempSync(join(tmpdir(), 'balms-view-'));
@@ -102,12 +103,13 @@ describe.skipIf(!HAVE_CHROMIUM)('balms view in Chromium', () => {
     delete bad[3]!['score'];
     const badPath = join(work, 'bad.results.json');
     writeFileSync(badPath, JSON.stringify(bad));
-    const cli = runCli(['eval', '--gt', gtPath, '--results', badPath, '--iou-type', 'segm']);
-    expect(cli.code).toBe(2);
+    // What `balms eval` prints: `balms eval: <message>` (src/cli/main.ts), the message from here.
+    const cliError = await inputErrorOfAsync(evalCommand.run(['--gt', gtPath, '--results', badPath, '--iou-type', 'segm']));
     const { page } = await browser!.page();
     await page.goto(await serve({ gt: gtPath, results: badPath }));
     await page.waitForSelector('body[data-state="error"]', { timeout: 60_000 });
-    expect(`balms eval: ${await page.textContent('#error')}\n`).toBe(cli.stderr);
+    expect(await page.textContent('#error')).toBe(cliError.message);
+    expect(cliError.message).toMatch(/bad\.results\.json: \[3\]/);
   });
 
   it('evaluates files given through the page', async () => {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewServer, type ViewServer } from '../../src/cli/viewServer.js';
-import { runCli } from '../helpers/runCli.js';
+import { viewCommand } from '../../src/cli/viewCommand.js';
+import { inputErrorOfAsync } from '../helpers/inputErrors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'balms-viewsrv-'));
 let server: ViewServer;
@@ -61,14 +62,10 @@ describe('view server', () => {
 });
 
 describe('balms view arguments', () => {
-  it('names a missing file and a bad port in one line, exit code 2', () => {
-    const r = runCli(['view', '--gt', join(dir, 'nope.json')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`balms view: ${join(dir, 'nope.json')}: --gt: no such file\n`);
-    const p = runCli(['view', '--port', '70000']);
-    expect(p.code).toBe(2);
-    expect(p.stderr).toBe("balms view: --port: expected an integer from 0 to 65535, got '70000'\n");
-    const c = runCli(['view', '--checkpoint', join(dir, 'gt.json')]);
-    expect(c.stderr).toMatch(/--checkpoint needs --images/);
+  it('names a missing file, a bad port and a checkpoint without images (BalmsInputError: one line, exit 2)', async () => {
+    expect((await inputErrorOfAsync(viewCommand.run(['--gt', join(dir, 'nope.json')]))).message).toBe(`${join(dir, 'nope.json')}: --gt: no such file`);
+    expect((await inputErrorOfAsync(viewCommand.run(['--port', '70000']))).message).toBe("--port: expected an integer from 0 to 65535, got '70000'");
+    expect((await inputErrorOfAsync(viewCommand.run(['--checkpoint', join(dir, 'gt.json')]))).message).toMatch(/--checkpoint needs --images/);
+    expect((await inputErrorOfAsync(viewCommand.run(['--images', join(dir, 'gt.json')]))).message).toMatch(/--images: image folder not found/);
   });
 });
