@@ -12,5 +12,6 @@ export const commands: CommandEntry[] = [
   { name: 'subset', summary: 'carve a consistent LVIS subset (categories, images, per-bucket draws), seeded', load: async () => (await import('./subsetCommand.js')).subsetCommand },
   { name: 'synth', summary: 'write a seeded long-tailed synthetic dataset in LVIS format (PNG + JSON)', load: async () => (await import('./synthCommand.js')).synthCommand },
   { name: 'compare', summary: 'train and evaluate long-tail methods side by side over seeds; compare.json + compare.html', load: async () => (await import('./compareCommand.js')).compareCommand },
+  { name: 'view', summary: 'evaluate results and look at masks in a local browser page (loopback only)', load: async () => (await import('./viewCommand.js')).viewCommand },
   { name: 'demo', summary: 'train and evaluate BALMS on the embedded long-tailed dataset, write metrics and an HTML report', load: async () => (await import('./demoCommand.js')).demoCommand },
 ];

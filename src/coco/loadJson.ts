@@ -140,11 +140,6 @@ export async function loadLvisDataset(path: string, opts: LoadDatasetOptions = {
   return validateDataset(obj, path, opts);
 }
 
-/** Validates an in-memory annotation object (e.g. from `JSON.parse`) and returns it typed. */
-export function parseLvisDataset(obj: unknown, file?: string, opts: ValidateDatasetOptions = {}): LvisDataset {
-  return validateDataset(obj, file, opts);
-}
-
 export interface LoadResultsOptions extends LoadJsonOptions, ValidateResultsOptions {}
 
 /**

@@ -132,3 +132,8 @@ function isLvis(obj: Record<string, unknown>, format: DatasetFormat): boolean {
   const i0 = (obj['images'] as unknown[])[0];
   return (isObject(c0) && 'frequency' in c0) || (isObject(i0) && 'neg_category_ids' in i0);
 }
+
+/** Validates an in-memory annotation object (e.g. from `JSON.parse`) and returns it typed. */
+export function parseLvisDataset(obj: unknown, file?: string, opts: ValidateDatasetOptions = {}): LvisDataset {
+  return validateDataset(obj, file, opts);
+}

@@ -9,20 +9,9 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { BalmsInputError } from '../util/errors.js';
 
-const MAGIC = 'BALMSCK1';
+import { CHECKPOINT_MAGIC as MAGIC, decodeCheckpoint, type CheckpointContents, type TensorSpec } from './checkpointFormat.js';
 
-interface TensorSpec {
-  name: string;
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  byteLength: number;
-}
-
-export interface CheckpointContents {
-  /** JSON-serialisable state (iteration, config, rng, sampler…). */
-  meta: Record<string, unknown>;
-  tensors: Map<string, tf.Tensor>;
-}
+export type { CheckpointContents } from './checkpointFormat.js';
 
 /** Writes a checkpoint atomically. The tensors are read, not disposed. */
 export function saveCheckpoint(path: string, meta: Record<string, unknown>, tensors: ReadonlyMap<string, tf.Tensor>): void {
@@ -58,32 +47,5 @@ export function loadCheckpoint(path: string): CheckpointContents {
   } catch (e) {
     throw new BalmsInputError(`cannot read checkpoint: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file: path });
   }
-  if (buf.byteLength < MAGIC.length + 4 || buf.toString('latin1', 0, MAGIC.length) !== MAGIC) {
-    throw new BalmsInputError('not a balms checkpoint (bad magic)', { file: path });
-  }
-  const headerLen = buf.readUInt32LE(MAGIC.length);
-  const start = MAGIC.length + 4;
-  if (start + headerLen > buf.byteLength) throw new BalmsInputError('truncated checkpoint header', { file: path });
-  let header: { version: number; meta: Record<string, unknown>; tensors: TensorSpec[] };
-  try {
-    header = JSON.parse(buf.toString('utf8', start, start + headerLen)) as typeof header;
-  } catch {
-    throw new BalmsInputError('corrupt checkpoint header', { file: path });
-  }
-  if (header.version !== 1) throw new BalmsInputError(`unsupported checkpoint version ${header.version}`, { file: path });
-  let off = start + headerLen;
-  const tensors = new Map<string, tf.Tensor>();
-  for (const s of header.tensors) {
-    if (off + s.byteLength > buf.byteLength) {
-      for (const t of tensors.values()) t.dispose();
-      throw new BalmsInputError(`truncated checkpoint data at tensor ${s.name}`, { file: path });
-    }
-    const bytes = buf.subarray(off, off + s.byteLength);
-    const copy = new ArrayBuffer(s.byteLength);
-    new Uint8Array(copy).set(bytes);
-    const data = s.dtype === 'int32' ? new Int32Array(copy) : new Float32Array(copy);
-    tensors.set(s.name, tf.tensor(data, s.shape, s.dtype));
-    off += s.byteLength;
-  }
-  return { meta: header.meta, tensors };
+  return decodeCheckpoint(buf, path);
 }

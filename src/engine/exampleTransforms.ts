@@ -1,5 +1,5 @@
-/** The training and test example transforms of a config (resize, flip, pixel statistics). */
-import type { ExampleTransform } from '../data/index.js';
+/** The image transforms a training config asks for: training (multi-scale, flip) and test. */
+import type { ExampleTransform } from '../data/augment.js';
 import type { TrainConfig } from './config/trainConfig.js';
 
 export function trainTransform(cfg: TrainConfig): ExampleTransform {

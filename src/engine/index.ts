@@ -1,5 +1,6 @@
 /** Engine: training config, the training loop with resumable checkpoints, inference and evaluation of a detector. */
-export { defaultTrainConfig, resolveTrainConfig, LOSS_DEFAULTS } from './config/trainConfig.js';
+export { defaultTrainConfig, trainConfigFromJson, LOSS_DEFAULTS } from './config/trainConfig.js';
+export { resolveTrainConfig } from './config/resolveTrainConfig.js';
 export type { TrainConfig, ModelConfig } from './config/trainConfig.js';
 export { validateConfig } from './config/configSchema.js';
 export type { JsonObject, JsonValue, ConfigChoices, OpenKeys } from './config/configSchema.js';

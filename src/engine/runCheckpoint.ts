@@ -13,7 +13,7 @@ import type { RngState } from '../util/rng.js';
 import type { TrainConfig } from './config/trainConfig.js';
 import type { SgdMomentum } from './sgdMomentum.js';
 
-const MODEL_PREFIX = 'model/';
+import { MODEL_PREFIX } from './modelWeights.js';
 const OPTIM_PREFIX = 'optim/';
 
 /** The header of a training checkpoint. */
@@ -56,24 +56,4 @@ export function optimizerState(tensors: ReadonlyMap<string, tf.Tensor>): Map<str
   return new Map([...tensors].filter(([k]) => k.startsWith(OPTIM_PREFIX)).map(([k, t]) => [k.slice(OPTIM_PREFIX.length), t]));
 }
 
-/** Loads a checkpoint's model tensors into a detector; tensors whose shape differs are skipped and reported. */
-export function loadModelWeights(detector: Detector, tensors: Map<string, tf.Tensor>, opts: { strict: boolean; file: string }): string[] {
-  const vars = detector.variables();
-  const values = new Map<string, tf.Tensor>();
-  const skipped: string[] = [];
-  for (const [k, t] of tensors) {
-    if (!k.startsWith(MODEL_PREFIX)) continue;
-    const name = k.slice(MODEL_PREFIX.length);
-    const v = vars.get(name);
-    if (!v || !tf.util.arraysEqual(v.shape, t.shape)) {
-      if (opts.strict) throw new BalmsInputError(`parameter ${name} ${v ? `has shape [${t.shape}], the model [${v.shape}]` : 'is not in the model'}`, { file: opts.file });
-      skipped.push(name);
-      continue;
-    }
-    values.set(name, t);
-  }
-  const missing = [...vars.keys()].filter((n) => !values.has(n));
-  if (opts.strict && missing.length) throw new BalmsInputError(`checkpoint lacks ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`, { file: opts.file });
-  detector.store.assign(values, true);
-  return [...skipped, ...missing.filter((m) => !skipped.includes(m))];
-}
+export { loadModelWeights } from './modelWeights.js';

@@ -16,6 +16,7 @@ import { Fpn } from './fpn.js';
 import { ParameterStore } from './parameterStore.js';
 import { RoIHeads, type FeatureLevel, type InstancePredictions, type InstanceTargets, type RoiFeatureBatch, type RoiLossOptions } from './roiHeads.js';
 import { Rpn } from './rpn.js';
+import { readAsync, readSync, type TensorReads } from './tensorReads.js';
 
 /** Images `[N, H, W, 3]` in pixel values (0–255); `imageSizes` the valid `[h, w]` of each (default: the full tensor). */
 export interface ImageBatch {
@@ -147,6 +148,15 @@ export class Detector {
 
   /** Detections per image, masks as `M×M` probabilities (see `toLvisResults` for image-space RLEs). */
   predict(batch: ImageBatch): InstancePredictions[] {
+    return readSync(this.predictSteps(batch));
+  }
+
+  /** `predict` reading tensors with `await data()`: no `dataSync` (for webgl / webgpu in a page). */
+  predictAsync(batch: ImageBatch): Promise<InstancePredictions[]> {
+    return readAsync(this.predictSteps(batch));
+  }
+
+  private *predictSteps(batch: ImageBatch): TensorReads<InstancePredictions[]> {
     const sizes = imageSizesOf(batch);
     const maps = tf.tidy(() => this.features(batch.images).map((f) => f.features));
     const feats: FeatureLevel[] = maps.map((features, i) => ({ features, stride: this.strides[i]! }));
@@ -156,9 +166,13 @@ export class Detector {
         return [o.objectness, o.deltas] as [tf.Tensor2D, tf.Tensor3D];
       });
       const anchors = feats.map((f, l) => this.rpn.anchorGenerator.level(l, f.features.shape[1], f.features.shape[2]));
-      const proposals = this.rpn.proposals({ objectness, deltas, anchors }, sizes, false);
-      tf.dispose([objectness, deltas]);
-      return this.roiHeads.predict(feats, proposals, sizes);
+      let proposals: Float32Array[];
+      try {
+        proposals = yield* this.rpn.proposalSteps({ objectness, deltas, anchors }, sizes, false);
+      } finally {
+        tf.dispose([objectness, deltas]);
+      }
+      return yield* this.roiHeads.predictSteps(feats, proposals, sizes);
     } finally {
       tf.dispose(maps);
     }

@@ -22,6 +22,7 @@ import type { ParameterStore } from './parameterStore.js';
 import { boxInferenceSingleImage } from './roiInference.js';
 import { boxRegressionLoss, maskLoss } from './roiLosses.js';
 import { sampleRois, type SampledRois } from './sampler.js';
+import { readSync, type TensorReads } from './tensorReads.js';
 
 /** One feature map `[N, H, W, C]` and its stride in image pixels (a power of two). */
 export interface FeatureLevel {
@@ -244,6 +245,15 @@ export class RoIHeads {
     proposals: readonly Float32Array[],
     imageSizes: readonly (readonly [number, number])[],
   ): InstancePredictions[] {
+    return readSync(this.predictSteps(features, proposals, imageSizes));
+  }
+
+  /** `predict` with its tensor reads left to the caller's driver (see tensorReads.ts). */
+  *predictSteps(
+    features: readonly FeatureLevel[],
+    proposals: readonly Float32Array[],
+    imageSizes: readonly (readonly [number, number])[],
+  ): TensorReads<InstancePredictions[]> {
     const rois = flattenRois(proposals);
     const r = rois.batchIdx.length;
     const k = this.numClasses;
@@ -253,10 +263,13 @@ export class RoIHeads {
       const out = this.boxPredictor.apply(this.boxHead.apply(pooled));
       return [this.classifierLoss.probabilities(out.logits), out.deltas];
     });
-    const probData = probs.dataSync() as Float32Array;
-    const deltaData = deltas.dataSync() as Float32Array;
+    let probData: Float32Array, deltaData: Float32Array;
+    try {
+      [probData, deltaData] = (yield [probs, deltas]) as [Float32Array, Float32Array];
+    } finally {
+      tf.dispose([probs, deltas]);
+    }
     if (probs.shape[1] !== k + 1) throw new Error(`RoIHeads: probabilities have ${probs.shape[1]} columns, expected ${k + 1}`);
-    tf.dispose([probs, deltas]);
     const bw = deltas.shape[1];
     const results: InstancePredictions[] = [];
     let start = 0;
@@ -269,11 +282,11 @@ export class RoIHeads {
       results.push({ ...det, maskSize: this.maskSize });
       start += n;
     });
-    if (this.maskHead) this.predictMasks(features, results);
+    if (this.maskHead) yield* this.predictMasks(features, results);
     return results;
   }
 
-  private predictMasks(features: readonly FeatureLevel[], results: InstancePredictions[]): void {
+  private *predictMasks(features: readonly FeatureLevel[], results: InstancePredictions[]): TensorReads<void> {
     const rois = flattenRois(results.map((d) => d.boxes));
     const m = rois.batchIdx.length;
     const mm = this.maskSize * this.maskSize;
@@ -288,8 +301,12 @@ export class RoIHeads {
       o += d.classes.length;
     }
     const probs = tf.tidy(() => tf.sigmoid(this.maskHead!.apply(this.pool(features, rois.boxes, rois.batchIdx, this.cfg.mask.pooledSize), classes)));
-    const data = probs.dataSync() as Float32Array;
-    probs.dispose();
+    let data: Float32Array;
+    try {
+      [data] = (yield [probs]) as [Float32Array];
+    } finally {
+      probs.dispose();
+    }
     o = 0;
     for (const d of results) {
       d.masks = data.slice(o * mm, (o + d.classes.length) * mm);

@@ -18,6 +18,7 @@ import { argsortDescending, batchedNms } from './nms.js';
 import type { ParameterStore } from './parameterStore.js';
 import type { FeatureLevel } from './roiHeads.js';
 import { subsampleLabels } from './sampler.js';
+import { readSync, type TensorReads } from './tensorReads.js';
 
 /** Raw RPN outputs over all levels (anchors concatenated level by level in `(y, x, a)` order). */
 export interface RpnOutputs {
@@ -125,9 +126,13 @@ export class Rpn {
 
   /** Proposals (`P*4` XYXY, best first) per image; `training` picks the train or test top-k. */
   proposals(out: RpnOutputs, imageSizes: readonly (readonly [number, number])[], training: boolean): Float32Array[] {
+    return readSync(this.proposalSteps(out, imageSizes, training));
+  }
+
+  /** `proposals` with its tensor reads left to the caller's driver (see tensorReads.ts). */
+  *proposalSteps(out: RpnOutputs, imageSizes: readonly (readonly [number, number])[], training: boolean): TensorReads<Float32Array[]> {
     const [n, total] = out.objectness.shape;
-    const obj = out.objectness.dataSync() as Float32Array;
-    const del = out.deltas.dataSync() as Float32Array;
+    const [obj, del] = (yield [out.objectness, out.deltas]) as [Float32Array, Float32Array];
     const preK = training ? this.cfg.preNmsTopKTrain : this.cfg.preNmsTopKTest;
     const postK = training ? this.cfg.postNmsTopKTrain : this.cfg.postNmsTopKTest;
     const result: Float32Array[] = [];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveTrainConfig } from '../../src/engine/config/trainConfig.js';
+import { resolveTrainConfig } from '../../src/engine/config/resolveTrainConfig.js';
 import { createMetaLearner } from '../../src/engine/stageTwoMetaLearner.js';
 import { createClassifierLoss, ROW_LOSS_TYPES } from '../../src/losses/index.js';
 import { Rng } from '../../src/util/rng.js';

@@ -2,15 +2,14 @@
  * The training configuration: every knob named, with defaults; JSON files under configs/ override it
  * (`_base_` inheritance), and `--set key=value` overrides those. Validation names the key at fault.
  */
-import { DEFAULT_SYNTH_OPTIONS } from '../../data/index.js';
+import { DEFAULT_SYNTH_OPTIONS } from '../../data/synth/plan.js';
 import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
 import { hasRowLoss, ROW_LOSS_TYPES, type ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
 import type { LrScheduleConfig } from '../lrSchedule.js';
 import type { SgdConfig } from '../sgdMomentum.js';
 import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
-import { loadConfigFile } from './loadConfigFile.js';
-import { deepMerge, parseSetOverrides } from './mergeConfig.js';
+import { deepMerge } from './mergeConfig.js';
 
 export type ModelConfig = Omit<DetectorConfig, 'numClasses'>;
 
@@ -209,21 +208,15 @@ function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
 }
 
 /** Sections whose knobs depend on their `type`: a layer that changes the type replaces the section. */
-const TYPED_SECTIONS = ['loss'] as const;
+export const TYPED_SECTIONS = ['loss'] as const;
 
 /**
- * Resolves a training config: defaults ← config file (with its `_base_` chain) ← `--set` overrides,
- * validated. Errors name the file and the key. A layer (file, override, `--set`) that changes
- * `loss.type` starts that loss from its own defaults: the previous loss's knobs are dropped.
+ * A training config from its merged layers (`raw`: file ← overrides ← `--set`, or a config stored in
+ * a checkpoint) over the defaults, validated; `where` names the source in messages. No file system:
+ * `resolveTrainConfig` (resolveTrainConfig.ts) reads config files.
  */
-export function resolveTrainConfig(opts: { file?: string; sets?: readonly string[]; overrides?: JsonObject } = {}): TrainConfig {
+export function trainConfigFromJson(raw: JsonObject, where?: string): TrainConfig {
   const defaults = defaultTrainConfig() as unknown as JsonObject;
-  let raw: JsonObject = {};
-  if (opts.file) raw = loadConfigFile(opts.file, [], TYPED_SECTIONS);
-  if (opts.overrides) raw = deepMerge(raw, opts.overrides, TYPED_SECTIONS);
-  const sets = parseSetOverrides(opts.sets ?? []);
-  raw = deepMerge(raw, sets, TYPED_SECTIONS);
-  const where = opts.file ?? (opts.sets?.length ? '--set' : undefined);
   const { loss: rawLoss, ...rest } = raw;
   validateConfig(rest, defaults, { file: where, choices: CHOICES, open: ['loss'] });
   const { loss: _l, ...restDefaults } = defaults;
