@@ -4,17 +4,26 @@
  * classification loss was built from; the tensors hold the weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { PixelStats } from '../data/index.js';
 import type { Detector } from '../modeling/index.js';
 import type { ClassStats } from '../losses/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import { buildModel } from './buildModel.js';
 import { loadCheckpoint } from './checkpoint.js';
+import { pixelStatsOf } from './exampleTransforms.js';
 import { resolveTrainConfig, type TrainConfig } from './config/trainConfig.js';
 import type { JsonObject } from './config/configSchema.js';
 import { loadModelWeights, type CheckpointCategory } from './runCheckpoint.js';
 
 export interface LoadedDetector {
+  /**
+   * The detector. Like during training, `detector.predict` takes images already normalised with
+   * `pixelStats` (`normalizeImage(rgb, pixelStats)`; `testTransform(config)` does it for dataset
+   * images), not raw 0–255 pixels: the run's one pixel normalisation is the data pipeline's.
+   */
   detector: Detector;
+  /** The run's pixel statistics (`data.pixelMean` / `data.pixelStd`). */
+  pixelStats: PixelStats;
   /** The training config stored in the checkpoint (re-validated). */
   config: TrainConfig;
   /** Training categories sorted by id; `categories[c]` is contiguous class c. */
@@ -73,7 +82,7 @@ export function loadDetectorFromCheckpoint(path: string, opts: LoadDetectorOptio
       throw e;
     }
     const iteration = typeof meta['iteration'] === 'number' ? meta['iteration'] : 0;
-    return { detector, config, categories, classStats, iteration };
+    return { detector, pixelStats: pixelStatsOf(config), config, categories, classStats, iteration };
   } finally {
     tf.dispose([...ck.tensors.values()]);
   }
