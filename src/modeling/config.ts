@@ -67,7 +67,10 @@ export interface MaskHeadConfig {
   lossWeight: number;
 }
 
-export interface RoiHeadsConfig {
+/** @deprecated the old spelling of {@link RoIHeadsConfig} (the class is `RoIHeads`). */
+export type RoiHeadsConfig = RoIHeadsConfig;
+
+export interface RoIHeadsConfig {
   batchSizePerImage: number;
   positiveFraction: number;
   iouThreshold: number;
@@ -107,7 +110,7 @@ export interface DetectorConfig {
   fpn: FpnConfig;
   anchors: AnchorConfig;
   rpn: RpnConfig;
-  roiHeads: RoiHeadsConfig;
+  roiHeads: RoIHeadsConfig;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] | [number, number] | readonly number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, installedTrainingKernels, installTrainingKernels } from '../../src/backends/index.js';
-import { IM2COL } from '../../src/backends/kernels/im2col.js';
+import { IM2COL } from '../../src/backends/kernels/im2colKernel.js';
 import { BalmsInputError } from '../../src/util/errors.js';
 
 beforeAll(async () => {
