@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { IM2COL, type Im2ColAttrs } from './kernels/im2col.js';
+import { IM2COL, type Im2ColAttrs } from './kernels/im2colKernel.js';
 
 /**
  * Patches of a k×k convolution: `x: [N, H, W, C]` → `[N·outH·outW, k·k·C]` (rows in output order,

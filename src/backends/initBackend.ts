@@ -53,12 +53,28 @@ export function activeBackend(): BackendChoice | null {
  * Select and initialise the tfjs backend: 'auto' (default) takes the first installed of
  * tfjs-node-gpu > tfjs-node > wasm > cpu. tfjs-node(-gpu) are optional peer dependencies detected by
  * dynamic import; wasm loads offline from the package's own dist/. On cpu and wasm the training
- * kernels and gradients tfjs lacks are registered once ({@link registerTrainingKernels}). Idempotent:
+ * kernels and gradients tfjs lacks are registered once ({@link registerTrainingKernels}) unless
+ * `opts.trainingKernels` is false (see `installTrainingKernels` for an install that can be undone). Idempotent:
  * later calls with 'auto' or the same choice return the active backend; asking for a different one
  * switches to it. Throws {@link BackendUnavailableError} naming the missing package when a requested
  * backend is not installed. Resolves to the chosen {@link BackendChoice}.
  */
-export async function initBackend(pref: BackendPreference = 'auto'): Promise<BackendChoice> {
+export async function initBackend(pref: BackendPreference = 'auto', opts: InitBackendOptions = {}): Promise<BackendChoice> {
+  const choice = await selectBackend(pref);
+  if (opts.trainingKernels !== false && (choice === 'cpu' || choice === 'wasm')) registerTrainingKernels();
+  return choice;
+}
+
+export interface InitBackendOptions {
+  /**
+   * Install balms' training kernels on cpu / wasm for the rest of the process (default true, what
+   * the CLI needs). With false tfjs's own kernels stay: `installTrainingKernels(backend)` installs
+   * them explicitly, with a disposer that puts tfjs's back.
+   */
+  trainingKernels?: boolean;
+}
+
+async function selectBackend(pref: BackendPreference): Promise<BackendChoice> {
   if (!isBackendPreference(pref)) {
     throw new BackendUnavailableError(`unknown backend '${String(pref)}' (expected auto, ${BACKEND_ORDER.join(', ')})`);
   }
@@ -134,7 +150,6 @@ async function start(choice: BackendChoice): Promise<void> {
       throw new BackendUnavailableError(`backend '${choice}' requested but ${loadedNodePackage ?? 'another package'} provides 'tensorflow'`);
     }
   }
-  if (choice === 'wasm' || choice === 'cpu') registerTrainingKernels();
 }
 
 let loadedNodePackage: string | null = null;

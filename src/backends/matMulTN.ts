@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { MATMUL_TN } from './kernels/matMulTN.js';
+import { MATMUL_TN } from './kernels/matMulTNKernel.js';
 
 /**
  * `transpose(a) @ b` for `a: [M, P]`, `b: [M, Q]` — the shape of every weight gradient. Uses balms'

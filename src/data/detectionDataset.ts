@@ -1,5 +1,6 @@
 import { loadLvisDataset, type LoadDatasetOptions } from '../coco/index.js';
 import type { LvisAnnotation, LvisDataset } from '../coco/types.js';
+import { setXyxyFromXywh } from '../coco/boxLayout.js';
 import { BalmsInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { planAugmentation, transformImage, transformInstances, type AugmentationPlan, type ExampleTransform, type Instances } from './augment.js';
@@ -113,11 +114,7 @@ export class DetectionDataset {
       if (!Array.isArray(ann.segmentation)) {
         throw new BalmsInputError('training needs polygon segmentations; this non-crowd annotation has an RLE', { file: this.datasetFile, path: `annotations[${index}].segmentation` });
       }
-      const [x, y, w, h] = ann.bbox;
-      boxes[4 * k] = x;
-      boxes[4 * k + 1] = y;
-      boxes[4 * k + 2] = x + w;
-      boxes[4 * k + 3] = y + h;
+      setXyxyFromXywh(boxes, k, ann.bbox);
       classes[k] = cls;
       annotationIds[k] = ann.id;
       polygons.push(ann.segmentation.map((p) => p.slice()));

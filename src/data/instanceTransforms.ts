@@ -4,10 +4,7 @@
  * (x, y) to (x·sx, y·sy), and boxes are `[x1, y1, x2, y2]` rows in a Float32Array.
  */
 
-/** `[x, y, w, h]` → `[x1, y1, x2, y2]`. */
-export function xywhToXyxy(b: readonly number[]): [number, number, number, number] {
-  return [b[0]!, b[1]!, b[0]! + b[2]!, b[1]! + b[3]!];
-}
+export { xywhToXyxy } from '../coco/boxLayout.js';
 
 /** Scales flat polygons by (sx, sy) (new arrays). */
 export function scalePolygons(polygons: readonly (readonly number[])[], sx: number, sy: number): number[][] {

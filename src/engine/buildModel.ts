@@ -4,6 +4,7 @@ import { Detector } from '../modeling/index.js';
 import { sampledClassCounts } from '../sampling/index.js';
 import { buildTrainSampler } from './buildSampler.js';
 import type { TrainConfig } from './config/trainConfig.js';
+import { runSeed } from './runSeeds.js';
 
 /** Prior probability of the sigmoid family's initial class bias (RetinaNet / official LVIS: 0.01 / 0.001). */
 const SIGMOID_PRIOR = 0.01;
@@ -36,8 +37,8 @@ export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassSta
     { ...cfg.model, numClasses },
     {
       classifierLoss: loss,
-      seed: cfg.seed,
-      samplingSeed: cfg.seed + 1,
+      seed: runSeed(cfg, 'init'),
+      samplingSeed: runSeed(cfg, 'detectorSampling'),
       clsBiasInit: isSoftmaxFamily(cfg.loss) ? 0 : -Math.log((1 - SIGMOID_PRIOR) / SIGMOID_PRIOR),
     },
   );

@@ -7,12 +7,11 @@ import {
   type IndexSampler,
 } from '../sampling/index.js';
 import type { TrainConfig } from './config/trainConfig.js';
+import { runSeed } from './runSeeds.js';
 
-/** Seeds derived from the run seed, one per random stream. */
-export const SEED_OFFSETS = { sampler: 11, augment: 12, metaSampler: 13, metaAugment: 14 } as const;
 
 export function buildTrainSampler(cfg: TrainConfig, imageClasses: readonly Int32Array[], numClasses: number): IndexSampler {
-  const seed = cfg.seed + SEED_OFFSETS.sampler;
+  const seed = runSeed(cfg, 'sampler');
   switch (cfg.sampler.type) {
     case 'repeat_factor':
       return new RepeatFactorSampler({ imageCategories: imageClasses }, { threshold: cfg.sampler.repeatThreshold, sqrt: cfg.sampler.repeatSqrt, seed });
@@ -27,5 +26,5 @@ export function buildTrainSampler(cfg: TrainConfig, imageClasses: readonly Int32
 
 /** Class-balanced images for the meta batches (the official code re-samples the training set, r(c) ∝ 1/f(c)). */
 export function buildMetaSampler(cfg: TrainConfig, imageClasses: readonly Int32Array[], numClasses: number): IndexSampler {
-  return classBalancedSampler(imageClasses, { seed: cfg.seed + SEED_OFFSETS.metaSampler, numClasses, epochSize: imageClasses.length });
+  return classBalancedSampler(imageClasses, { seed: runSeed(cfg, 'metaSampler'), numClasses, epochSize: imageClasses.length });
 }

@@ -13,10 +13,19 @@ import { trainConfigFromJson, TYPED_SECTIONS, type TrainConfig } from './config/
 import { deepMerge } from './config/mergeConfig.js';
 import type { JsonObject } from './config/configSchema.js';
 import { loadModelWeights } from './modelWeights.js';
+import { pixelStatsOf } from './exampleTransforms.js';
+import type { PixelStats } from '../data/normalize.js';
 import type { CheckpointCategory } from './runCheckpoint.js';
 
 export interface LoadedDetector {
+  /**
+   * The detector. Like during training, `detector.predict` takes images already normalised with
+   * `pixelStats` (`normalizeImage(rgb, pixelStats)`; `testTransform(config)` does it for dataset
+   * images), not raw 0–255 pixels: the run's one pixel normalisation is the data pipeline's.
+   */
   detector: Detector;
+  /** The run's pixel statistics (`data.pixelMean` / `data.pixelStd`). */
+  pixelStats: PixelStats;
   /** The training config stored in the checkpoint (re-validated). */
   config: TrainConfig;
   /** Training categories sorted by id; `categories[c]` is contiguous class c. */
@@ -75,7 +84,7 @@ export function detectorFromCheckpoint(ck: CheckpointContents, file: string, opt
       throw e;
     }
     const iteration = typeof meta['iteration'] === 'number' ? meta['iteration'] : 0;
-    return { detector, config, categories, classStats, iteration };
+    return { detector, pixelStats: pixelStatsOf(config), config, categories, classStats, iteration };
   } finally {
     tf.dispose([...ck.tensors.values()]);
   }

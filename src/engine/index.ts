@@ -19,7 +19,7 @@ export { metricsHook } from './hooks/metricsHook.js';
 export { progressHook } from './hooks/progressHook.js';
 export { loadModelWeights, checkpointCategories } from './runCheckpoint.js';
 export type { CheckpointCategory, RunState } from './runCheckpoint.js';
-export { trainTransform, testTransform } from './exampleTransforms.js';
+export { trainTransform, testTransform, pixelStatsOf } from './exampleTransforms.js';
 export { RUN_FILES } from './runFiles.js';
 export { loadDetectorFromCheckpoint } from './loadDetector.js';
 export type { LoadedDetector, LoadDetectorOptions } from './loadDetector.js';
@@ -33,7 +33,8 @@ export { loadTrainingData, resolveDataPaths, valGroundTruth } from './trainingDa
 export type { TrainingData, DataPaths } from './trainingData.js';
 export { buildModel } from './buildModel.js';
 export type { BuiltModel } from './buildModel.js';
-export { buildTrainSampler, buildMetaSampler, SEED_OFFSETS } from './buildSampler.js';
+export { buildTrainSampler, buildMetaSampler } from './buildSampler.js';
+export { SEED_OFFSETS, runSeed } from './runSeeds.js';
 export { createMetaLearner, metaLossFor } from './stageTwoMetaLearner.js';
 export type { MetaLearnerRun, StageTwoMetaLearner } from './stageTwoMetaLearner.js';
 export { learningRateAt } from './lrSchedule.js';

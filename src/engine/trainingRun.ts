@@ -15,13 +15,14 @@ import { BalmsInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { TrainingBatchStream } from './batchStream.js';
 import { buildModel } from './buildModel.js';
-import { buildMetaSampler, buildTrainSampler, SEED_OFFSETS } from './buildSampler.js';
+import { buildMetaSampler, buildTrainSampler } from './buildSampler.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config/trainConfig.js';
 import { trainTransform } from './exampleTransforms.js';
 import { sizeDivisibility } from './inference.js';
 import { checkpointCategories, checkpointTensors, loadModelWeights, optimizerState, type RunState } from './runCheckpoint.js';
 import { RUN_FILES } from './runFiles.js';
+import { runSeed } from './runSeeds.js';
 import { SgdMomentum } from './sgdMomentum.js';
 import { createMetaLearner, type StageTwoMetaLearner } from './stageTwoMetaLearner.js';
 import { loadTrainingData, type TrainingData } from './trainingData.js';
@@ -81,7 +82,7 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
     const sampler = buildTrainSampler(cfg, data.imageClasses, numClasses);
     const meta = cfg.stage2.enabled ? createMetaLearner(cfg, loss, lossStats, data.imageClasses) : null;
     const metaSampler = meta ? buildMetaSampler(cfg, data.imageClasses, numClasses) : null;
-    const stepRng = new Rng(cfg.seed + 7);
+    const stepRng = new Rng(runSeed(cfg, 'step'));
 
     let iteration = 0;
     let scheduled: RunState['scheduled'] = [];
@@ -107,9 +108,9 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
       log(`resumed from ${resumedFrom} at iteration ${iteration}`);
     }
 
-    const stream = new TrainingBatchStream(data.train, sampler, { batchSize: cfg.data.imagesPerBatch, prefetch: cfg.data.prefetch, transform: trainTransform(cfg), seed: cfg.seed + SEED_OFFSETS.augment, startBatch: iteration, scheduled });
+    const stream = new TrainingBatchStream(data.train, sampler, { batchSize: cfg.data.imagesPerBatch, prefetch: cfg.data.prefetch, transform: trainTransform(cfg), seed: runSeed(cfg, 'augment'), startBatch: iteration, scheduled });
     const metaStream = metaSampler
-      ? new TrainingBatchStream(data.train, metaSampler, { batchSize: cfg.meta.imagesPerBatch, prefetch: cfg.data.prefetch, transform: trainTransform(cfg), seed: cfg.seed + SEED_OFFSETS.metaAugment, startBatch: iteration })
+      ? new TrainingBatchStream(data.train, metaSampler, { batchSize: cfg.meta.imagesPerBatch, prefetch: cfg.data.prefetch, transform: trainTransform(cfg), seed: runSeed(cfg, 'metaAugment'), startBatch: iteration })
       : null;
     return {
       cfg, outputDir, backend, data, detector, loss, optimizer, trainable,

@@ -116,8 +116,4 @@ export function concatBoxes(parts: ArrayLike<number>[]): Float32Array {
   return out;
 }
 
-/** `[x1,y1,x2,y2]` → `[x, y, w, h]` (COCO/LVIS `bbox`). */
-export function xyxyToXywh(boxes: ArrayLike<number>, i: number): [number, number, number, number] {
-  const x1 = boxes[4 * i]!, y1 = boxes[4 * i + 1]!;
-  return [x1, y1, boxes[4 * i + 2]! - x1, boxes[4 * i + 3]! - y1];
-}
+export { xyxyToXywh } from '../coco/boxLayout.js';

@@ -3,6 +3,8 @@
  * settings) scaled where the small from-scratch backbone needs it. `resolveDetectorConfig`
  * fills a partial config with the defaults and checks it.
  */
+import { deepMerge } from '../util/deepMerge.js';
+import { BalmsInputError } from '../util/errors.js';
 import type { BoxCoderWeights } from './boxCoder.js';
 
 export interface BackboneConfig {
@@ -65,7 +67,10 @@ export interface MaskHeadConfig {
   lossWeight: number;
 }
 
-export interface RoiHeadsConfig {
+/** @deprecated the old spelling of {@link RoIHeadsConfig} (the class is `RoIHeads`). */
+export type RoiHeadsConfig = RoIHeadsConfig;
+
+export interface RoIHeadsConfig {
   batchSizePerImage: number;
   positiveFraction: number;
   iouThreshold: number;
@@ -105,7 +110,7 @@ export interface DetectorConfig {
   fpn: FpnConfig;
   anchors: AnchorConfig;
   rpn: RpnConfig;
-  roiHeads: RoiHeadsConfig;
+  roiHeads: RoIHeadsConfig;
 }
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends number[] | [number, number] | readonly number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -158,46 +163,39 @@ export function defaultDetectorConfig(numClasses: number): DetectorConfig {
   };
 }
 
-function mergeDeep<T>(base: T, over: unknown): T {
-  if (over === undefined) return base;
-  if (Array.isArray(base) || typeof base !== 'object' || base === null) return over as T;
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
-    if (v === undefined) continue;
-    if (!(k in out)) throw new Error(`DetectorConfig: unknown key '${k}'`);
-    out[k] = mergeDeep(out[k], v);
-  }
-  return out as T;
-}
-
-/** Defaults overlaid with `input`; validates the result. */
+/** Defaults overlaid with `input` (unknown keys rejected); validates the result. */
 export function resolveDetectorConfig(input: DetectorConfigInput): DetectorConfig {
-  const cfg = mergeDeep(defaultDetectorConfig(input.numClasses), input);
+  const cfg = deepMerge(defaultDetectorConfig(input.numClasses), input, { knownKeysOnly: true });
   validateDetectorConfig(cfg);
   return cfg;
 }
 
-/** Throws on an inconsistent configuration. */
-export function validateDetectorConfig(cfg: DetectorConfig): void {
-  const bad = (msg: string): never => {
-    throw new Error(`DetectorConfig: ${msg}`);
+/**
+ * Throws a `BalmsInputError` naming the key on an inconsistent configuration; `where.prefix` goes
+ * before each key (`model.` for the training config's model section), `where.file` names the source.
+ */
+export function validateDetectorConfig(cfg: DetectorConfig, where: { file?: string; prefix?: string } = {}): void {
+  const bad = (key: string, problem: string): never => {
+    throw new BalmsInputError(problem, { file: where.file, path: `${where.prefix ?? ''}${key}` });
   };
-  if (!Number.isInteger(cfg.numClasses) || cfg.numClasses < 1) bad(`numClasses must be a positive integer`);
+  if (!Number.isInteger(cfg.numClasses) || cfg.numClasses < 1) bad('numClasses', 'must be a positive integer');
   const stages = cfg.backbone.stageChannels.length;
-  if (stages < 1) bad('backbone needs at least one stage');
+  if (stages < 1) bad('backbone.stageChannels', 'needs at least one stage');
   const levels = cfg.fpn.enabled ? cfg.fpn.inStages.length : 1;
   if (cfg.fpn.enabled && cfg.fpn.inStages.some((s, i) => s < 0 || s >= stages || (i > 0 && s !== cfg.fpn.inStages[i - 1]! + 1))) {
-    bad('fpn.inStages must be consecutive backbone stage indices');
+    bad('fpn.inStages', `must be consecutive backbone stage indices in [0, ${stages - 1}]`);
   }
-  if (cfg.anchors.sizes.length !== levels) bad(`anchors.sizes has ${cfg.anchors.sizes.length} levels, the feature pyramid has ${levels}`);
+  if (cfg.anchors.sizes.length !== levels) {
+    bad('anchors.sizes', `has ${cfg.anchors.sizes.length} levels, the feature pyramid has ${levels} (fpn.enabled ${cfg.fpn.enabled}${cfg.fpn.enabled ? `, ${levels} fpn.inStages` : ''})`);
+  }
   const a0 = cfg.anchors.sizes[0]!.length;
-  if (cfg.anchors.sizes.some((s) => s.length !== a0)) bad('every level needs the same number of anchor sizes');
+  if (cfg.anchors.sizes.some((s) => s.length !== a0)) bad('anchors.sizes', 'every level needs the same number of anchor sizes');
   const r = cfg.roiHeads;
-  if (!(r.positiveFraction > 0 && r.positiveFraction <= 1)) bad('roiHeads.positiveFraction must be in (0, 1]');
-  if (r.batchSizePerImage < 1) bad('roiHeads.batchSizePerImage must be ≥ 1');
-  if (r.boxHead.fcDims.length < 1) bad('roiHeads.boxHead.fcDims needs at least one layer');
-  if (r.mask.enabled && r.mask.convDims.length < 1) bad('roiHeads.mask.convDims needs at least one conv');
-  if (cfg.rpn.iouThresholds[0] > cfg.rpn.iouThresholds[1]) bad('rpn.iouThresholds must be [low, high]');
+  if (!(r.positiveFraction > 0 && r.positiveFraction <= 1)) bad('roiHeads.positiveFraction', 'must be in (0, 1]');
+  if (r.batchSizePerImage < 1) bad('roiHeads.batchSizePerImage', 'must be ≥ 1');
+  if (r.boxHead.fcDims.length < 1) bad('roiHeads.boxHead.fcDims', 'needs at least one layer');
+  if (r.mask.enabled && r.mask.convDims.length < 1) bad('roiHeads.mask.convDims', 'needs at least one conv');
+  if (cfg.rpn.iouThresholds[0] > cfg.rpn.iouThresholds[1]) bad('rpn.iouThresholds', 'must be [low, high]');
 }
 
 /** Strides of the feature levels the heads see. */

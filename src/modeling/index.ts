@@ -20,4 +20,4 @@ export * from './roiHeads.js';
 export * from './roiInference.js';
 export * from './roiLosses.js';
 export * from './rpn.js';
-export * from './sampler.js';
+export * from './roiSampler.js';

@@ -14,14 +14,14 @@ import { BoxHead, BoxPredictor } from './boxHead.js';
 import { BoxCoder } from './boxCoder.js';
 import { boxCount } from './boxes.js';
 import type { RoiClassifierLoss } from './classifierLoss.js';
-import type { RoiHeadsConfig } from './config.js';
+import type { RoIHeadsConfig } from './config.js';
 import { MaskHead } from './maskHead.js';
 import { maskTargetsForRois } from './maskTargets.js';
 import { multiLevelRoiAlign } from './ops/index.js';
 import type { ParameterStore } from './parameterStore.js';
 import { boxInferenceSingleImage } from './roiInference.js';
 import { boxRegressionLoss, maskLoss } from './roiLosses.js';
-import { sampleRois, type SampledRois } from './sampler.js';
+import { sampleRois, type SampledRois } from './roiSampler.js';
 import { readSync, type TensorReads } from './tensorReads.js';
 
 /** One feature map `[N, H, W, C]` and its stride in image pixels (a power of two). */
@@ -94,7 +94,7 @@ export class RoIHeads {
    */
   constructor(
     store: ParameterStore,
-    readonly cfg: RoiHeadsConfig,
+    readonly cfg: RoIHeadsConfig,
     readonly numClasses: number,
     readonly inChannels: number,
     readonly classifierLoss: RoiClassifierLoss,

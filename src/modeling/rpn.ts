@@ -17,7 +17,7 @@ import { Matcher } from './matcher.js';
 import { argsortDescending, batchedNms } from './nms.js';
 import type { ParameterStore } from './parameterStore.js';
 import type { FeatureLevel } from './roiHeads.js';
-import { subsampleLabels } from './sampler.js';
+import { subsampleLabels } from './roiSampler.js';
 import { readSync, type TensorReads } from './tensorReads.js';
 
 /** Raw RPN outputs over all levels (anchors concatenated level by level in `(y, x, a)` order). */

@@ -119,6 +119,7 @@ describe('train: resume and determinism (cpu)', () => {
       expect(p2.results).toEqual(p1.results);
       expect(p1.results.length).toBeGreaterThan(0);
       expect(loaded.iteration).toBe(6);
+      expect(loaded.pixelStats).toEqual({ mean: loaded.config.data.pixelMean, std: loaded.config.data.pixelStd });
       expect(loaded.categories.map((c) => c.id)).toEqual([1, 2, 3, 4]);
       expect(loaded.classStats.imageCount).toHaveLength(4);
       const ck = checkpointBytes(stage1);

@@ -6,6 +6,7 @@ import { evaluateCoco } from '../../src/eval/index.js';
 import { Detector, totalLoss, type TrainingBatch } from '../../src/modeling/detector.js';
 import type { DetectorConfigInput } from '../../src/modeling/config.js';
 import { toLvisResults } from '../../src/modeling/lvisResults.js';
+import { inputErrorOf } from '../helpers/inputErrors.js';
 import { polygonBox, renderShapes, softmaxClassifier, type Shape } from './helpers.js';
 
 const H = 64;
@@ -77,6 +78,14 @@ describe('Detector', () => {
     opt.dispose();
     batch.images.dispose();
     det.dispose();
+  });
+
+  it('a bad config is a BalmsInputError naming the key', () => {
+    const unknown = inputErrorOf(() => new Detector({ numClasses: 2, fpn: { enabled: true, chanels: 8 } } as unknown as DetectorConfigInput, { classifierLoss: softmaxClassifier }));
+    expect(unknown.path).toBe('fpn.chanels');
+    const levels = inputErrorOf(() => new Detector({ numClasses: 2, fpn: { enabled: false } }, { classifierLoss: softmaxClassifier }));
+    expect(levels.path).toBe('anchors.sizes');
+    expect(levels.message).toMatch(/has 4 levels, the feature pyramid has 1/);
   });
 
   it('runs with an FPN: multi-level anchors, pooling and finite losses', () => {

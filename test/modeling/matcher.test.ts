@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Matcher } from '../../src/modeling/matcher.js';
-import { sampleRois, subsampleLabels } from '../../src/modeling/sampler.js';
+import { sampleRois, subsampleLabels } from '../../src/modeling/roiSampler.js';
 import { AnchorGenerator, cellAnchors } from '../../src/modeling/anchors.js';
 import { Rng } from '../../src/util/rng.js';
 

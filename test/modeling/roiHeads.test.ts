@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backends/index.js';
-import { defaultDetectorConfig, type RoiHeadsConfig } from '../../src/modeling/config.js';
+import { defaultDetectorConfig, type RoIHeadsConfig } from '../../src/modeling/config.js';
 import { ParameterStore } from '../../src/modeling/parameterStore.js';
 import { RoIHeads, type FeatureLevel, type InstanceTargets } from '../../src/modeling/roiHeads.js';
 import { roiWeightsFromClassWeights } from '../../src/losses/roiClassWeights.js';
 import { Rng } from '../../src/util/rng.js';
 import { softmaxClassifier } from './helpers.js';
 
-function tinyConfig(over: Partial<RoiHeadsConfig> = {}): RoiHeadsConfig {
+function tinyConfig(over: Partial<RoIHeadsConfig> = {}): RoIHeadsConfig {
   const base = defaultDetectorConfig(3).roiHeads;
   return {
     ...base,

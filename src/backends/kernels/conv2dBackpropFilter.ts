@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelCalls, type Info } from '../kernelCalls.js';
-import { IM2COL } from './im2col.js';
-import { MATMUL_TN } from './matMulTN.js';
+import { IM2COL } from './im2colKernel.js';
+import { MATMUL_TN } from './matMulTNKernel.js';
 
 /**
  * Conv2DBackpropFilter by im2col: patches [M, kh·kw·Cin] (balms' one-pass BalmsIm2Col kernel),

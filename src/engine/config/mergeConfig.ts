@@ -1,4 +1,5 @@
 /** Deep merge of JSON config objects and `--set key=value` overrides. */
+import { deepMerge as mergeObjects } from '../../util/deepMerge.js';
 import { BalmsInputError } from '../../util/errors.js';
 import type { JsonObject, JsonValue } from './configSchema.js';
 
@@ -7,20 +8,11 @@ function isObject(v: unknown): v is JsonObject {
 }
 
 /**
- * Returns a new object: `over` merged onto `base` (objects merge key by key; arrays and scalars
- * replace). `typed` lists dotted paths of sections whose knobs depend on their `type` (the loss):
- * when `over` gives such a section another `type`, it replaces the base's section instead of merging
- * into it, so one loss's knobs never leak into another's.
+ * Returns a new object: `over` merged onto `base` (see `util/deepMerge`); `typed` lists the dotted
+ * paths of sections whose knobs depend on their `type` (the loss).
  */
-export function deepMerge(base: JsonObject, over: JsonObject, typed: readonly string[] = [], prefix = ''): JsonObject {
-  const out: JsonObject = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    const path = prefix ? `${prefix}.${k}` : k;
-    const retyped = typed.includes(path) && isObject(b) && isObject(v) && v['type'] !== undefined && v['type'] !== b['type'];
-    out[k] = isObject(b) && isObject(v) && !retyped ? deepMerge(b, v, typed, path) : structuredClone(v);
-  }
-  return out;
+export function deepMerge(base: JsonObject, over: JsonObject, typed: readonly string[] = []): JsonObject {
+  return mergeObjects(base, over, { typed });
 }
 
 /**

@@ -3,7 +3,7 @@
  * (`_base_` inheritance), and `--set key=value` overrides those. Validation names the key at fault.
  */
 import { DEFAULT_SYNTH_OPTIONS } from '../../data/synth/plan.js';
-import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
+import { defaultDetectorConfig, validateDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
 import { hasRowLoss, ROW_LOSS_TYPES, type ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
 import type { LrScheduleConfig } from '../lrSchedule.js';
@@ -222,6 +222,7 @@ export function trainConfigFromJson(raw: JsonObject, where?: string): TrainConfi
   const { loss: _l, ...restDefaults } = defaults;
   const merged = deepMerge(restDefaults, rest) as unknown as TrainConfig;
   merged.loss = resolveLoss(rawLoss, where);
+  validateDetectorConfig({ ...merged.model, numClasses: 1 }, { file: where, prefix: 'model.' });
   checkRanges(merged, where);
   return merged;
 }
@@ -251,6 +252,10 @@ function checkRanges(c: TrainConfig, file?: string): void {
   if (c.data.pixelMean.length !== 3) bad('data.pixelMean', 'must have 3 values (RGB)');
   if (c.data.pixelStd.length !== 3 || c.data.pixelStd.some((s) => !(s > 0))) bad('data.pixelStd', 'must have 3 positive values (RGB)');
   if (!(c.data.flipProbability >= 0 && c.data.flipProbability <= 1)) bad('data.flipProbability', 'must be in [0, 1]');
+  // one place for pixel normalisation: the data pipeline (data.pixelMean / data.pixelStd)
+  const identity = (v: readonly number[], x: number) => v.every((u) => u === x);
+  if (!identity(c.model.pixelMean, 0)) bad('model.pixelMean', 'must stay [0, 0, 0]: the data pipeline normalises images with data.pixelMean (set the statistics there)');
+  if (!identity(c.model.pixelStd, 1)) bad('model.pixelStd', 'must stay [1, 1, 1]: the data pipeline normalises images with data.pixelStd (set the statistics there)');
   if (c.stage2.enabled && !c.stage2.initCheckpoint) bad('stage2.initCheckpoint', 'stage 2 needs the stage-1 checkpoint to start from');
   if ('priorCounts' in c.loss && c.loss.priorCounts === 'sampled' && 'countSource' in c.loss && c.loss.countSource === 'instance_count') {
     bad('loss.priorCounts', "'sampled' counts images as the sampler draws them: use it with loss.countSource 'image_count'");

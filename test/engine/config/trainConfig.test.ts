@@ -123,6 +123,20 @@ describe('config errors name the key', () => {
     expect(errorOf(() => resolveTrainConfig({ sets: ['stage2.enabled=true'] })).path).toBe('stage2.initCheckpoint');
   });
 
+  it('an inconsistent model section is rejected with the config, naming the model key', () => {
+    const e = errorOf(() => resolveTrainConfig({ sets: ['model.fpn.enabled=false'] }));
+    expect(e.path).toBe('model.anchors.sizes');
+    expect(e.file).toBe('--set');
+    expect(errorOf(() => resolveTrainConfig({ sets: ['model.fpn.inStages=[1,3]'] })).path).toBe('model.fpn.inStages');
+    expect(resolveTrainConfig({ sets: ['model.fpn.enabled=false', 'model.anchors.sizes=[[32,64,128]]'] }).model.fpn.enabled).toBe(false);
+  });
+
+  it('pixel normalisation is configured in one place (data.*): a model normalisation is rejected', () => {
+    expect(errorOf(() => resolveTrainConfig({ sets: ['model.pixelMean=[123.675,116.28,103.53]'] })).path).toBe('model.pixelMean');
+    expect(errorOf(() => resolveTrainConfig({ sets: ['model.pixelStd=[58,57,57]'] })).message).toMatch(/data\.pixelStd/);
+    expect(resolveTrainConfig({ sets: ['data.pixelMean=[1,2,3]'] }).data.pixelMean).toEqual([1, 2, 3]);
+  });
+
   it('a meta learner with a setting it cannot honour is rejected, naming the keys', () => {
     const stage2 = ['stage2.enabled=true', 'stage2.initCheckpoint=stage1.ckpt'];
     for (const type of ['meta_reweighter', 'meta_sampler']) {
