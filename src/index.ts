@@ -11,6 +11,6 @@ export * from './modeling/index.js';
 export * from './report/index.js';
 export * from './backends/index.js';
 export * from './sampling/index.js';
-export { BalmsInputError } from './util/errors.js';
+export { BalmsInputError, BalmsInternalError, TrainingDivergedError } from './util/errors.js';
 export { Rng } from './util/rng.js';
 export type { RngState } from './util/rng.js';

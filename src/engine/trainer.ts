@@ -13,7 +13,7 @@ import type { ClassStats } from '../losses/index.js';
 import { TRAINABLE_SUBSETS, type Detector } from '../modeling/index.js';
 import { MetaSampler, type IndexSampler, type MetaLearnerState, type SamplerState } from '../sampling/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-import { BalmsInputError } from '../util/errors.js';
+import { BalmsInputError, TrainingDivergedError } from '../util/errors.js';
 import { Rng, type RngState } from '../util/rng.js';
 import { TrainingBatchStream } from './batchStream.js';
 import { buildModel } from './buildModel.js';
@@ -262,7 +262,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
         batch.images.dispose();
       }
       iteration++;
-      if (!Number.isFinite(values['total_loss']!)) throw new Error(`training diverged at iteration ${iteration}: total loss ${values['total_loss']} (lower solver.baseLr or set solver.clipGradNorm)`);
+      if (!Number.isFinite(values['total_loss']!)) throw new TrainingDivergedError(iteration, values, existsSync(lastPath) ? lastPath : null);
       for (const [k, v] of Object.entries(values)) smooth[k] = smooth[k] === undefined ? v : 0.9 * smooth[k]! + 0.1 * v;
       if (meta instanceof MetaSampler && iteration % cfg.meta.refreshPeriod === 0) {
         stream.scheduleRepeatFactors(meta.imageRepeatFactors(data.imageClasses, { threshold: cfg.sampler.repeatThreshold, sqrt: cfg.sampler.repeatSqrt }));

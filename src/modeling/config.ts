@@ -4,6 +4,7 @@
  * fills a partial config with the defaults and checks it.
  */
 import type { BoxCoderWeights } from './boxCoder.js';
+import { checkDetectorConfigRanges } from './detectorConfigRanges.js';
 
 export interface BackboneConfig {
   /** Output channels of the stride-2 stem conv. */
@@ -179,6 +180,7 @@ export function resolveDetectorConfig(input: DetectorConfigInput): DetectorConfi
 
 /** Throws on an inconsistent configuration. */
 export function validateDetectorConfig(cfg: DetectorConfig): void {
+  checkDetectorConfigRanges(cfg);
   const bad = (msg: string): never => {
     throw new Error(`DetectorConfig: ${msg}`);
   };

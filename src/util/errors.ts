@@ -21,3 +21,42 @@ export class BalmsInputError extends Error {
 export function isBalmsInputError(e: unknown): e is BalmsInputError {
   return e instanceof BalmsInputError;
 }
+
+/**
+ * A broken invariant inside balms, never the user's input: the message says it is a bug and asks
+ * for a report. Use it for "cannot happen" states; anything a user can cause is a `BalmsInputError`.
+ */
+export class BalmsInternalError extends Error {
+  constructor(what: string) {
+    super(`${what} (a bug in balms: please report it)`);
+    this.name = 'BalmsInternalError';
+  }
+}
+
+/**
+ * Training stopped because a loss became non-finite. Names the iteration, the first non-finite loss
+ * term and the last checkpoint written before it (null when none). The CLI exits with code 3.
+ */
+export class TrainingDivergedError extends Error {
+  readonly iteration: number;
+  readonly term: string;
+  readonly lastCheckpoint: string | null;
+
+  constructor(iteration: number, losses: Readonly<Record<string, number>>, lastCheckpoint: string | null) {
+    const terms = Object.keys(losses).filter((k) => k !== 'total_loss');
+    const term = terms.find((k) => !Number.isFinite(losses[k])) ?? 'total_loss';
+    super(
+      `training diverged at iteration ${iteration}: ${term} is ${losses[term]}` +
+        (lastCheckpoint ? `; last good checkpoint ${lastCheckpoint} (continue with --resume)` : '; no checkpoint written yet') +
+        ' (lower solver.baseLr or set solver.clipGradNorm)',
+    );
+    this.name = 'TrainingDivergedError';
+    this.iteration = iteration;
+    this.term = term;
+    this.lastCheckpoint = lastCheckpoint;
+  }
+}
+
+export function isTrainingDivergedError(e: unknown): e is TrainingDivergedError {
+  return e instanceof TrainingDivergedError;
+}

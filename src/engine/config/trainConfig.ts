@@ -10,6 +10,7 @@ import type { SgdConfig } from '../sgdMomentum.js';
 import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
 import { loadConfigFile } from './loadConfigFile.js';
 import { deepMerge, parseSetOverrides } from './mergeConfig.js';
+import { checkTrainConfigRanges } from './trainConfigRanges.js';
 
 export type ModelConfig = Omit<DetectorConfig, 'numClasses'>;
 
@@ -199,6 +200,7 @@ function checkRanges(c: TrainConfig, file?: string): void {
   const bad = (path: string, problem: string): never => {
     throw new BalmsInputError(problem, { file, path });
   };
+  checkTrainConfigRanges(c, file);
   if (!Number.isInteger(c.solver.maxIter) || c.solver.maxIter < 0) bad('solver.maxIter', 'must be a non-negative integer');
   if (!(c.solver.baseLr > 0)) bad('solver.baseLr', 'must be positive');
   if (!Number.isInteger(c.data.imagesPerBatch) || c.data.imagesPerBatch < 1) bad('data.imagesPerBatch', 'must be a positive integer');

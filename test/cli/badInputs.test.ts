@@ -1,0 +1,127 @@
+/**
+ * The CLI's bad-input contract, case by case: every malformed input or out-of-range knob ends with
+ * exit code 2 and one stderr line naming the file / record / key at fault, never an "internal error"
+ * (a stack trace) and never a silent success. Runs `runMain` in-process (the same code as the bin)
+ * so a few dozen cases stay fast; test/cli/main.test.ts covers the real process.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMain } from '../../src/cli/runMain.js';
+import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
+
+const fixture = fileURLToPath(new URL('../fixtures/coco/tiny_lvis.json', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'balms-bad-inputs-'));
+const p = (name: string) => join(dir, name);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(argv: string[]): Promise<Outcome> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const ow = process.stdout.write.bind(process.stdout);
+  const ew = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string | Uint8Array) => (out.push(String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string | Uint8Array) => (err.push(String(s)), true)) as typeof process.stderr.write;
+  try {
+    const code = await runMain(argv);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+}
+
+function gtVariant(name: string, mutate: (d: any) => void): string {
+  const d = JSON.parse(readFileSync(fixture, 'utf8'));
+  mutate(d);
+  writeFileSync(p(name), JSON.stringify(d, null, 1));
+  return p(name);
+}
+
+function deep(n: number): string {
+  return '['.repeat(n) + ']'.repeat(n);
+}
+
+/** argv, and the regexp the one stderr line must match after `balms <cmd>: `. */
+type Case = [name: string, argv: () => string[], re: RegExp];
+
+const tiny = () => p('tiny.json');
+const trainArgs = (...sets: string[]) => ['train', '--config', tiny(), ...sets.flatMap((s) => ['--set', s])];
+
+const cases: Case[] = [
+  // training knobs
+  ['stem width 0', () => trainArgs('model.backbone.stemChannels=0'), /model\.backbone\.stemChannels/],
+  ['fractional stem width', () => trainArgs('model.backbone.stemChannels=1.5'), /model\.backbone\.stemChannels/],
+  ['empty stage list', () => trainArgs('model.backbone.stageChannels=[]'), /model\.backbone\.stageChannels/],
+  ['empty anchor sizes', () => trainArgs('model.anchors.sizes=[[]]'), /model\.anchors\.sizes/],
+  ['negative aspect ratio', () => trainArgs('model.anchors.aspectRatios=[-1,1]'), /model\.anchors\.aspectRatios/],
+  ['positive fraction above 1', () => trainArgs('model.rpn.positiveFraction=2'), /model\.rpn\.positiveFraction/],
+  ['pooled size 0', () => trainArgs('model.roiHeads.pooledSize=0'), /model\.roiHeads\.pooledSize/],
+  ['IoU threshold 1', () => trainArgs('model.roiHeads.iouThreshold=1'), /model\.roiHeads\.iouThreshold/],
+  ['empty FC dims', () => trainArgs('model.roiHeads.boxHead.fcDims=[]'), /model\.roiHeads\.boxHead\.fcDims/],
+  ['RPN batch 0', () => trainArgs('model.rpn.batchSizePerImage=0'), /model\.rpn\.batchSizePerImage/],
+  ['anchor levels vs pyramid levels', () => trainArgs('model.fpn.enabled=true', 'model.fpn.inStages=[0,1,2]'), /model\.anchors\.sizes/],
+  ['momentum 5', () => trainArgs('solver.momentum=5'), /solver\.momentum/],
+  ['negative steps', () => trainArgs('solver.steps=[-3]'), /solver\.steps/],
+  ['negative warm-up', () => trainArgs('solver.warmupIters=-1'), /solver\.warmupIters/],
+  ['negative checkpoint period', () => trainArgs('checkpoint.period=-1'), /checkpoint\.period/],
+  ['zero log period', () => trainArgs('log.period=0'), /log\.period/],
+  ['negative max size', () => trainArgs('data.maxSize=-1'), /data\.maxSize/],
+  ['fractional seed', () => trainArgs('seed=0.5'), /seed/],
+  ['huge seed', () => trainArgs('seed=1e300'), /seed/],
+  ['synth categories 0', () => trainArgs('data.synth.categories=0'), /data\.synth\.categories/],
+  ['synth size 0', () => trainArgs('data.synth.size=0'), /data\.synth\.size/],
+  ['a bad --set value is blamed on --set', () => trainArgs('solver.baseLr="x"'), /^--set: solver\.baseLr/],
+  ['--stop-after -1', () => [...trainArgs(), '--stop-after', '-1'], /--stop-after/],
+  ['--output is a file', () => [...trainArgs(), '--output', fixture], /tiny_lvis\.json/],
+  // config files
+  ['config nested 100k deep', () => ['train', '--config', p('deep.json')], /deep\.json.*nest/],
+  ['config with a bad token, pretty-printed', () => ['train', '--config', p('badtoken.json')], /badtoken\.json.*line 3/],
+  ['config is a symlink loop', () => ['train', '--config', p('loop.json')], /loop\.json/],
+  // annotation files
+  ['stats on a symlink loop', () => ['stats', '--gt', p('loop.json')], /loop\.json/],
+  ['huge polygon coordinates', () => ['stats', '--gt', p('hugepoly.json')], /hugepoly\.json: annotations\[0\]\.segmentation/],
+  ['deeply nested extra field', () => ['subset', '--gt', p('deepgt.json'), '--out', p('deep-out.json')], /deepgt\.json/],
+  ['subset output is a folder', () => ['subset', '--gt', fixture, '--out', dir], /balms-bad-inputs-/],
+  ['subset output under a file', () => ['subset', '--gt', fixture, '--out', join(fixture, 'x.json')], /tiny_lvis\.json/],
+  // eval
+  ['--max-dets 0', () => ['eval', '--gt', fixture, '--results', p('results.json'), '--iou-type', 'bbox', '--max-dets', '0'], /--max-dets/],
+  ['--max-dets -5', () => ['eval', '--gt', fixture, '--results', p('results.json'), '--iou-type', 'bbox', '--max-dets=-5'], /--max-dets/],
+  // synth
+  ['synth --out under a file', () => ['synth', '--out', join(fixture, 'x'), '--categories', '2', '--train-images', '2', '--val-images', '2', '--size', '32'], /tiny_lvis\.json/],
+];
+
+beforeAll(() => {
+  writeFileSync(p('tiny.json'), JSON.stringify(tinyTrainOverrides(p('run'), p('cache'))));
+  writeFileSync(p('deep.json'), `{"model": ${deep(100_000)}}`);
+  writeFileSync(p('badtoken.json'), '{\n  "seed": 1,\n  "solver": x\n}\n');
+  symlinkSync(p('loop.json'), p('loop.json'));
+  gtVariant('hugepoly.json', (d) => {
+    d.annotations[0].segmentation = [[0, 0, 1e300, 0, 1e300, 1e300]];
+  });
+  const gt = JSON.parse(readFileSync(fixture, 'utf8'));
+  const text = JSON.stringify(gt).replace('"info":{', `"info":{"deep":${deep(100_000)},`);
+  writeFileSync(p('deepgt.json'), text);
+  writeFileSync(p('results.json'), JSON.stringify([{ image_id: 10, category_id: 1, bbox: [0, 0, 10, 10], score: 0.9 }]));
+});
+
+describe('bad inputs: exit 2, one line naming the culprit', () => {
+  it.each(cases)('%s', async (_name, argv, re) => {
+    const args = argv();
+    const r = await run(args);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(r.code, r.stderr).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith(`balms ${args[0]}: `)).toBe(true);
+    expect(lines[0]!.slice(`balms ${args[0]}: `.length)).toMatch(re);
+    expect(r.stdout).toBe('');
+  });
+});
