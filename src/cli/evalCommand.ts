@@ -100,7 +100,7 @@ function parseEvalArgs(argv: string[]): EvalArgs {
     throw new BalmsInputError(iouType === undefined ? 'missing --iou-type bbox|segm' : `--iou-type: expected bbox or segm, got '${iouType}'`);
   }
   const maxDets = v['max-dets'] === undefined ? 300 : Number(v['max-dets']);
-  if (!Number.isSafeInteger(maxDets)) throw new BalmsInputError(`--max-dets: expected an integer, got '${v['max-dets']}'`);
+  if (!Number.isSafeInteger(maxDets) || (maxDets < 1 && maxDets !== -1)) throw new BalmsInputError(`--max-dets: expected a positive integer or -1 (no cap), got '${v['max-dets']}'`);
   if (v.coco && v['max-dets'] !== undefined) throw new BalmsInputError('--max-dets applies to LVIS evaluation only (COCO uses 1/10/100)');
   const iouTypes: EvalArgs['iouTypes'] = iouType === undefined ? ['bbox', 'segm'] : [iouType];
   return { gt: v.gt, results: v.results ?? null, model, iouTypes, coco: !!v.coco, maxDets, segmMaskArea: !!v['segm-mask-area'], json: !!v.json };

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { commands } from './commands.js';
 import { isBalmsInputError, isTrainingDivergedError } from '../util/errors.js';
+import { errnoCode, fsInputError } from '../util/fsErrors.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -66,6 +67,13 @@ export async function runMain(argv: readonly string[]): Promise<number> {
     if (isTrainingDivergedError(e)) {
       process.stderr.write(`balms ${name}: ${oneLine(e.message)}\n`);
       return EXIT.diverged;
+    }
+    const code = errnoCode(e);
+    if (code) {
+      // a file-system failure no caller mapped (a full disk, a permission): the user's environment, not a bug
+      const path = (e as NodeJS.ErrnoException).path;
+      process.stderr.write(`balms ${name}: ${oneLine((fsInputError(e, path ?? '(unknown path)', 'file-system error') as Error).message)}\n`);
+      return EXIT.input;
     }
     process.stderr.write(bugReport(name, e) + '\n');
     return EXIT.bug;

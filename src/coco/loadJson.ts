@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { BalmsInputError } from '../util/errors.js';
+import { fsInputError } from '../util/fsErrors.js';
 import type { LvisDataset, DetectionResult } from './types.js';
 import { JsonStreamSyntaxError, lineColumnAt, scanJsonFile } from './jsonStream.js';
 import { LvisIndex } from './lvisIndex.js';
@@ -68,8 +69,7 @@ async function toInputError(e: unknown, file: string): Promise<unknown> {
   }
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return new BalmsInputError('no such file', { file });
-  if (code === 'EACCES' || code === 'EISDIR' || code === 'EPERM') return new BalmsInputError(`cannot read the file (${code})`, { file });
-  return e;
+  return fsInputError(e, file, 'cannot read the file');
 }
 
 export interface LoadDatasetOptions extends LoadJsonOptions, ValidateDatasetOptions {}

@@ -4,7 +4,7 @@
  * JSONL metrics), periodic evaluation and atomic checkpoints that resume the run exactly.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../backends/index.js';
 import type { LvisCategory } from '../coco/index.js';
@@ -12,7 +12,7 @@ import type { ExampleTransform, TrainingExample } from '../data/index.js';
 import type { ClassStats } from '../losses/index.js';
 import { TRAINABLE_SUBSETS, type Detector } from '../modeling/index.js';
 import { MetaSampler, type IndexSampler, type MetaLearnerState, type SamplerState } from '../sampling/index.js';
-import { writeFileAtomic } from '../util/atomicWrite.js';
+import { ensureDir, writeFileAtomic } from '../util/atomicWrite.js';
 import { BalmsInputError, TrainingDivergedError } from '../util/errors.js';
 import { Rng, type RngState } from '../util/rng.js';
 import { TrainingBatchStream } from './batchStream.js';
@@ -138,7 +138,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const backend = await initBackend(cfg.backend);
   const outputDir = resolve(cfg.outputDir);
-  mkdirSync(outputDir, { recursive: true });
+  ensureDir(outputDir);
   writeFileAtomic(join(outputDir, RUN_FILES.config), JSON.stringify(cfg, null, 2) + '\n');
   const data = await loadTrainingData(cfg, log);
   const numClasses = data.categories.length;

@@ -1,7 +1,7 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../util/rng.js';
-import { writeFileAtomic } from '../../util/atomicWrite.js';
+import { ensureDir, writeFileAtomic } from '../../util/atomicWrite.js';
 import type { Frequency, LvisAnnotation, LvisCategory, LvisDataset, LvisImage } from '../../coco/types.js';
 import { appearanceDefinition, appearanceName } from './appearance.js';
 import { planSynthDataset, type SynthOptions, type SynthPlan } from './plan.js';
@@ -79,8 +79,8 @@ export async function writeSynthDataset(dir: string, options: SynthOptions, log?
   const appearances = plan.categories.map((c) => c.appearance);
   const trainDir = join(dir, SYNTH_LAYOUT.trainImages);
   const valDir = join(dir, SYNTH_LAYOUT.valImages);
-  mkdirSync(trainDir, { recursive: true });
-  mkdirSync(valDir, { recursive: true });
+  ensureDir(trainDir);
+  ensureDir(valDir);
   let nextAnnId = 1;
   const renderSplit = (specs: SynthImageSpec[], split: 'train' | 'val', outDir: string): SplitResult => {
     const res: SplitResult = { images: [], annotations: [], unplaced: 0, bytes: 0 };

@@ -5,6 +5,7 @@
 import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
 import type { ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
+import { MAX_JSON_NESTING, tooDeepAt } from '../../util/jsonText.js';
 import type { LrScheduleConfig } from '../lrSchedule.js';
 import type { SgdConfig } from '../sgdMomentum.js';
 import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
@@ -185,15 +186,32 @@ export function resolveTrainConfig(opts: { file?: string; sets?: readonly string
   if (opts.file) raw = loadConfigFile(opts.file, [], TYPED_SECTIONS);
   if (opts.overrides) raw = deepMerge(raw, opts.overrides, TYPED_SECTIONS);
   const sets = parseSetOverrides(opts.sets ?? []);
+  const deep = tooDeepAt(sets);
+  if (deep !== null) throw new BalmsInputError(`nested more than ${MAX_JSON_NESTING} levels deep`, { file: '--set', path: deep });
   raw = deepMerge(raw, sets, TYPED_SECTIONS);
   const where = opts.file ?? (opts.sets?.length ? '--set' : undefined);
-  const { loss: rawLoss, ...rest } = raw;
-  validateConfig(rest, defaults, { file: where, choices: CHOICES, open: ['loss'] });
-  const { loss: _l, ...restDefaults } = defaults;
-  const merged = deepMerge(restDefaults, rest) as unknown as TrainConfig;
-  merged.loss = resolveLoss(rawLoss, where);
-  checkRanges(merged, where);
-  return merged;
+  try {
+    const { loss: rawLoss, ...rest } = raw;
+    validateConfig(rest, defaults, { file: where, choices: CHOICES, open: ['loss'] });
+    const { loss: _l, ...restDefaults } = defaults;
+    const merged = deepMerge(restDefaults, rest) as unknown as TrainConfig;
+    merged.loss = resolveLoss(rawLoss, where);
+    checkRanges(merged, where);
+    return merged;
+  } catch (e) {
+    throw blameSet(e, opts.sets ?? []);
+  }
+}
+
+/** An error about a key that a `--set` gave names `--set`, not the config file under it. */
+function blameSet(e: unknown, sets: readonly string[]): unknown {
+  if (!(e instanceof BalmsInputError) || !e.path || e.file === '--set') return e;
+  const path = e.path;
+  const fromSet = sets.some((s) => {
+    const key = s.slice(0, Math.max(0, s.indexOf('='))).trim();
+    return key !== '' && (path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
+  });
+  return fromSet ? new BalmsInputError(e.problem, { file: '--set', path }) : e;
 }
 
 function checkRanges(c: TrainConfig, file?: string): void {
