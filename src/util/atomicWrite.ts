@@ -20,10 +20,11 @@ export function ensureDir(dir: string): void {
  * Writes a file so that readers never see it half-written: data goes to a temp file in the same
  * folder, flushed to disk, then `rename` swaps it in (atomic on POSIX). On failure the temp file is
  * removed and a file-system problem is an input error naming `path`. A process killed mid-write
- * leaves only its temp file behind; {@link removeStaleTempFiles} clears those.
+ * leaves only its temp file behind; the next write of the same path clears it ({@link removeStaleTempFiles}).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   ensureDir(dirname(path));
+  removeStaleTempFiles(path);
   const tmp = tempPathFor(path);
   try {
     const fd = openSync(tmp, 'w');
