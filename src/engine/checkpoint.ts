@@ -10,10 +10,10 @@
  * a half-written checkpoint. Version 1 files ("BALMSCK1", no checksum) are still read.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { crc32 } from '../util/crc32.js';
-import { BalmsInputError, BalmsInternalError } from '../util/errors.js';
+import { BalmsInputError, BalmsInternalError, TrainingDivergedError } from '../util/errors.js';
 import { fsInputError } from '../util/fsErrors.js';
 
 const MAGIC_V1 = 'BALMSCK1';
@@ -48,7 +48,7 @@ function firstNonFinite(a: Float32Array): number {
 
 /**
  * Writes a checkpoint atomically. The tensors are read, not disposed. A tensor holding NaN or ±∞ is
- * refused (a `BalmsInputError`: the weights diverged), so a checkpoint on disk is always finite.
+ * refused with a `TrainingDivergedError` (the previous file stays), so a checkpoint on disk is always finite.
  */
 export function saveCheckpoint(path: string, meta: Record<string, unknown>, tensors: ReadonlyMap<string, tf.Tensor>): void {
   const specs: TensorSpec[] = [];
@@ -58,7 +58,10 @@ export function saveCheckpoint(path: string, meta: Record<string, unknown>, tens
     const data = t.dataSync() as Float32Array | Int32Array;
     if (data instanceof Float32Array) {
       const bad = firstNonFinite(data);
-      if (bad >= 0) throw new BalmsInputError(`refusing to write a non-finite checkpoint: ${name}[${bad}] is ${data[bad]} (the weights diverged)`, { file: path });
+      if (bad >= 0) {
+        const iteration = typeof meta['iteration'] === 'number' ? meta['iteration'] : NaN;
+        throw new TrainingDivergedError(iteration, `${name}[${bad}] is ${data[bad]} (not written to ${path})`, existsSync(path) ? path : null);
+      }
     }
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     specs.push({ name, shape: t.shape.slice(), dtype: t.dtype, byteLength: bytes.byteLength });

@@ -262,7 +262,7 @@ export async function train(cfg: TrainConfig, opts: TrainOptions = {}): Promise<
         batch.images.dispose();
       }
       iteration++;
-      if (!Number.isFinite(values['total_loss']!)) throw new TrainingDivergedError(iteration, values, existsSync(lastPath) ? lastPath : null);
+      if (!Number.isFinite(values['total_loss']!)) throw TrainingDivergedError.fromLosses(iteration, values, existsSync(lastPath) ? lastPath : null);
       for (const [k, v] of Object.entries(values)) smooth[k] = smooth[k] === undefined ? v : 0.9 * smooth[k]! + 0.1 * v;
       if (meta instanceof MetaSampler && iteration % cfg.meta.refreshPeriod === 0) {
         stream.scheduleRepeatFactors(meta.imageRepeatFactors(data.imageClasses, { threshold: cfg.sampler.repeatThreshold, sqrt: cfg.sampler.repeatSqrt }));

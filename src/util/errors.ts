@@ -34,26 +34,32 @@ export class BalmsInternalError extends Error {
 }
 
 /**
- * Training stopped because a loss became non-finite. Names the iteration, the first non-finite loss
- * term and the last checkpoint written before it (null when none). The CLI exits with code 3.
+ * Training stopped because a loss or a weight became non-finite. Names the iteration, what went
+ * non-finite (the first loss term, or the parameter) and the last checkpoint written before it (null
+ * when none). The CLI prints it on one line and exits with code 3.
  */
 export class TrainingDivergedError extends Error {
   readonly iteration: number;
-  readonly term: string;
+  /** What went non-finite: `loss_cls is NaN`, `model/…/kernel[3] is Infinity`. */
+  readonly what: string;
   readonly lastCheckpoint: string | null;
 
-  constructor(iteration: number, losses: Readonly<Record<string, number>>, lastCheckpoint: string | null) {
-    const terms = Object.keys(losses).filter((k) => k !== 'total_loss');
-    const term = terms.find((k) => !Number.isFinite(losses[k])) ?? 'total_loss';
+  constructor(iteration: number, what: string, lastCheckpoint: string | null) {
     super(
-      `training diverged at iteration ${iteration}: ${term} is ${losses[term]}` +
-        (lastCheckpoint ? `; last good checkpoint ${lastCheckpoint} (continue with --resume)` : '; no checkpoint written yet') +
-        ' (lower solver.baseLr or set solver.clipGradNorm)',
+      `training diverged at iteration ${iteration}: ${what}; ` +
+        (lastCheckpoint ? `last good checkpoint ${lastCheckpoint}` : 'no checkpoint written yet') +
+        ' (lower solver.baseLr or set solver.clipGradNorm' + (lastCheckpoint ? ', then continue with --resume)' : ')'),
     );
     this.name = 'TrainingDivergedError';
     this.iteration = iteration;
-    this.term = term;
+    this.what = what;
     this.lastCheckpoint = lastCheckpoint;
+  }
+
+  /** From a step's loss values: names the first non-finite term (`total_loss` when only the sum is). */
+  static fromLosses(iteration: number, losses: Readonly<Record<string, number>>, lastCheckpoint: string | null): TrainingDivergedError {
+    const term = Object.keys(losses).find((k) => k !== 'total_loss' && !Number.isFinite(losses[k])) ?? 'total_loss';
+    return new TrainingDivergedError(iteration, `${term} is ${losses[term]}`, lastCheckpoint);
   }
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from '../../src/cli/runMain.js';
+import { loadCheckpoint } from '../../src/engine/index.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/coco/tiny_lvis.json', import.meta.url));
@@ -123,5 +124,21 @@ describe('bad inputs: exit 2, one line naming the culprit', () => {
     expect(lines[0]!.startsWith(`balms ${args[0]}: `)).toBe(true);
     expect(lines[0]!.slice(`balms ${args[0]}: `.length)).toMatch(re);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('a diverging run', () => {
+  it('stops with exit code 3 and one line: the iteration, what went non-finite, the last good checkpoint', async () => {
+    const out = p('diverge');
+    writeFileSync(p('diverge.json'), JSON.stringify(tinyTrainOverrides(out, p('cache'), { solver: { baseLr: 1000, warmupIters: 0 }, checkpoint: { period: 1 } })));
+    const r = await run(['train', '--config', p('diverge.json'), '--quiet', '--skip-eval']);
+    expect(r.code, r.stderr).toBe(3);
+    const lines = r.stderr.trimEnd().split('\n');
+    const last = lines[lines.length - 1]!;
+    expect(last).toMatch(/^balms train: training diverged at iteration \d+: \S+ is (NaN|-?Infinity)/);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    // the checkpoint it names is finite and loads
+    const named = /last good checkpoint (\S+) /.exec(last);
+    if (named) expect(() => loadCheckpoint(named[1]!)).not.toThrow();
   });
 });
