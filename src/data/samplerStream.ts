@@ -1,4 +1,5 @@
 import type { IndexSampler, SamplerState } from '../sampling/index.js';
+import { BalmsInputError } from '../util/errors.js';
 
 export interface SamplerStreamOptions {
   /** Stop after this many indices (default: endless). */
@@ -26,12 +27,12 @@ export class SamplerStream implements Iterable<number> {
   ) {
     this.total = opts.total ?? Infinity;
     this.chunk = opts.chunk ?? 64;
-    if (!(this.total >= 0)) throw new RangeError(`total must be ≥ 0, got ${opts.total}`);
-    if (!Number.isInteger(this.chunk) || this.chunk < 1) throw new RangeError(`chunk must be a positive integer, got ${opts.chunk}`);
+    if (!(this.total >= 0)) throw new BalmsInputError(`total must be ≥ 0, got ${opts.total}`);
+    if (!Number.isInteger(this.chunk) || this.chunk < 1) throw new BalmsInputError(`chunk must be a positive integer, got ${opts.chunk}`);
   }
 
   *[Symbol.iterator](): Iterator<number> {
-    if (this.started) throw new Error('SamplerStream can be iterated once');
+    if (this.started) throw new BalmsInputError('SamplerStream can be iterated once');
     this.started = true;
     let position = 0;
     while (position < this.total) {
@@ -53,7 +54,7 @@ export class SamplerStream implements Iterable<number> {
   stateAt(position: number): { state: SamplerState; skip: number } {
     let best: { position: number; state: SamplerState } | undefined;
     for (const m of this.marks) if (m.position <= position) best = m;
-    if (!best) throw new RangeError(`no sampler state recorded at or before position ${position}`);
+    if (!best) throw new BalmsInputError(`no sampler state recorded at or before position ${position}`);
     return { state: best.state, skip: position - best.position };
   }
 }

@@ -8,6 +8,7 @@
  */
 import { exampleBatches, type DetectionDataset, type ExampleTransform, type ImagePipeline, type TrainingExample } from '../data/index.js';
 import type { IndexSampler, SamplerState } from '../sampling/index.js';
+import { BalmsInternalError } from '../util/errors.js';
 
 export interface BatchStreamOptions {
   batchSize: number;
@@ -67,7 +68,7 @@ export class TrainingBatchStream {
   /** The next batch (batch number `consumedBatches()` before the call). */
   async next(): Promise<TrainingExample[]> {
     const r = await this.iterator.next();
-    if (r.done) throw new Error('TrainingBatchStream: the sampler stream ended');
+    if (r.done) throw new BalmsInternalError('TrainingBatchStream: the sampler stream ended');
     this.statesBefore.delete(this.consumed - 1);
     this.consumed++;
     return r.value;
@@ -98,7 +99,7 @@ export class TrainingBatchStream {
    * enough ahead that no batch from there has been drawn yet, so the run is the same for any timing.
    */
   scheduleRepeatFactors(factors: ArrayLike<number>): void {
-    if (!('setRepeatFactors' in this.sampler)) throw new Error('TrainingBatchStream: this sampler has no repeat factors to change');
+    if (!('setRepeatFactors' in this.sampler)) throw new BalmsInternalError('TrainingBatchStream: this sampler has no repeat factors to change');
     this.scheduled.push({ batch: this.consumed + this.opts.prefetch + 2, factors: Array.from(factors) });
   }
 

@@ -20,6 +20,7 @@ import type { ParameterStore } from './parameterStore.js';
 import { boxInferenceSingleImage } from './roiInference.js';
 import { boxRegressionLoss, maskLoss } from './roiLosses.js';
 import { sampleRois, type SampledRois } from './sampler.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /** One feature map `[N, H, W, C]` and its stride in image pixels (a power of two). */
 export interface FeatureLevel {
@@ -105,7 +106,7 @@ export class RoIHeads {
 
   /** Samples RoIs for every image (exposed for inspection and tests). */
   sample(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng): SampledRois[] {
-    if (proposals.length !== targets.length) throw new Error(`RoIHeads: ${proposals.length} proposal sets for ${targets.length} images`);
+    if (proposals.length !== targets.length) throw new BalmsInputError(`RoIHeads: ${proposals.length} proposal sets for ${targets.length} images`);
     return proposals.map((p, i) =>
       sampleRois(p, targets[i]!.boxes, targets[i]!.classes, this.numClasses, {
         batchSizePerImage: this.cfg.batchSizePerImage,
@@ -170,7 +171,7 @@ export class RoIHeads {
     const targetParts: Float32Array[] = [];
     sampled.forEach((s, img) => {
       const polys = targets[img]!.polygons;
-      if (s.numFg > 0 && !polys) throw new Error(`RoIHeads: image ${img} has no polygons but the mask head is on`);
+      if (s.numFg > 0 && !polys) throw new BalmsInputError(`RoIHeads: image ${img} has no polygons but the mask head is on`);
       const boxes = s.boxes.subarray(0, 4 * s.numFg);
       fgBoxes.push(boxes);
       for (let i = 0; i < s.numFg; i++) fgClasses.push(s.classes[i]!);
@@ -209,7 +210,7 @@ export class RoIHeads {
     });
     const probData = probs.dataSync() as Float32Array;
     const deltaData = deltas.dataSync() as Float32Array;
-    if (probs.shape[1] !== k + 1) throw new Error(`RoIHeads: probabilities have ${probs.shape[1]} columns, expected ${k + 1}`);
+    if (probs.shape[1] !== k + 1) throw new BalmsInputError(`RoIHeads: probabilities have ${probs.shape[1]} columns, expected ${k + 1}`);
     tf.dispose([probs, deltas]);
     const bw = deltas.shape[1];
     const results: InstancePredictions[] = [];
@@ -254,7 +255,7 @@ export class RoIHeads {
 
 /** Per-RoI weights from per-class weights (see `RoiLossOptions.classWeights`). */
 export function foregroundClassWeights(classWeights: tf.Tensor1D, classes: Int32Array, numClasses: number): tf.Tensor1D {
-  if (classWeights.shape[0] !== numClasses) throw new Error(`classWeights has ${classWeights.shape[0]} entries for ${numClasses} classes`);
+  if (classWeights.shape[0] !== numClasses) throw new BalmsInputError(`classWeights has ${classWeights.shape[0]} entries for ${numClasses} classes`);
   const r = classes.length;
   const onehot = new Float32Array(r * numClasses);
   const bg = new Float32Array(r);
@@ -294,11 +295,11 @@ export function flattenRois(perImage: readonly Float32Array[]): { boxes: Float32
 
 /** Checks strides are consecutive powers of two; returns log2 of the first. */
 function checkLevels(features: readonly FeatureLevel[]): number {
-  if (features.length === 0) throw new Error('RoIHeads: no feature levels');
+  if (features.length === 0) throw new BalmsInputError('RoIHeads: no feature levels');
   const min = Math.log2(features[0]!.stride);
   features.forEach((f, i) => {
     if (f.stride !== 2 ** (min + i) || !Number.isInteger(min)) {
-      throw new Error(`RoIHeads: feature strides must be consecutive powers of two, got ${features.map((x) => x.stride).join(', ')}`);
+      throw new BalmsInputError(`RoIHeads: feature strides must be consecutive powers of two, got ${features.map((x) => x.stride).join(', ')}`);
     }
   });
   return min;

@@ -63,7 +63,7 @@ export function frPoly(poly: ArrayLike<number>, h: number, w: number): Rle {
  */
 export function frPolyRuns(poly: ArrayLike<number>, h: number, w: number): Uint32Array {
   if (!Number.isInteger(h) || !Number.isInteger(w) || h < 0 || w < 0) {
-    throw new RangeError(`frPoly: h and w must be non-negative integers, got ${h}×${w}`);
+    throw new BalmsInputError(`frPoly: h and w must be non-negative integers, got ${h}×${w}`);
   }
   const k = Math.floor(poly.length / 2);
   if (vx.length < k + 1) {

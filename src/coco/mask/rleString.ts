@@ -65,7 +65,7 @@ export function rleFromString(s: string, h: number, w: number): Rle {
  */
 export function rleFromStringInto(s: string, out: Uint32Array, at: number): number {
   const n = s.length;
-  if (out.length - at < n) throw new RangeError(`rleFromStringInto: room for ${out.length - at} runs, need up to ${n}`);
+  if (out.length - at < n) throw new BalmsInputError(`rleFromStringInto: room for ${out.length - at} runs, need up to ${n}`);
   let m = at;
   let p = 0;
   while (p < n) {
