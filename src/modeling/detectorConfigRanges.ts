@@ -7,7 +7,7 @@
 import { checkRanges, knobError, type RangeTable } from '../util/ranges.js';
 import type { DetectorConfig } from './config.js';
 
-const CHANNELS = { int: true, min: 1, max: 16384 } as const;
+const CHANNELS = { int: true, min: 1, max: 4096 } as const;
 const TOP_K = { int: true, min: 1, max: 1_000_000 } as const;
 const IOU = { min: 0, max: 1 } as const;
 const FRACTION = { above: 0, max: 1 } as const;
@@ -55,7 +55,7 @@ export const DETECTOR_RANGES: RangeTable = {
   'roiHeads.boxHead.fcDims[]': CHANNELS,
   'roiHeads.mask.convDims[]': CHANNELS,
   'roiHeads.mask.pooledSize': { int: true, min: 1, max: 64 },
-  'roiHeads.mask.deconvDim': { int: true, min: 0, max: 16384 },
+  'roiHeads.mask.deconvDim': { int: true, min: 0, max: 4096 },
   'roiHeads.mask.lossWeight': WEIGHT,
   'roiHeads.bboxRegWeights': { length: 4 },
   'roiHeads.bboxRegWeights[]': { above: 0, max: 1e3 },
