@@ -68,6 +68,10 @@ export async function runMain(argv: readonly string[]): Promise<number> {
       process.stderr.write(`balms ${name}: ${oneLine(e.message)}\n`);
       return EXIT.diverged;
     }
+    if (typeof (e as { code?: unknown } | null)?.code === 'string' && (e as { code: string }).code.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`balms ${name}: ${oneLine((e as Error).message)} (see balms ${name} --help)\n`);
+      return EXIT.input;
+    }
     const code = errnoCode(e);
     if (code) {
       // a file-system failure no caller mapped (a full disk, a permission): the user's environment, not a bug

@@ -24,11 +24,13 @@ const PROBLEMS: Readonly<Record<string, string>> = {
   EXDEV: 'cannot move across file systems',
   EBUSY: 'the file is busy',
   EIO: 'input/output error',
+  ENULBYTE: 'the path contains a NUL byte',
 };
 
 /** The errno code of a Node file-system error (undefined for anything else). */
 export function errnoCode(e: unknown): string | undefined {
   const code = (e as NodeJS.ErrnoException | null | undefined)?.code;
+  if (code === 'ERR_INVALID_ARG_VALUE' && /null bytes/.test((e as Error).message)) return 'ENULBYTE';
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
 }
 
@@ -40,5 +42,5 @@ export function fsInputError(e: unknown, file: string, action: string): unknown 
   if (e instanceof BalmsInputError) return e;
   const code = errnoCode(e);
   if (!code) return e;
-  return new BalmsInputError(`${action}: ${PROBLEMS[code] ?? 'file-system error'} (${code})`, { file });
+  return new BalmsInputError(`${action}: ${PROBLEMS[code] ?? 'file-system error'}${code === 'ENULBYTE' ? '' : ` (${code})`}`, { file });
 }

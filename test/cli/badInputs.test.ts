@@ -142,3 +142,70 @@ describe('a diverging run', () => {
     if (named) expect(() => loadCheckpoint(named[1]!)).not.toThrow();
   });
 });
+
+/**
+ * Every value option of every command, given hostile values, with the rest of the command line
+ * arranged to fail on an input error anyway (a missing file), so that nothing long ever runs: the
+ * answer is always exit 2 and one line, never an internal error.
+ */
+describe('every option with hostile values: exit 2, never an internal error', () => {
+  const missing = () => p('missing.json');
+  const HOSTILE = ['', ' ', '-1', '0', '1.5', 'abc', '1e999', 'NaN', '99999999999999999999', '-', '=', '../', '\u0000', 'x'.repeat(5000)];
+  // command → [option, the other arguments]
+  const options: Array<[string, string, () => string[]]> = [
+    ['train', '--config', () => []],
+    ['train', '--set', () => ['--config', missing()]],
+    ['train', '--output', () => ['--config', missing()]],
+    ['train', '--backend', () => ['--config', missing()]],
+    ['train', '--stop-after', () => ['--config', missing()]],
+    ['predict', '--checkpoint', () => ['--images', dir, '--out', p('pred')]],
+    ['predict', '--images', () => ['--checkpoint', missing(), '--out', p('pred')]],
+    ['predict', '--out', () => ['--checkpoint', missing(), '--images', dir]],
+    ['predict', '--gt', () => ['--checkpoint', missing(), '--images', dir, '--out', p('pred')]],
+    ['predict', '--score-thresh', () => ['--checkpoint', missing(), '--images', dir, '--out', p('pred')]],
+    ['predict', '--max-dets', () => ['--checkpoint', missing(), '--images', dir, '--out', p('pred')]],
+    ['predict', '--overlay-score', () => ['--checkpoint', missing(), '--images', dir, '--out', p('pred')]],
+    ['predict', '--backend', () => ['--checkpoint', missing(), '--images', dir, '--out', p('pred')]],
+    ['eval', '--gt', () => ['--results', p('results.json'), '--iou-type', 'bbox']],
+    ['eval', '--results', () => ['--gt', fixture, '--iou-type', 'bbox']],
+    ['eval', '--iou-type', () => ['--gt', missing(), '--results', p('results.json')]],
+    ['eval', '--max-dets', () => ['--gt', missing(), '--results', p('results.json'), '--iou-type', 'bbox']],
+    ['eval', '--checkpoint', () => ['--gt', fixture, '--images', dir, '--iou-type', 'bbox']],
+    ['eval', '--images', () => ['--gt', fixture, '--checkpoint', missing(), '--iou-type', 'bbox']],
+    ['eval', '--save-results', () => ['--gt', fixture, '--checkpoint', missing(), '--images', dir, '--iou-type', 'bbox']],
+    ['eval', '--backend', () => ['--gt', missing(), '--results', p('results.json'), '--iou-type', 'bbox']],
+    ['stats', '--gt', () => []],
+    ['stats', '--max-mismatches', () => ['--gt', missing()]],
+    ['subset', '--gt', () => ['--out', p('sub.json')]],
+    ['subset', '--out', () => ['--gt', missing()]],
+    ['subset', '--categories', () => ['--gt', missing(), '--out', p('sub.json')]],
+    ['subset', '--per-bucket', () => ['--gt', missing(), '--out', p('sub.json')]],
+    ['subset', '--images', () => ['--gt', missing(), '--out', p('sub.json')]],
+    ['subset', '--seed', () => ['--gt', missing(), '--out', p('sub.json')]],
+    ...['--seed', '--categories', '--train-images', '--val-images', '--size', '--neg-fraction', '--not-exhaustive', '--min-val-images', '--out'].map(
+      (o): [string, string, () => string[]] => ['synth', o, () => (o === '--out' ? ['--size', '1'] : ['--out', join(fixture, 'under-a-file')])],
+    ),
+    ['demo', '--backend', () => ['--set', 'seed=-1']],
+    ['demo', '--set', () => ['--set', 'seed=-1']],
+    ['demo', '--out', () => ['--set', 'seed=-1']],
+  ];
+  it.each(options)('%s %s', async (cmd, opt, rest) => {
+    const bad: string[] = [];
+    for (const v of HOSTILE) {
+      for (const argv of [[cmd, ...rest(), opt, v], [cmd, ...rest(), `${opt}=${v}`]]) {
+        const r = await run(argv);
+        const lines = r.stderr.trimEnd().split('\n');
+        const clean = r.code === 2 && lines.length === 1 && lines[0]!.startsWith(`balms ${cmd}: `) && r.stdout === '';
+        if (!clean) bad.push(`${JSON.stringify(argv.slice(1)).slice(0, 200)} → exit ${r.code}: ${r.stderr.slice(0, 300)}`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+  it('an unknown option, to every command', async () => {
+    for (const cmd of ['train', 'predict', 'eval', 'stats', 'subset', 'synth', 'demo']) {
+      const r = await run([cmd, '--no-such-option']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^balms ${cmd}: .*--no-such-option.*\\n$`));
+    }
+  });
+});
