@@ -82,6 +82,11 @@ const cases: Case[] = [
   ['synth size 0', () => trainArgs('data.synth.size=0'), /data\.synth\.size/],
   ['a bad --set value is blamed on --set', () => trainArgs('solver.baseLr="x"'), /^--set: solver\.baseLr/],
   ['--stop-after -1', () => [...trainArgs(), '--stop-after', '-1'], /--stop-after/],
+  [
+    'a category without training images under Balanced Softmax',
+    () => ['train', ...['data.synth.enabled=false', `data.trainAnnotations=${fixture}`, `data.trainImageDir=${dir}`, 'backend=cpu', `outputDir=${p('zc')}`].flatMap((s) => ['--set', s])],
+    /^loss\.smoothing: the category at class index 2 \(#3 in id order\) has image_count 0 in .*tiny_lvis\.json/,
+  ],
   ['--output is a file', () => [...trainArgs(), '--output', fixture], /tiny_lvis\.json/],
   // config files
   ['config nested 100k deep', () => ['train', '--config', p('deep.json')], /deep\.json.*nest/],
@@ -120,9 +125,10 @@ describe('bad inputs: exit 2, one line naming the culprit', () => {
     const r = await run(args);
     const lines = r.stderr.trimEnd().split('\n');
     expect(r.code, r.stderr).toBe(2);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]!.startsWith(`balms ${args[0]}: `)).toBe(true);
-    expect(lines[0]!.slice(`balms ${args[0]}: `.length)).toMatch(re);
+    // the error is the last line; any line before it is the command's own progress log
+    expect(lines.every((l) => l.startsWith(`balms ${args[0]}: `)), r.stderr).toBe(true);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(lines[lines.length - 1]!.slice(`balms ${args[0]}: `.length)).toMatch(re);
     expect(r.stdout).toBe('');
   });
 });
