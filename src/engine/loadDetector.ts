@@ -9,6 +9,7 @@ import type { ClassStats } from '../losses/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import { buildModel } from './buildModel.js';
 import { loadCheckpoint } from './checkpoint.js';
+import { checkDetectorMeta } from './checkpointMeta.js';
 import { resolveTrainConfig, type TrainConfig } from './config/trainConfig.js';
 import type { JsonObject } from './config/configSchema.js';
 import { loadModelWeights, type CheckpointCategory } from './trainer.js';
@@ -52,6 +53,7 @@ export function loadDetectorFromCheckpoint(path: string, opts: LoadDetectorOptio
         path: 'meta.categories',
       });
     }
+    checkDetectorMeta(meta, path);
     if (stats.imageCount.length !== categories.length) {
       throw new BalmsInputError(`classStats has ${stats.imageCount.length} classes, categories ${categories.length}`, { file: path, path: 'meta.classStats' });
     }
