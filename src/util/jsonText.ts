@@ -63,5 +63,24 @@ export function parseJsonText(text: string, file?: string): unknown {
   }
   const deep = tooDeepAt(value);
   if (deep !== null) throw new BalmsInputError(`nested more than ${MAX_JSON_NESTING} levels deep`, { file, path: deep });
+  const proto = protoKeyAt(value);
+  if (proto !== null) throw new BalmsInputError('a "__proto__" key is not allowed', { file, path: proto });
   return value;
+}
+
+/** The path of the first own `__proto__` key (JSON.parse keeps it as data; merging would turn it into a prototype). */
+export function protoKeyAt(value: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) v.forEach((e, i) => stack.push([e, `${path}[${i}]`]));
+    else
+      for (const [k, e] of Object.entries(v)) {
+        const p = path ? `${path}.${k}` : k;
+        if (k === '__proto__') return p;
+        stack.push([e, p]);
+      }
+  }
+  return null;
 }

@@ -81,6 +81,10 @@ const cases: Case[] = [
   ['synth categories 0', () => trainArgs('data.synth.categories=0'), /data\.synth\.categories/],
   ['synth size 0', () => trainArgs('data.synth.size=0'), /data\.synth\.size/],
   ['a bad --set value is blamed on --set', () => trainArgs('solver.baseLr="x"'), /^--set: solver\.baseLr/],
+  ['a --set key into the prototype', () => trainArgs('__proto__.polluted=1'), /^--set: bad key "__proto__\.polluted"/],
+  ['a --set key named constructor', () => trainArgs('constructor.x=1'), /^--set: bad key/],
+  ['a loss type that is an Object method', () => trainArgs('loss.type=toString'), /^--set: loss\.type: must be one of "softmax"/],
+  ['a "__proto__" key in a config file', () => ['train', '--config', p('proto.json')], /proto\.json: __proto__: a "__proto__" key is not allowed/],
   ['--stop-after -1', () => [...trainArgs(), '--stop-after', '-1'], /--stop-after/],
   [
     'a category without training images under Balanced Softmax',
@@ -108,6 +112,7 @@ const cases: Case[] = [
 beforeAll(() => {
   writeFileSync(p('tiny.json'), JSON.stringify(tinyTrainOverrides(p('run'), p('cache'))));
   writeFileSync(p('deep.json'), `{"model": ${deep(100_000)}}`);
+  writeFileSync(p('proto.json'), '{"__proto__": {"seed": 5}}');
   writeFileSync(p('badtoken.json'), '{\n  "seed": 1,\n  "solver": x\n}\n');
   symlinkSync(p('loop.json'), p('loop.json'));
   gtVariant('hugepoly.json', (d) => {
@@ -123,6 +128,7 @@ describe('bad inputs: exit 2, one line naming the culprit', () => {
   it.each(cases)('%s', async (_name, argv, re) => {
     const args = argv();
     const r = await run(args);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     const lines = r.stderr.trimEnd().split('\n');
     expect(r.code, r.stderr).toBe(2);
     // the error is the last line; any line before it is the command's own progress log

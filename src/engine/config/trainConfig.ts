@@ -158,7 +158,7 @@ const LOSS_CHOICES: ConfigChoices = {
 /** Fills the chosen loss's defaults and checks its knobs. */
 function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
   const type = (raw as { type?: unknown } | undefined)?.type ?? 'balanced_softmax';
-  const defaults = LOSS_DEFAULTS[type as ClassifierLossConfig['type']];
+  const defaults = typeof type === 'string' && Object.hasOwn(LOSS_DEFAULTS, type) ? LOSS_DEFAULTS[type as ClassifierLossConfig['type']] : undefined;
   if (!defaults) {
     throw new BalmsInputError(`must be one of ${Object.keys(LOSS_DEFAULTS).map((t) => JSON.stringify(t)).join(', ')}, got ${JSON.stringify(type)}`, { file, path: 'loss.type' });
   }
@@ -185,6 +185,10 @@ export function resolveTrainConfig(opts: { file?: string; sets?: readonly string
   let raw: JsonObject = {};
   if (opts.file) raw = loadConfigFile(opts.file, [], TYPED_SECTIONS);
   if (opts.overrides) raw = deepMerge(raw, opts.overrides, TYPED_SECTIONS);
+  for (const s of opts.sets ?? []) {
+    const key = s.slice(0, Math.max(0, s.indexOf('='))).trim();
+    if (key.split('.').some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')) throw new BalmsInputError(`bad key ${JSON.stringify(key)}`, { file: '--set' });
+  }
   const sets = parseSetOverrides(opts.sets ?? []);
   const deep = tooDeepAt(sets);
   if (deep !== null) throw new BalmsInputError(`nested more than ${MAX_JSON_NESTING} levels deep`, { file: '--set', path: deep });
