@@ -223,12 +223,6 @@ function checkRanges(c: TrainConfig, file?: string): void {
     throw new BalmsInputError(problem, { file, path });
   };
   checkTrainConfigRanges(c, file);
-  if (!Number.isInteger(c.solver.maxIter) || c.solver.maxIter < 0) bad('solver.maxIter', 'must be a non-negative integer');
-  if (!(c.solver.baseLr > 0)) bad('solver.baseLr', 'must be positive');
-  if (!Number.isInteger(c.data.imagesPerBatch) || c.data.imagesPerBatch < 1) bad('data.imagesPerBatch', 'must be a positive integer');
-  if (c.data.pixelMean.length !== 3) bad('data.pixelMean', 'must have 3 values (RGB)');
-  if (c.data.pixelStd.length !== 3 || c.data.pixelStd.some((s) => !(s > 0))) bad('data.pixelStd', 'must have 3 positive values (RGB)');
-  if (!(c.data.flipProbability >= 0 && c.data.flipProbability <= 1)) bad('data.flipProbability', 'must be in [0, 1]');
   if (c.stage2.enabled && !c.stage2.initCheckpoint) bad('stage2.initCheckpoint', 'stage 2 needs the stage-1 checkpoint to start from');
   if (c.meta.type !== 'none' && !c.stage2.enabled) bad('meta.type', 'the Meta Sampler / Meta Reweighter run in decoupled stage 2 (set stage2.enabled)');
   if (!c.data.synth.enabled && (!c.data.trainAnnotations || !c.data.trainImageDir)) {
