@@ -159,7 +159,7 @@ function parseEvalArgs(argv: string[]): EvalArgs {
   let maxDets: number | undefined;
   if (v['max-dets'] !== undefined) {
     maxDets = Number(v['max-dets']);
-    if (!Number.isSafeInteger(maxDets)) throw new BalmsInputError(`--max-dets: expected an integer, got '${v['max-dets']}'`);
+    if (!Number.isSafeInteger(maxDets) || (maxDets < 1 && maxDets !== -1)) throw new BalmsInputError(`--max-dets: expected a positive integer or -1 (no cap), got '${v['max-dets']}'`);
     if (v.coco) throw new BalmsInputError('--max-dets applies to LVIS evaluation only (COCO uses 1/10/100)');
   }
   const iouTypes: IouType[] = iouType === undefined ? ['bbox', 'segm'] : [iouType as IouType];

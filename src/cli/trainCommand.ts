@@ -66,6 +66,7 @@ export const trainCommand: Command = {
     });
     const backend = backendArg(v.backend);
     if (v.output !== undefined && v.output.trim() === '') throw new BalmsInputError('--output: empty folder name');
+    if (v.config !== undefined && v.config.trim() === '') throw new BalmsInputError('--config: empty file name (leave --config out for the defaults)');
     const stopAfter = v['stop-after'] === undefined ? undefined : intArg('--stop-after', v['stop-after']);
     const overrides = { ...(v.output !== undefined ? { outputDir: v.output } : {}), ...(backend ? { backend } : {}) };
     const cfg = resolveTrainConfig({ file: v.config, sets: v.set ?? [], overrides });

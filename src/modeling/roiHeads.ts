@@ -129,7 +129,7 @@ export class RoIHeads {
 
   /** Samples RoIs for every image (exposed for inspection and tests). */
   sample(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng): SampledRois[] {
-    if (proposals.length !== targets.length) throw new Error(`RoIHeads: ${proposals.length} proposal sets for ${targets.length} images`);
+    if (proposals.length !== targets.length) throw new BalmsInputError(`RoIHeads: ${proposals.length} proposal sets for ${targets.length} images`);
     return proposals.map((p, i) =>
       sampleRois(p, targets[i]!.boxes, targets[i]!.classes, this.numClasses, {
         batchSizePerImage: this.cfg.batchSizePerImage,
@@ -217,7 +217,7 @@ export class RoIHeads {
     const targetParts: Float32Array[] = [];
     sampled.forEach((s, img) => {
       const polys = targets[img]!.polygons;
-      if (s.numFg > 0 && !polys) throw new Error(`RoIHeads: image ${img} has no polygons but the mask head is on`);
+      if (s.numFg > 0 && !polys) throw new BalmsInputError(`RoIHeads: image ${img} has no polygons but the mask head is on`);
       const boxes = s.boxes.subarray(0, 4 * s.numFg);
       fgBoxes.push(boxes);
       for (let i = 0; i < s.numFg; i++) fgClasses.push(s.classes[i]!);
@@ -269,7 +269,7 @@ export class RoIHeads {
     } finally {
       tf.dispose([probs, deltas]);
     }
-    if (probs.shape[1] !== k + 1) throw new Error(`RoIHeads: probabilities have ${probs.shape[1]} columns, expected ${k + 1}`);
+    if (probs.shape[1] !== k + 1) throw new BalmsInputError(`RoIHeads: probabilities have ${probs.shape[1]} columns, expected ${k + 1}`);
     const bw = deltas.shape[1];
     const results: InstancePredictions[] = [];
     let start = 0;
@@ -341,11 +341,11 @@ export function flattenRois(perImage: readonly Float32Array[]): { boxes: Float32
 
 /** Checks strides are consecutive powers of two; returns log2 of the first. */
 function checkLevels(features: readonly FeatureLevel[]): number {
-  if (features.length === 0) throw new Error('RoIHeads: no feature levels');
+  if (features.length === 0) throw new BalmsInputError('RoIHeads: no feature levels');
   const min = Math.log2(features[0]!.stride);
   features.forEach((f, i) => {
     if (f.stride !== 2 ** (min + i) || !Number.isInteger(min)) {
-      throw new Error(`RoIHeads: feature strides must be consecutive powers of two, got ${features.map((x) => x.stride).join(', ')}`);
+      throw new BalmsInputError(`RoIHeads: feature strides must be consecutive powers of two, got ${features.map((x) => x.stride).join(', ')}`);
     }
   });
   return min;
