@@ -1,22 +1,27 @@
 /**
  * Mask R-CNN RoI heads, pluggable into any detector that provides feature maps and proposals:
- * `losses(features, proposals, targets, rng)` samples RoIs, pools them with (multi-level)
+ * `losses(features, proposals, targets)` samples RoIs, pools them with (multi-level)
  * RoIAlign, and returns the classification (any `RoiClassifierLoss`), box-regression and mask
- * losses; `predict(features, proposals, imageSizes)` returns per-image detections with 28×28
- * (2·pooled) mask probabilities for the predicted class.
+ * losses; `predict(features, proposals, imageSizes)` (or `predictAsync`, which never blocks on a
+ * GPU read-back) returns per-image detections with 28×28 (2·pooled) mask probabilities for the
+ * predicted class. Build it with `new RoIHeads({ numClasses, inChannels, classStats })` (see
+ * `RoIHeadsOptions`), or positionally on a shared `ParameterStore` as balms's `Detector` does.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Polygon } from '../coco/types.js';
-import type { Rng } from '../util/rng.js';
+import { BalmsInputError } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
 import { BoxHead, BoxPredictor } from './boxHead.js';
 import { BoxCoder } from './boxCoder.js';
 import { boxCount } from './boxes.js';
 import type { RoiClassifierLoss } from './classifierLoss.js';
 import type { RoiHeadsConfig } from './config.js';
+import { maskTargetsForInstances, type InstanceMask } from './instanceMasks.js';
 import { MaskHead } from './maskHead.js';
-import { maskTargetsForRois } from './maskTargets.js';
 import { multiLevelRoiAlign } from './ops/index.js';
-import type { ParameterStore } from './parameterStore.js';
+import { ParameterStore } from './parameterStore.js';
+import { checkBoxLists, checkFeatureLevels, checkImageSizes, checkTargets } from './roiHeadsInputs.js';
+import { resolveRoIHeadsOptions, type RoIHeadsOptions } from './roiHeadsOptions.js';
 import { boxInferenceSingleImage } from './roiInference.js';
 import { boxRegressionLoss, maskLoss } from './roiLosses.js';
 import { sampleRois, type SampledRois } from './sampler.js';
@@ -33,7 +38,9 @@ export interface InstanceTargets {
   boxes: Float32Array;
   /** Contiguous class ids `0..K-1`. */
   classes: Int32Array;
-  /** Polygons per instance (required when the mask head is on). */
+  /** One mask per instance — polygons, an RLE or a bitmap — (this or `polygons` when the mask head is on). */
+  masks?: InstanceMask[];
+  /** Polygons per instance (the older form of `masks`). */
   polygons?: Polygon[][];
 }
 
@@ -58,25 +65,73 @@ export interface InstancePredictions {
 }
 
 export class RoIHeads {
+  readonly cfg: RoiHeadsConfig;
+  readonly numClasses: number;
+  readonly inChannels: number;
+  readonly classifierLoss: RoiClassifierLoss;
+  /** Holds the head's parameters (its own with the options form, the detector's with the positional one). */
+  readonly store: ParameterStore;
+  /** Parameter-name prefix (`roi_heads`). */
+  readonly prefix: string;
   readonly boxHead: BoxHead;
   readonly boxPredictor: BoxPredictor;
   readonly maskHead: MaskHead | null;
   readonly boxCoder: BoxCoder;
   readonly maskSize: number;
+  /** Draws the RoI samples when `losses` is given no `rng`. */
+  readonly rng: Rng;
+  private readonly ownsStore: boolean;
 
   /**
+   * @example new RoIHeads({ numClasses: 3, inChannels: 256, classStats, config: { mask: { convDims: [128, 128] } }, seed: 1 })
+   */
+  constructor(options: RoIHeadsOptions);
+  /**
+   * The positional form (balms's own detector): parameters in `store` under `prefix`.
    * @param inChannels channels of the feature maps
    * @param prefix parameter-name prefix (`roi_heads`)
    */
   constructor(
     store: ParameterStore,
-    readonly cfg: RoiHeadsConfig,
-    readonly numClasses: number,
-    readonly inChannels: number,
-    readonly classifierLoss: RoiClassifierLoss,
+    cfg: RoiHeadsConfig,
+    numClasses: number,
+    inChannels: number,
+    classifierLoss: RoiClassifierLoss,
+    prefix?: string,
+    clsBiasInit?: number,
+  );
+  constructor(
+    first: ParameterStore | RoIHeadsOptions,
+    cfgArg?: RoiHeadsConfig,
+    numClassesArg?: number,
+    inChannelsArg?: number,
+    lossArg?: RoiClassifierLoss,
     prefix = 'roi_heads',
     clsBiasInit = 0,
   ) {
+    let store: ParameterStore;
+    if (first instanceof ParameterStore) {
+      store = first;
+      this.cfg = cfgArg!;
+      this.numClasses = numClassesArg!;
+      this.inChannels = inChannelsArg!;
+      this.classifierLoss = lossArg!;
+      this.rng = new Rng(0);
+      this.ownsStore = false;
+    } else {
+      const o = resolveRoIHeadsOptions(first);
+      store = new ParameterStore(new Rng(o.seed));
+      this.cfg = o.config;
+      this.numClasses = o.numClasses;
+      this.inChannels = o.inChannels;
+      this.classifierLoss = o.classifierLoss;
+      this.rng = new Rng(o.seed + 1);
+      this.ownsStore = true;
+      clsBiasInit = o.clsBiasInit;
+    }
+    this.store = store;
+    this.prefix = prefix;
+    const cfg = this.cfg, numClasses = this.numClasses, inChannels = this.inChannels, classifierLoss = this.classifierLoss;
     const p = cfg.pooledSize;
     this.boxHead = new BoxHead(store, `${prefix}/box_head`, p * p * inChannels, cfg.boxHead.fcDims);
     const logits = classifierLoss.outputs(numClasses);
@@ -88,6 +143,16 @@ export class RoIHeads {
       : null;
     this.boxCoder = new BoxCoder(cfg.bboxRegWeights);
     this.maskSize = 2 * cfg.mask.pooledSize;
+  }
+
+  /** The head's parameters (`roi_heads/box_head/fc1/kernel`, …), e.g. as `varList` of `optimizer.minimize`. */
+  variables(): tf.Variable[] {
+    return this.store.select(`${this.prefix}/`);
+  }
+
+  /** Frees the parameters (options form only: the positional form's store belongs to the caller). */
+  dispose(): void {
+    if (this.ownsStore) this.store.dispose();
   }
 
   /** Pools `boxes` (image `batchIdx`) at `outputSize` from the level each box is assigned to. */
@@ -104,8 +169,8 @@ export class RoIHeads {
   }
 
   /** Samples RoIs for every image (exposed for inspection and tests). */
-  sample(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng): SampledRois[] {
-    if (proposals.length !== targets.length) throw new Error(`RoIHeads: ${proposals.length} proposal sets for ${targets.length} images`);
+  sample(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng = this.rng): SampledRois[] {
+    if (proposals.length !== targets.length) throw new BalmsInputError(`RoIHeads.sample: ${proposals.length} proposal sets for ${targets.length} images`);
     return proposals.map((p, i) =>
       sampleRois(p, targets[i]!.boxes, targets[i]!.classes, this.numClasses, {
         batchSizePerImage: this.cfg.batchSizePerImage,
@@ -118,15 +183,18 @@ export class RoIHeads {
 
   /**
    * Training losses: `loss_cls`, `loss_box_reg` and (with the mask head) `loss_mask`, each a
-   * scalar already multiplied by its configured weight.
+   * scalar already multiplied by its configured weight. `rng` draws the RoI sample (default: the head's own).
    */
   losses(
     features: readonly FeatureLevel[],
     proposals: readonly Float32Array[],
     targets: readonly InstanceTargets[],
-    rng: Rng,
+    rng: Rng = this.rng,
     options: RoiLossOptions = {},
   ): Record<string, tf.Scalar> {
+    const n = checkFeatureLevels('losses', features, this.inChannels);
+    checkBoxLists('losses', 'proposals', proposals, n);
+    checkTargets('losses', targets, n, this.numClasses, this.maskHead !== null);
     const sampled = this.sample(proposals, targets, rng);
     const rois = flattenRois(sampled.map((s) => s.boxes));
     const r = rois.batchIdx.length;
@@ -169,12 +237,12 @@ export class RoIHeads {
     const fgClasses: number[] = [];
     const targetParts: Float32Array[] = [];
     sampled.forEach((s, img) => {
-      const polys = targets[img]!.polygons;
-      if (s.numFg > 0 && !polys) throw new Error(`RoIHeads: image ${img} has no polygons but the mask head is on`);
+      const masks = targets[img]!.masks ?? targets[img]!.polygons;
+      if (s.numFg > 0 && !masks) throw new BalmsInputError(`RoIHeads.losses: targets[${img}] has no masks but the mask head is on`);
       const boxes = s.boxes.subarray(0, 4 * s.numFg);
       fgBoxes.push(boxes);
       for (let i = 0; i < s.numFg; i++) fgClasses.push(s.classes[i]!);
-      if (s.numFg > 0) targetParts.push(maskTargetsForRois(polys!, boxes, s.gtIndex.subarray(0, s.numFg), this.maskSize));
+      if (s.numFg > 0) targetParts.push(maskTargetsForInstances(masks!, boxes, s.gtIndex.subarray(0, s.numFg), this.maskSize));
     });
     const rois = flattenRois(fgBoxes);
     const m = rois.batchIdx.length;
@@ -192,26 +260,94 @@ export class RoIHeads {
     return maskLoss(head.apply(pooled, Int32Array.from(fgClasses)), tgt);
   }
 
-  /** Inference: detections per image with optional mask probabilities. */
+  /**
+   * Inference: detections per image with optional mask probabilities. Reads results back with
+   * `dataSync` (free on cpu, wasm and tfjs-node); on WebGL/WebGPU use {@link predictAsync}.
+   */
   predict(
     features: readonly FeatureLevel[],
     proposals: readonly Float32Array[],
     imageSizes: readonly (readonly [number, number])[],
   ): InstancePredictions[] {
+    const boxStage = this.boxStage('predict', features, proposals, imageSizes);
+    if (!boxStage) return this.emptyPredictions(proposals);
+    const [probs, deltas] = boxStage;
+    const results = this.boxDetections(probs.dataSync() as Float32Array, deltas.dataSync() as Float32Array, probs, deltas, proposals, imageSizes);
+    if (this.maskHead) {
+      const masks = this.maskStage(features, results);
+      this.attachMasks(results, masks ? (masks.dataSync() as Float32Array) : null, masks);
+    }
+    return results;
+  }
+
+  /** {@link predict} without blocking reads (`await tensor.data()`), for the browser's GPU backends. */
+  async predictAsync(
+    features: readonly FeatureLevel[],
+    proposals: readonly Float32Array[],
+    imageSizes: readonly (readonly [number, number])[],
+  ): Promise<InstancePredictions[]> {
+    const boxStage = this.boxStage('predictAsync', features, proposals, imageSizes);
+    if (!boxStage) return this.emptyPredictions(proposals);
+    const [probs, deltas] = boxStage;
+    let read: [Float32Array, Float32Array];
+    try {
+      read = (await Promise.all([probs.data(), deltas.data()])) as [Float32Array, Float32Array];
+    } catch (e) {
+      tf.dispose([probs, deltas]);
+      throw e;
+    }
+    const results = this.boxDetections(read[0], read[1], probs, deltas, proposals, imageSizes);
+    if (this.maskHead) {
+      const masks = this.maskStage(features, results);
+      let data: Float32Array | null = null;
+      try {
+        data = masks ? ((await masks.data()) as Float32Array) : null;
+      } catch (e) {
+        masks?.dispose();
+        throw e;
+      }
+      this.attachMasks(results, data, masks);
+    }
+    return results;
+  }
+
+  /** Checks the inputs; class probabilities `[R, K+1]` and box deltas of every proposal, or null without proposals. */
+  private boxStage(
+    method: string,
+    features: readonly FeatureLevel[],
+    proposals: readonly Float32Array[],
+    imageSizes: readonly (readonly [number, number])[],
+  ): [tf.Tensor2D, tf.Tensor2D] | null {
+    const n = checkFeatureLevels(method, features, this.inChannels);
+    checkBoxLists(method, 'proposals', proposals, n);
+    checkImageSizes(method, imageSizes, n);
     const rois = flattenRois(proposals);
-    const r = rois.batchIdx.length;
-    const k = this.numClasses;
-    if (r === 0) return proposals.map(() => ({ ...emptyDetections(), ...(this.maskHead ? { masks: new Float32Array(0) } : {}), maskSize: this.maskSize }));
-    const [probs, deltas] = tf.tidy(() => {
+    if (rois.batchIdx.length === 0) return null;
+    return tf.tidy(() => {
       const pooled = this.pool(features, rois.boxes, rois.batchIdx, this.cfg.pooledSize);
       const out = this.boxPredictor.apply(this.boxHead.apply(pooled));
-      return [this.classifierLoss.probabilities(out.logits), out.deltas];
+      return [this.classifierLoss.probabilities(out.logits), out.deltas] as [tf.Tensor2D, tf.Tensor2D];
     });
-    const probData = probs.dataSync() as Float32Array;
-    const deltaData = deltas.dataSync() as Float32Array;
-    if (probs.shape[1] !== k + 1) throw new Error(`RoIHeads: probabilities have ${probs.shape[1]} columns, expected ${k + 1}`);
-    tf.dispose([probs, deltas]);
+  }
+
+  private emptyPredictions(proposals: readonly Float32Array[]): InstancePredictions[] {
+    return proposals.map(() => ({ ...emptyDetections(), ...(this.maskHead ? { masks: new Float32Array(0) } : {}), maskSize: this.maskSize }));
+  }
+
+  /** Per-image detections from the read-back probabilities and deltas (disposes the two tensors). */
+  private boxDetections(
+    probData: Float32Array,
+    deltaData: Float32Array,
+    probs: tf.Tensor2D,
+    deltas: tf.Tensor2D,
+    proposals: readonly Float32Array[],
+    imageSizes: readonly (readonly [number, number])[],
+  ): InstancePredictions[] {
+    const k = this.numClasses;
+    const cols = probs.shape[1];
     const bw = deltas.shape[1];
+    tf.dispose([probs, deltas]);
+    if (cols !== k + 1) throw new BalmsInputError(`RoIHeads: classifierLoss.probabilities returned ${cols} columns, expected K + 1 = ${k + 1} (last = background)`);
     const results: InstancePredictions[] = [];
     let start = 0;
     proposals.forEach((p, img) => {
@@ -223,30 +359,30 @@ export class RoIHeads {
       results.push({ ...det, maskSize: this.maskSize });
       start += n;
     });
-    if (this.maskHead) this.predictMasks(features, results);
     return results;
   }
 
-  private predictMasks(features: readonly FeatureLevel[], results: InstancePredictions[]): void {
+  /** Mask probabilities `[D, M, M]` of every detection for its class, or null without detections. */
+  private maskStage(features: readonly FeatureLevel[], results: InstancePredictions[]): tf.Tensor | null {
     const rois = flattenRois(results.map((d) => d.boxes));
     const m = rois.batchIdx.length;
-    const mm = this.maskSize * this.maskSize;
-    if (m === 0) {
-      for (const d of results) d.masks = new Float32Array(0);
-      return;
-    }
+    if (m === 0) return null;
     const classes = new Int32Array(m);
     let o = 0;
     for (const d of results) {
       classes.set(d.classes, o);
       o += d.classes.length;
     }
-    const probs = tf.tidy(() => tf.sigmoid(this.maskHead!.apply(this.pool(features, rois.boxes, rois.batchIdx, this.cfg.mask.pooledSize), classes)));
-    const data = probs.dataSync() as Float32Array;
-    probs.dispose();
-    o = 0;
+    return tf.tidy(() => tf.sigmoid(this.maskHead!.apply(this.pool(features, rois.boxes, rois.batchIdx, this.cfg.mask.pooledSize), classes)));
+  }
+
+  /** Splits the read-back mask probabilities over the images (disposes the tensor). */
+  private attachMasks(results: InstancePredictions[], data: Float32Array | null, tensor: tf.Tensor | null): void {
+    tensor?.dispose();
+    const mm = this.maskSize * this.maskSize;
+    let o = 0;
     for (const d of results) {
-      d.masks = data.slice(o * mm, (o + d.classes.length) * mm);
+      d.masks = data ? data.slice(o * mm, (o + d.classes.length) * mm) : new Float32Array(0);
       o += d.classes.length;
     }
   }
@@ -254,7 +390,7 @@ export class RoIHeads {
 
 /** Per-RoI weights from per-class weights (see `RoiLossOptions.classWeights`). */
 export function foregroundClassWeights(classWeights: tf.Tensor1D, classes: Int32Array, numClasses: number): tf.Tensor1D {
-  if (classWeights.shape[0] !== numClasses) throw new Error(`classWeights has ${classWeights.shape[0]} entries for ${numClasses} classes`);
+  if (classWeights.shape[0] !== numClasses) throw new BalmsInputError(`RoIHeads.losses: options.classWeights has ${classWeights.shape[0]} entries, expected one per class (${numClasses})`);
   const r = classes.length;
   const onehot = new Float32Array(r * numClasses);
   const bg = new Float32Array(r);
@@ -294,11 +430,11 @@ export function flattenRois(perImage: readonly Float32Array[]): { boxes: Float32
 
 /** Checks strides are consecutive powers of two; returns log2 of the first. */
 function checkLevels(features: readonly FeatureLevel[]): number {
-  if (features.length === 0) throw new Error('RoIHeads: no feature levels');
+  if (features.length === 0) throw new BalmsInputError('RoIHeads: no feature levels');
   const min = Math.log2(features[0]!.stride);
   features.forEach((f, i) => {
     if (f.stride !== 2 ** (min + i) || !Number.isInteger(min)) {
-      throw new Error(`RoIHeads: feature strides must be consecutive powers of two, got ${features.map((x) => x.stride).join(', ')}`);
+      throw new BalmsInputError(`RoIHeads: feature strides must be consecutive powers of two, got ${features.map((x) => x.stride).join(', ')}`);
     }
   });
   return min;
