@@ -56,7 +56,7 @@ describe('examples/', () => {
     }
   });
 
-  it('every example is run here and shown in docs/plugin.md, the RoI-head code verbatim', () => {
+  it('every example is run here and shown in docs/plugin.md, the RoI-head code verbatim there and in the README', () => {
     const examples = readdirSync(`${root}/examples`).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3)).sort();
     const tested = readFileSync(fileURLToPath(import.meta.url), 'utf8');
     const docs = readFileSync(`${root}/docs/plugin.md`, 'utf8');
@@ -68,5 +68,6 @@ describe('examples/', () => {
     const core = src.slice(src.indexOf('const heads = new RoIHeads('), src.indexOf('// ---- write LVIS results'));
     expect(core.length).toBeGreaterThan(200);
     expect(docs).toContain(core.trim());
+    expect(readFileSync(`${root}/README.md`, 'utf8'), 'the README plug-in section is the example').toContain(core.trim());
   });
 });
