@@ -60,10 +60,9 @@ export function registerFileLoadRouter(): void {
   if (registered) return;
   registered = true;
   if (tf.io.getLoadHandlers('file:///probe/model.json').length > 0) return;
-  tf.io.registerLoadRouter((url: string | string[]) => {
-    if (typeof url !== 'string' || !url.startsWith('file://')) return null;
-    return fileModelHandler(fileURLToPath(url));
-  });
+  // tfjs routers answer null for URLs they do not handle (its IORouter type omits the null).
+  tf.io.registerLoadRouter(((url: string | string[]) =>
+    typeof url === 'string' && url.startsWith('file://') ? fileModelHandler(fileURLToPath(url)) : null) as unknown as Parameters<typeof tf.io.registerLoadRouter>[0]);
 }
 
 /** The `file://` URL of a model given as a folder or a `model.json` path (relative to the working directory). */
