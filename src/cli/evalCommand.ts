@@ -11,6 +11,8 @@ import { loadDetectorFromCheckpoint, predictDataset, ProgressBar, testTransform 
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { BACKEND_HELP, backendArg, startBackend } from './cliOptions.js';
 import { imagesFromGroundTruth } from './imageInputs.js';
+import { isCocoSsdCheckpoint } from '../engine/cocoSsd/index.js';
+import { cocoSsdDetectionsForEval } from './cocoSsdCli.js';
 
 const usage = `Usage: balms eval --gt GT.json --results RESULTS.json --iou-type bbox|segm [options]
        balms eval --gt GT.json --checkpoint CKPT --images DIR [--iou-type bbox|segm] [options]
@@ -110,6 +112,7 @@ function parseEvalArgs(argv: string[]): EvalArgs {
 async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset): Promise<DetectionResult[]> {
   if (!args.model) return loadResults(args.results!, index, { allowUnknownCategories: true });
   const m = args.model;
+  if (isCocoSsdCheckpoint(m.checkpoint)) return keepKnown(await cocoSsdDetectionsForEval(m.checkpoint, gt, args.gt, m.images, m.backend, m.quiet), m.saveResults, index);
   const backend = await startBackend(m.backend);
   const loaded = loadDetectorFromCheckpoint(m.checkpoint);
   try {
@@ -129,6 +132,13 @@ async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset)
   } finally {
     loaded.detector.dispose();
   }
+}
+
+function keepKnown(results: DetectionResult[], saveResults: string | null, index: LvisIndex): DetectionResult[] {
+  if (saveResults) writeFileAtomic(saveResults, JSON.stringify(results) + '\n');
+  const known = results.filter((r) => index.hasCategory(r.category_id)).length;
+  if (known < results.length) log(`${results.length - known} detections of categories not in the ground truth are not evaluated`);
+  return results;
 }
 
 function log(msg: string): void {

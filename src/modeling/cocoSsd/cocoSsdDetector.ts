@@ -46,6 +46,8 @@ export interface CocoSsdDetectorOptions {
   roiHeads?: RoiHeadsConfigInput;
   /** Seeds parameters and RoI sampling (default 0). */
   seed?: number;
+  /** Channels of each feature node, when known (a checkpoint): the laterals are built at once instead of on the first `frozen` call. */
+  featureWidths?: number[];
 }
 
 /** What the frozen graph gives for a batch of images (features in the 300×300 frame). */
@@ -101,6 +103,10 @@ export class CocoSsdDetector {
     this.roiHeadsInput = opts.roiHeads ?? {};
     this.store = new ParameterStore(new Rng(this.seed));
     this.roiHeads = new RoIHeads(this.store, resolved.config, this.numClasses, this.featureChannels, this.loss, 'roi_heads', this.clsBiasInit);
+    if (opts.featureWidths) {
+      if (opts.featureWidths.length !== this.featureNodes.length) throw new BalmsInputError(`CocoSsdDetector: ${opts.featureWidths.length} feature widths for ${this.featureNodes.length} feature nodes`);
+      this.buildLaterals(opts.featureWidths);
+    }
     this.trainProposals = { topK: 1000, nmsThreshold: 0.7, ...opts.trainProposals };
     this.testProposals = { topK: 1000, nmsThreshold: 0.7, ...opts.testProposals };
   }
@@ -143,7 +149,16 @@ export class CocoSsdDetector {
       });
       return;
     }
-    this.lateralInputs = widths;
+    this.buildLaterals(widths);
+  }
+
+  /** Channels of each feature node (known after the first `frozen` call or from `featureWidths`). */
+  featureWidths(): number[] | null {
+    return this.lateralInputs ? [...this.lateralInputs] : null;
+  }
+
+  private buildLaterals(widths: number[]): void {
+    this.lateralInputs = [...widths];
     widths.forEach((c, l) => {
       this.laterals.push({
         kernel: this.store.create(`laterals/${l}/kernel`, [1, 1, c, this.featureChannels], { kind: 'heNormal', fanIn: c }),
