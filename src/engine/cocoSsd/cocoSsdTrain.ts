@@ -10,7 +10,7 @@ import { initBackend, type BackendPreference } from '../../backends/index.js';
 import type { DetectionResult } from '../../coco/types.js';
 import { classStatsFromDataset, DetectionDataset, type ExampleTransform } from '../../data/index.js';
 import { evaluateLvis, type LvisStats } from '../../eval/index.js';
-import { createClassifierLoss, type ClassifierLossConfig } from '../../losses/index.js';
+import { createClassifierLoss, isSoftmaxFamily, type ClassifierLossConfig } from '../../losses/index.js';
 import { CocoSsdDetector, disposeFrozen, loadCocoSsd, type CocoSsdBase, type CocoSsdFeatureNode } from '../../modeling/cocoSsd/index.js';
 import { toLvisResults } from '../../modeling/lvisResults.js';
 import type { InstanceTargets } from '../../modeling/roiHeads.js';
@@ -82,6 +82,7 @@ export async function trainCocoSsd(config: JsonObject, opts: { log?: (line: stri
     graph,
     numClasses: categories.length,
     classifierLoss: createClassifierLoss(cfg.loss, classStats),
+    clsBiasInit: isSoftmaxFamily(cfg.loss) ? 0 : -Math.log(99), // sigmoid family: prior 0.01, as buildModel
     base: cfg.model.base,
     ...(cfg.model.featureNodes.length ? { featureNodes: cfg.model.featureNodes } : {}),
     featureChannels: cfg.model.featureChannels,

@@ -46,6 +46,8 @@ export interface CocoSsdDetectorOptions {
   roiHeads?: RoiHeadsConfigInput;
   /** Seeds parameters and RoI sampling (default 0). */
   seed?: number;
+  /** Initial bias of the class logits (e.g. −log((1−p)/p) for sigmoid-family losses; default 0). */
+  clsBiasInit?: number;
   /** Channels of each feature node, when known (a checkpoint): the laterals are built at once instead of on the first `frozen` call. */
   featureWidths?: number[];
 }
@@ -73,10 +75,9 @@ export class CocoSsdDetector {
   readonly testProposals: ProposalOptions;
   private readonly laterals: { kernel: tf.Variable; bias: tf.Variable }[] = [];
   private lateralInputs: number[] | null = null;
-  private readonly seed: number;
-  private readonly roiHeadsInput: RoiHeadsConfigInput;
   private readonly loss: RoiClassifierLoss;
-  private readonly clsBiasInit = 0;
+  /** Draws the RoI samples. */
+  private readonly rng: Rng;
 
   constructor(opts: CocoSsdDetectorOptions) {
     if (!(opts?.graph instanceof tf.GraphModel)) throw new BalmsInputError('CocoSsdDetector: graph must be the coco-ssd tf.GraphModel (loadCocoSsd(…).graph)');
@@ -95,14 +96,13 @@ export class CocoSsdDetector {
     // Checks numClasses, the loss and the RoI-head config with the options form's messages.
     const resolved = resolveRoIHeadsOptions({
       numClasses: opts.numClasses, inChannels: this.featureChannels, classifierLoss: opts.classifierLoss, classStats: opts.classStats,
-      config: opts.roiHeads, seed: opts.seed,
+      config: opts.roiHeads, seed: opts.seed, clsBiasInit: opts.clsBiasInit,
     });
     this.numClasses = resolved.numClasses;
-    this.seed = resolved.seed;
     this.loss = resolved.classifierLoss;
-    this.roiHeadsInput = opts.roiHeads ?? {};
-    this.store = new ParameterStore(new Rng(this.seed));
-    this.roiHeads = new RoIHeads(this.store, resolved.config, this.numClasses, this.featureChannels, this.loss, 'roi_heads', this.clsBiasInit);
+    this.store = new ParameterStore(new Rng(resolved.seed));
+    this.rng = new Rng(resolved.seed + 1);
+    this.roiHeads = new RoIHeads(this.store, resolved.config, this.numClasses, this.featureChannels, this.loss, 'roi_heads', resolved.clsBiasInit);
     if (opts.featureWidths) {
       if (opts.featureWidths.length !== this.featureNodes.length) throw new BalmsInputError(`CocoSsdDetector: ${opts.featureWidths.length} feature widths for ${this.featureNodes.length} feature nodes`);
       this.buildLaterals(opts.featureWidths);
@@ -179,7 +179,7 @@ export class CocoSsdDetector {
   losses(frozen: FrozenBatch, targets: readonly InstanceTargets[], options: RoiLossOptions = {}): Record<string, tf.Scalar> {
     if (targets.length !== frozen.imageSizes.length) throw new BalmsInputError(`CocoSsdDetector.losses: ${targets.length} targets for ${frozen.imageSizes.length} images`);
     const scaled = targets.map((t, i) => targetsToFrame(t, frozen.imageSizes[i]!, `targets[${i}]`));
-    return tf.tidy(() => this.roiHeads.losses(this.levels(frozen), frozen.proposals, scaled, undefined, options));
+    return tf.tidy(() => this.roiHeads.losses(this.levels(frozen), frozen.proposals, scaled, this.rng, options));
   }
 
   /** Detections per image in its own pixels (masks M×M relative to each box; `toLvisResults` pastes them). */
