@@ -3,43 +3,45 @@
  * 'balms' from the sources) at small sizes, and checks what each prints; and that the docs show
  * each example.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The example's stdout JSON lines (exit code 0 required). */
-function runExample(name: string, steps: number, args: string[] = []): Record<string, unknown>[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `${root}/examples/${name}.ts`, ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, BALMS_EXAMPLE_STEPS: String(steps) },
+/** The example's stdout JSON lines (exit code 0 required). Asynchronous, so the test worker stays responsive. */
+async function runExample(name: string, steps: number, args: string[] = []): Promise<Record<string, unknown>[]> {
+  const r = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', `${root}/examples/${name}.ts`, ...args],
+      { cwd: root, encoding: 'utf8', timeout: 180_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, BALMS_EXAMPLE_STEPS: String(steps) } },
+      (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+    );
   });
-  expect(r.status, `${name} failed:\n${r.stderr}`).toBe(0);
+  expect(r.code, `${name} failed:\n${r.stderr}`).toBe(0);
   return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('examples/', () => {
-  it('roiHeadsOnYourFeatures: trains, predicts, writes LVIS results and evaluates them', () => {
-    const [out] = runExample('roiHeadsOnYourFeatures', 40);
+  it('roiHeadsOnYourFeatures: trains, predicts, writes LVIS results and evaluates them', async () => {
+    const [out] = await runExample('roiHeadsOnYourFeatures', 40);
     expect(out!.example).toBe('roiHeadsOnYourFeatures');
     expect(out!.detections).toBeGreaterThanOrEqual(2);
     expect(out!.segmAP50 as number).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('balancedSoftmaxClassifier: Balanced Softmax beats softmax on balanced accuracy', () => {
-    const [out] = runExample('balancedSoftmaxClassifier', 100);
+  it('balancedSoftmaxClassifier: Balanced Softmax beats softmax on balanced accuracy', async () => {
+    const [out] = await runExample('balancedSoftmaxClassifier', 100);
     const acc = out!.balancedAccuracy as { softmax: number; balancedSoftmax: number };
     expect(acc.balancedSoftmax).toBeGreaterThan(acc.softmax + 0.1);
     const perClass = out!.perClassAccuracy as { softmax: number[]; balancedSoftmax: number[] };
     expect(perClass.balancedSoftmax[3]!).toBeGreaterThan(perClass.softmax[3]!); // the rarest class
   });
 
-  it('samplersOnYourDataset: RFS repeats rare images, the Meta Sampler raises the tail rates', () => {
-    const [out] = runExample('samplersOnYourDataset', 20);
+  it('samplersOnYourDataset: RFS repeats rare images, the Meta Sampler raises the tail rates', async () => {
+    const [out] = await runExample('samplersOnYourDataset', 20);
     const share = out!.rareImageShare as { plain: number; repeatFactorSampling: number };
     expect(share.repeatFactorSampling).toBeGreaterThan(2 * share.plain);
     const rates = out!.metaSamplerRates as number[];
@@ -47,8 +49,8 @@ describe('examples/', () => {
     expect(rates[3]!).toBeGreaterThan(rates[0]!);
   });
 
-  it('evaluateResultsFile: bbox and segm AP of a results file', () => {
-    const lines = runExample('evaluateResultsFile', 0);
+  it('evaluateResultsFile: bbox and segm AP of a results file', async () => {
+    const lines = await runExample('evaluateResultsFile', 0);
     expect(lines.map((l) => l.iouType)).toEqual(['bbox', 'segm']);
     for (const l of lines) {
       expect(l.AP as number).toBeGreaterThan(0.5);
