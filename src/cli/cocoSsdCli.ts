@@ -9,7 +9,7 @@ import type { DetectionDataset } from '../data/index.js';
 import type { JsonObject } from '../engine/config/configSchema.js';
 import { loadCocoSsdHead, predictCocoSsdDataset, resolveCocoSsdConfig, trainCocoSsd } from '../engine/cocoSsd/index.js';
 import { ProgressBar } from '../engine/progressBar.js';
-import type { CheckpointCategory } from '../engine/trainer.js';
+import type { CheckpointCategory } from '../engine/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { BalmsInputError } from '../util/errors.js';
 import { startBackend } from './cliOptions.js';

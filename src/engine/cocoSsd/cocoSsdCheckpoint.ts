@@ -13,7 +13,7 @@ import type { RoiHeadsConfig } from '../../modeling/config.js';
 import type { ProposalOptions } from '../../modeling/cocoSsd/cocoSsdProposals.js';
 import { BalmsInputError } from '../../util/errors.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
-import type { CheckpointCategory } from '../trainer.js';
+import type { CheckpointCategory } from '../index.js';
 
 export const COCO_SSD_CHECKPOINT_KIND = 'balms-coco-ssd-head';
 
