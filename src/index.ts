@@ -16,7 +16,7 @@ export * from './entries/node.js';
 export { BalmsInternalError, TrainingDivergedError } from './util/errors.js';
 
 // Data: transforms, training examples, batching and the synthetic dataset's generator.
-export { CategoryMap, shortestEdgeSize, resizeBilinear, normalizeImage, denormalizeImage, IMAGENET_PIXEL_STATS } from './data/index.js';
+export { CategoryMap, classStatsFromDataset, shortestEdgeSize, resizeBilinear, normalizeImage, denormalizeImage, IMAGENET_PIXEL_STATS } from './data/index.js';
 export type { PixelStats } from './data/index.js';
 export { flipImageHorizontal, flipMaskHorizontal, flipPolygonsHorizontal, flipBoxesHorizontal } from './data/index.js';
 export { xywhToXyxy, scalePolygons, scaleBoxes, polygonsBox } from './data/index.js';
