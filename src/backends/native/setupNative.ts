@@ -87,6 +87,7 @@ export async function setupNative(o: SetupNativeOptions): Promise<SetupNativeRes
 
   // 1. the toolchain (every piece, before anything is downloaded or written)
   const tools = findToolchain(o.python, env);
+  const given = o.wheel === undefined ? null : openTensorflowWheel(o.wheel); // a bad given wheel fails before any output
   log(`python ${tools.pythonVersion} (${tools.python}), ${tools.cxxVersion}, Node headers in ${tools.nodeDir}/include/node`);
 
   // 2. the wheel: a given file, else the cache, else pip
@@ -101,7 +102,7 @@ export async function setupNative(o: SetupNativeOptions): Promise<SetupNativeRes
     log(`pip ${checkPip(tools.python, env)}: downloading ${dist}==${tfVersion} (about ${o.gpu ? '600' : '270'} MB)`);
     wheelPath = await pipDownload(tools.python, `${dist}==${tfVersion}`, join(cacheDir, 'wheels'), env, (l) => log(`  ${l}`));
   }
-  const wheel = openTensorflowWheel(wheelPath);
+  const wheel = given ?? openTensorflowWheel(wheelPath);
   if (o.gpu && normaliseDist(wheel.name.distribution) !== 'tensorflow') {
     throw new BalmsInputError(`--gpu needs the tensorflow wheel (with CUDA), not ${wheel.name.distribution}`, { file: wheel.file });
   }
