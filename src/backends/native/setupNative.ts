@@ -87,19 +87,17 @@ export async function setupNative(o: SetupNativeOptions): Promise<SetupNativeRes
 
   // 1. the toolchain (every piece, before anything is downloaded or written)
   const tools = findToolchain(o.python, env);
-  const given = o.wheel === undefined ? null : openTensorflowWheel(o.wheel); // a bad given wheel fails before any output
-  log(`python ${tools.pythonVersion} (${tools.python}), ${tools.cxxVersion}, Node headers in ${tools.nodeDir}/include/node`);
-
-  // 2. the wheel: a given file, else the cache, else pip
+  // 2. the wheel: a given file, else the cache, else pip (a bad given wheel, or no pip, fails before any output)
   const dist = o.gpu ? 'tensorflow' : 'tensorflow-cpu';
   const tfVersion = o.tfVersion ?? DEFAULT_TF_VERSION;
-  let wheelPath = o.wheel;
-  if (wheelPath === undefined) {
-    wheelPath = cachedWheel(join(cacheDir, 'wheels'), dist, tfVersion) ?? undefined;
-    if (wheelPath) log(`wheel: ${basename(wheelPath)} (cached)`);
-  }
-  if (wheelPath === undefined) {
-    log(`pip ${checkPip(tools.python, env)}: downloading ${dist}==${tfVersion} (about ${o.gpu ? '600' : '270'} MB)`);
+  const given = o.wheel === undefined ? null : openTensorflowWheel(o.wheel);
+  const cached = given ? null : cachedWheel(join(cacheDir, 'wheels'), dist, tfVersion);
+  const pipVersion = given || cached ? null : checkPip(tools.python, env);
+  log(`python ${tools.pythonVersion} (${tools.python}), ${tools.cxxVersion}, Node headers in ${tools.nodeDir}/include/node`);
+  let wheelPath = given?.file ?? cached;
+  if (cached) log(`wheel: ${basename(cached)} (cached in ${join(cacheDir, 'wheels')})`);
+  if (!wheelPath) {
+    log(`pip ${pipVersion}: downloading ${dist}==${tfVersion} (about ${o.gpu ? '600' : '270'} MB)`);
     wheelPath = await pipDownload(tools.python, `${dist}==${tfVersion}`, join(cacheDir, 'wheels'), env, (l) => log(`  ${l}`));
   }
   const wheel = given ?? openTensorflowWheel(wheelPath);
@@ -109,7 +107,7 @@ export async function setupNative(o: SetupNativeOptions): Promise<SetupNativeRes
 
   // 3. the npm package, already built by balms from this wheel?
   const tfjs = balmsTfjs();
-  let pkg = installedPackage(nodeModules, name);
+  const pkg = installedPackage(nodeModules, name);
   const previous = pkg && readBuildRecord(pkg.dir);
   if (pkg && previous && !o.force && previous.wheel === basename(wheel.file) && previous.packageVersion === pkg.version) {
     log(`${name} ${pkg.version} is already built from ${previous.wheel}; checking it`);
