@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { loadNativeQuietly } from './nativeStartupOutput.js';
 import { registerTrainingKernels } from './registerTrainingKernels.js';
 
 /** A backend balms can run on, in order of preference. */
@@ -158,7 +159,7 @@ async function importOptional(pkg: string): Promise<void> {
   if (!isResolvable(pkg)) throw Object.assign(new Error(`cannot find ${pkg}`), { code: 'MODULE_NOT_FOUND' });
   // a variable specifier keeps TypeScript and bundlers from resolving the optional peer at build time
   const spec: string = pkg;
-  await import(spec);
+  await loadNativeQuietly(pkg, () => import(spec));
   loadedNodePackage ??= pkg;
 }
 

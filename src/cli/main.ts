@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { commands } from './commands.js';
+import { setNativeVerbose } from '../backends/nativeStartupOutput.js';
 import { isBalmsInputError } from '../util/errors.js';
 
 function version(): string {
@@ -19,11 +20,17 @@ function help(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `balms <command> --help` for the options of a command.',
+    'Run `balms <command> --help` for the options of a command. `--verbose` (any command) shows',
+    "TensorFlow's start-up notices on the native backends.",
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // --verbose, anywhere: TensorFlow's start-up notices are shown (the native backends hide them otherwise)
+  if (argv.includes('--verbose')) {
+    setNativeVerbose(true);
+    argv = argv.filter((a) => a !== '--verbose');
+  }
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help() + '\n');

@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { BalmsInputError } from '../../util/errors.js';
 import { addonLayout, bindingCApiSymbols, bindingHeaderSeeds, buildAddon, stagePackage } from './addonBuild.js';
+import { buildStderrCapture } from './stderrCaptureAddon.js';
 import { runNativeCheck, type NativeCheckReport } from './nativeCheck.js';
 import { cachedWheel, normaliseDist, pipDownload } from './pipDownload.js';
 import { balmsTfjs, checkSharesTfjs, installedPackage, nativePackageName, npmInstallPackage, projectNodeModules } from './tfjsNodePackage.js';
@@ -181,6 +182,8 @@ async function buildStaged(
   // 6. build, 7. check
   log(`building ${layout.moduleName}.node (N-API ${layout.napiVersion}) with node-gyp`);
   await buildAddon(stagingDir, tools, layout, join(cacheDir, 'native-build.log'), env, log);
+  const quiet = await buildStderrCapture(tools, stagingDir, env);
+  if (quiet) log(`note: the stderr-capture helper did not compile (${quiet}); TensorFlow's start-up notices will show`);
   log('checking the new backend against the cpu backend (matMul, conv2d gradient, RoIAlign)');
   const check = runNativeCheck(o.checkScript, stagingDir, env, join(cacheDir, 'native-check.log'), writeFileAtomic);
   const record: NativeBuildRecord = {
