@@ -34,7 +34,7 @@ export async function pipDownload(python: string, requirement: string, cacheDir:
   mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(join(cacheDir, '.download-'));
   try {
-    const args = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '--progress-bar', 'off', '-d', tmp, requirement];
+    const args = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--no-cache-dir', '--disable-pip-version-check', '--progress-bar', 'off', '-d', tmp, requirement];
     const { code, output } = await runLogged(python, args, env, log);
     if (code !== 0) throw new BalmsInputError(`pip download ${requirement} failed (exit ${code}): ${lastLine(output) || 'no output'}`);
     const got = readdirSync(tmp).filter((f) => f.endsWith('.whl'));
