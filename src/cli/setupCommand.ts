@@ -66,6 +66,7 @@ export const setupCommand: Command = {
       `  check:      ${rec.check.gpu ? 'GPU device in use; ' : ''}max relative difference to cpu: ${checks}`,
       `  use it:     balms train --backend tfjs-node${rec.gpu ? '-gpu' : ''} … (or --backend auto, which now picks it)`,
     ].join('\n') + '\n');
+    if (rec.gpu && !rec.check.gpu) process.stdout.write('  note:       TensorFlow found no usable GPU here (driver, or CUDA libraries not found); it runs on the CPU\n');
     return 0;
   },
 };

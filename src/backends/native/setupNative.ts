@@ -174,7 +174,7 @@ async function buildStaged(
     for (const req of reqs) {
       const dist = /^[A-Za-z0-9._-]+/.exec(req)![0];
       const file = cachedWheel(join(cacheDir, 'wheels'), dist) ?? await pipDownload(tools.python, req, join(cacheDir, 'wheels'), env, (l) => log(`  ${l}`));
-      const libs = await extractNvidiaLibraries(file, libDir);
+      const libs = await extractNvidiaLibraries(file, join(stagingDir, 'deps'));
       log(`  ${basename(file)}: ${libs.length} libraries`);
       cudaWheels.push(basename(file));
     }

@@ -3,7 +3,7 @@
  * API, the C API headers, and (for the GPU wheel) the CUDA requirements in its metadata. The wheel
  * is a zip archive; nothing of Python is run.
  */
-import { existsSync, linkSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { BalmsInputError } from '../../util/errors.js';
 import { hostElfMachine, readElfExports, ElfFormatError } from './elfSymbols.js';
@@ -176,14 +176,24 @@ export async function extractHeaders(wheel: TensorflowWheel, includeDir: string,
   return done.size;
 }
 
-/** Extracts the CUDA/cuDNN shared libraries (`nvidia/<part>/lib/*.so*`) of an nvidia-* wheel into `libDir`. */
-export async function extractNvidiaLibraries(file: string, libDir: string): Promise<string[]> {
+/**
+ * Extracts the CUDA/cuDNN shared libraries (`nvidia/<part>/lib/*.so*`) of an nvidia-* wheel into
+ * `depsDir/nvidia/<part>/lib/` (the layout the GPU wheel's libraries find through their
+ * `$ORIGIN/../nvidia/<part>/lib` run paths, as in site-packages) and hard-links each into
+ * `depsDir/lib/` (found through `$ORIGIN`); no byte is stored twice. Returns the library names.
+ */
+export async function extractNvidiaLibraries(file: string, depsDir: string): Promise<string[]> {
+  const libDir = join(depsDir, 'lib');
   mkdirSync(libDir, { recursive: true });
   const names: string[] = [];
   for (const e of listZip(file)) {
     if (!/^nvidia\/[^/]+\/lib\/[^/]+\.so(\.\d+)*$/.test(e.name)) continue;
+    const dest = join(depsDir, ...e.name.split('/'));
+    mkdirSync(dirname(dest), { recursive: true });
+    await extractZipEntry(file, e, dest);
     const name = posix.basename(e.name);
-    await extractZipEntry(file, e, join(libDir, name));
+    rmSync(join(libDir, name), { force: true });
+    linkSync(dest, join(libDir, name));
     names.push(name);
   }
   return names;

@@ -96,14 +96,17 @@ describe('CUDA wheels', () => {
     expect(cudaRequirements(meta)).toEqual(['nvidia-cublas-cu12<13.0,>=12.5.3.2', 'nvidia-cudnn-cu12<10.0,>=9.3.0.75']);
   });
 
-  it('extracts the shared libraries of an nvidia-* wheel, flat', async () => {
+  it('extracts the shared libraries of an nvidia-* wheel in their site-packages layout, hard-linked into lib/', async () => {
     const file = join(dir, 'nvidia_cudnn_cu12-9.3.0.75-py3-none-manylinux2014_x86_64.whl');
     writeZip(file, [
       { name: 'nvidia/cudnn/lib/libcudnn.so.9', data: fakeElf('x86_64', ['cudnnCreate']) },
       { name: 'nvidia/cudnn/include/cudnn.h', data: '' },
       { name: 'nvidia/cudnn/lib/__init__.py', data: '' },
     ]);
-    expect(await extractNvidiaLibraries(file, join(dir, 'cuda'))).toEqual(['libcudnn.so.9']);
-    expect(readdirSync(join(dir, 'cuda'))).toEqual(['libcudnn.so.9']);
+    const deps = join(dir, 'cuda');
+    expect(await extractNvidiaLibraries(file, deps)).toEqual(['libcudnn.so.9']);
+    expect(readdirSync(join(deps, 'lib'))).toEqual(['libcudnn.so.9']);
+    expect(readdirSync(join(deps, 'nvidia', 'cudnn', 'lib'))).toEqual(['libcudnn.so.9']);
+    expect(statSync(join(deps, 'lib', 'libcudnn.so.9')).ino).toBe(statSync(join(deps, 'nvidia', 'cudnn', 'lib', 'libcudnn.so.9')).ino);
   });
 });
