@@ -30,9 +30,12 @@ export function addonLayout(pkgDir: string, nodeNapi = Number(process.versions.n
   return { moduleName: b.module_name, napiVersion, modulePath };
 }
 
-/** Copies the package to `stagingDir`, leaving out what a build replaces (deps/, build/, lib/, balms/). */
+/** The build record balms writes into a package it built. */
+export const RECORD_FILE = 'balms-native.json';
+
+/** Copies the package to `stagingDir`, leaving out what a build replaces (deps/, build/, lib/, balms/, the record). */
 export function stagePackage(pkgDir: string, stagingDir: string): void {
-  const skip = new Set(['deps', 'build', 'lib', 'balms'].map((d) => join(pkgDir, d)));
+  const skip = new Set(['deps', 'build', 'lib', 'balms', RECORD_FILE].map((d) => join(pkgDir, d)));
   cpSync(pkgDir, stagingDir, { recursive: true, filter: (src) => !skip.has(src) });
 }
 

@@ -18,11 +18,13 @@ export interface NativeCheckReport {
 }
 
 /**
- * Runs `node <execArgv> <script> <pkgDir>` and returns its report; a crash, a missing report or a
+ * Runs `node <nodeArgs> <script> <pkgDir>` (nodeArgs: this process's, e.g. a TypeScript loader) and returns its report; a crash, a missing report or a
  * failed comparison is one error line (with `logFile`, where the child's output is kept).
  */
-export function runNativeCheck(script: string, pkgDir: string, env: NodeJS.ProcessEnv, logFile: string, writeLog: (file: string, text: string) => void): NativeCheckReport {
-  const r = spawnSync(process.execPath, [...process.execArgv, script, pkgDir], { env, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
+export function runNativeCheck(
+  script: string, pkgDir: string, env: NodeJS.ProcessEnv, logFile: string, writeLog: (file: string, text: string) => void, nodeArgs: readonly string[] = process.execArgv,
+): NativeCheckReport {
+  const r = spawnSync(process.execPath, [...nodeArgs, script, pkgDir], { env, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 });
   const out = r.stdout ?? '';
   writeLog(logFile, `$ node ${script} ${pkgDir}\nexit ${r.status ?? r.signal}\n\n${out}\n${r.stderr ?? ''}`);
   const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } f
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { BalmsInputError } from '../../util/errors.js';
-import { addonLayout, bindingCApiSymbols, bindingHeaderSeeds, buildAddon, stagePackage } from './addonBuild.js';
+import { addonLayout, bindingCApiSymbols, bindingHeaderSeeds, buildAddon, RECORD_FILE, stagePackage } from './addonBuild.js';
 import { buildStderrCapture } from './stderrCaptureAddon.js';
 import { runNativeCheck, type NativeCheckReport } from './nativeCheck.js';
 import { cachedWheel, normaliseDist, pipDownload } from './pipDownload.js';
@@ -34,8 +34,9 @@ export interface SetupNativeOptions {
   python?: string;
   /** Rebuild even when the installed build matches. */
   force: boolean;
-  /** The check child's script (src/cli/nativeCheckChild). */
+  /** The check child's script (src/cli/nativeCheckChild), and node's options to run it with (default: this process's). */
   checkScript: string;
+  checkNodeArgs?: readonly string[];
   /** The project's node_modules (default: the one holding balms's @tensorflow/tfjs). */
   nodeModules?: string;
   env?: NodeJS.ProcessEnv;
@@ -64,7 +65,7 @@ export interface SetupNativeResult {
   seconds: number;
 }
 
-export const RECORD_FILE = 'balms-native.json';
+export { RECORD_FILE };
 
 /** The build record of an installed package, or null. */
 export function readBuildRecord(pkgDir: string): NativeBuildRecord | null {
@@ -114,7 +115,7 @@ export async function setupNative(o: SetupNativeOptions): Promise<SetupNativeRes
     log(`${name} ${pkg.version} is already built from ${previous.wheel}; checking it`);
     const logFile = join(cacheDir, 'native-check.log');
     try {
-      const check = runNativeCheck(o.checkScript, pkg.dir, env, logFile, writeFileAtomic);
+      const check = runNativeCheck(o.checkScript, pkg.dir, env, logFile, writeFileAtomic, o.checkNodeArgs);
       return { record: { ...previous, check }, packageDir: pkg.dir, reused: true, seconds: (Date.now() - t0) / 1000 };
     } catch (e) {
       if (!(e instanceof BalmsInputError)) throw e;
@@ -185,7 +186,7 @@ async function buildStaged(
   const quiet = await buildStderrCapture(tools, stagingDir, env);
   if (quiet) log(`note: the stderr-capture helper did not compile (${quiet}); TensorFlow's start-up notices will show`);
   log('checking the new backend against the cpu backend (matMul, conv2d gradient, RoIAlign)');
-  const check = runNativeCheck(o.checkScript, stagingDir, env, join(cacheDir, 'native-check.log'), writeFileAtomic);
+  const check = runNativeCheck(o.checkScript, stagingDir, env, join(cacheDir, 'native-check.log'), writeFileAtomic, o.checkNodeArgs);
   const record: NativeBuildRecord = {
     package: name, packageVersion: version, wheel: basename(wheel.file), tfVersion: wheel.name.version, gpu: o.gpu, cudaWheels,
     depsBytes: folderBytes(join(stagingDir, 'deps')), builtAt: new Date().toISOString(), check,

@@ -4,12 +4,16 @@
  * installed package exactly as it was and name the build log. The build-error case needs a real
  * compiler, make, Node headers and npm's node-gyp (it compiles a broken source), and skips without.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostElfMachine } from '../../../src/backends/native/elfSymbols.js';
 import { setupNative } from '../../../src/backends/native/setupNative.js';
+import { stagePackage } from '../../../src/backends/native/addonBuild.js';
+import { balmsTfjs } from '../../../src/backends/native/tfjsNodePackage.js';
 import { findToolchain } from '../../../src/backends/native/toolchain.js';
 import { fakeProject, fakeToolchainEnv, writeFakeTensorflowWheel } from '../../helpers/fakeNative.js';
 import { inputErrorOfAsync } from '../../helpers/inputErrors.js';
@@ -56,4 +60,42 @@ describe.runIf(linux)('setupNative on a fake project', () => {
     expect(readdirSync(join(nm, '@tensorflow')).sort()).toEqual(['tfjs', 'tfjs-node']);
     expect(readdirSync(join(nm, '@tensorflow', 'tfjs-node')).sort()).toEqual(before);
   });
+});
+
+/** The installed tfjs-node package folder, or null. */
+function installedTfjsNode(): string | null {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-node/package.json'));
+  } catch {
+    return null;
+  }
+}
+
+const WHEEL = process.env.BALMS_TF_WHEEL;
+
+// A real build (about a minute and 850 MB in the temp folder): only with BALMS_TF_WHEEL naming a
+// tensorflow-cpu wheel, a working toolchain and an installed tfjs-node package to copy.
+describe.runIf(linux && WHEEL !== undefined && realToolchainEnv() !== null && installedTfjsNode() !== null)('setupNative with a real wheel (BALMS_TF_WHEEL)', () => {
+  it('builds into a fresh project, checks against cpu, records the build, and the second run rebuilds nothing', async () => {
+    const nm = join(dir, 'real', 'node_modules');
+    mkdirSync(join(nm, '@tensorflow'), { recursive: true });
+    symlinkSync(balmsTfjs().dir, join(nm, '@tensorflow', 'tfjs'));
+    stagePackage(installedTfjsNode()!, join(nm, '@tensorflow', 'tfjs-node')); // the package as npm installed it, without a build
+    const o = {
+      gpu: false, wheel: WHEEL!, force: false, nodeModules: nm,
+      checkScript: fileURLToPath(new URL('../../../src/cli/nativeCheckChild.ts', import.meta.url)), checkNodeArgs: ['--import', 'tsx'],
+    };
+    const first = await setupNative(o);
+    expect(first.reused).toBe(false);
+    const pkg = join(nm, '@tensorflow', 'tfjs-node');
+    expect(first.packageDir).toBe(pkg);
+    expect(first.record.check.tensorflow).toBe(first.record.tfVersion);
+    expect(first.record.check.checks.map((c) => c.name)).toEqual(['matMul', 'conv2dGradient', 'roiAlign']);
+    expect(existsSync(join(pkg, 'lib', 'napi-v8', 'tfjs_binding.node'))).toBe(true);
+    expect(statSync(join(pkg, 'deps', 'lib', 'libtensorflow.so')).isSymbolicLink()).toBe(false);
+    expect(readdirSync(join(nm, '@tensorflow')).sort()).toEqual(['tfjs', 'tfjs-node']); // no staging or old folder left
+    const second = await setupNative(o);
+    expect(second.reused).toBe(true);
+    expect(second.record.builtAt).toBe(first.record.builtAt);
+  }, 600_000);
 });
