@@ -3,7 +3,7 @@
  * without downloading or building anything: zip archives (wheels), minimal ELF shared objects that
  * define chosen symbols, a fake toolchain, and a fake tfjs-node package.
  */
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { crc32Portable } from '../../src/backends/native/crc32.js';
@@ -149,14 +149,23 @@ export function fakeToolchainEnv(dir: string, o: { pip?: boolean } = {}): NodeJS
 }
 
 /**
- * A project folder `root` with node_modules/@tensorflow/tfjs linked to balms's own (so that a
+ * Links balms's `@tensorflow/*` packages (tfjs, tfjs-core, the backends …; not tfjs-node) into
+ * `nodeModules/@tensorflow/`, as a project that installed balms has them.
+ */
+export function linkTfjsScope(nodeModules: string): void {
+  mkdirSync(join(nodeModules, '@tensorflow'), { recursive: true });
+  const scope = dirname(balmsTfjs().dir);
+  for (const p of readdirSync(scope)) if (p !== 'tfjs-node' && !p.startsWith('.')) symlinkSync(join(scope, p), join(nodeModules, '@tensorflow', p));
+}
+
+/**
+ * A project folder `root` with node_modules/@tensorflow/* linked to balms's own (so that a
  * package there shares balms's tfjs) and a fake @tensorflow/tfjs-node whose binding is `binding`
  * (a C++ source) and calls `uses`. Returns the node_modules folder.
  */
 export function fakeProject(root: string, binding: string): string {
   const nm = join(root, 'node_modules');
-  mkdirSync(join(nm, '@tensorflow'), { recursive: true });
-  symlinkSync(balmsTfjs().dir, join(nm, '@tensorflow', 'tfjs'));
+  linkTfjsScope(nm);
   const pkg = join(nm, '@tensorflow', 'tfjs-node');
   mkdirSync(join(pkg, 'binding'), { recursive: true });
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({

@@ -43,17 +43,27 @@ export function installedPackage(nodeModules: string, name: string): { dir: stri
   return { dir, version };
 }
 
-/** Throws unless the package at `dir` resolves the same `@tensorflow/tfjs` as balms (one shared instance). */
+/**
+ * Throws unless the package at `dir` resolves the same `@tensorflow/tfjs` and `@tensorflow/tfjs-core`
+ * (which it also imports directly) as balms's tfjs: one shared tfjs instance.
+ */
 export function checkSharesTfjs(dir: string, name: string): void {
-  let theirs: string;
-  try {
-    theirs = realpathSync(dirname(createRequire(join(dir, 'package.json')).resolve('@tensorflow/tfjs/package.json')));
-  } catch {
-    throw new BalmsInputError(`${name} at ${dir} cannot resolve @tensorflow/tfjs (npm install it with --ignore-scripts so that its dependencies are installed)`);
+  const ourTfjs = balmsTfjs().dir;
+  for (const [dep, ours] of [['@tensorflow/tfjs', ourTfjs], ['@tensorflow/tfjs-core', resolvedDir(join(ourTfjs, 'package.json'), '@tensorflow/tfjs-core')]] as const) {
+    const theirs = resolvedDir(join(dir, 'package.json'), dep);
+    if (!theirs) throw new BalmsInputError(`${name} at ${dir} cannot resolve ${dep} (install it next to balms's @tensorflow/tfjs, where npm hoists tfjs's dependencies)`);
+    if (ours && theirs !== ours) {
+      throw new BalmsInputError(`${name} at ${dir} resolves its own ${dep} (${theirs}), not balms's (${ours}); they would not share one tfjs instance — install matching versions in the same project`);
+    }
   }
-  const ours = realpathSync(balmsTfjs().dir);
-  if (theirs !== ours) {
-    throw new BalmsInputError(`${name} at ${dir} resolves its own @tensorflow/tfjs (${theirs}), not balms's (${ours}); they would not share one tfjs instance — install matching versions in the same project`);
+}
+
+/** The real folder of package `dep` as seen from the module `from`, or null. */
+function resolvedDir(from: string, dep: string): string | null {
+  try {
+    return realpathSync(dirname(createRequire(from).resolve(`${dep}/package.json`)));
+  } catch {
+    return null;
   }
 }
 
