@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { commands } from './commands.js';
+import { setNativeVerbose } from '../backends/nativeStartupOutput.js';
 import { isBalmsInputError, isTrainingDivergedError } from '../util/errors.js';
 import { errnoCode, fsInputError } from '../util/fsErrors.js';
 
@@ -24,7 +25,8 @@ function help(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `balms <command> --help` for the options of a command.',
+    'Run `balms <command> --help` for the options of a command. `--verbose` (any command) shows',
+    "TensorFlow's start-up notices on the native backends.",
   ].join('\n');
 }
 
@@ -39,6 +41,11 @@ export function bugReport(cmd: string, e: unknown): string {
 
 /** Runs `balms <argv>`; returns the exit code. Never throws. */
 export async function runMain(argv: readonly string[]): Promise<number> {
+  // --verbose, anywhere: TensorFlow's start-up notices are shown (the native backends hide them otherwise)
+  if (argv.includes('--verbose')) {
+    setNativeVerbose(true);
+    argv = argv.filter((a) => a !== '--verbose');
+  }
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(help() + '\n');

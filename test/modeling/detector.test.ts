@@ -8,6 +8,7 @@ import type { DetectorConfigInput } from '../../src/modeling/config.js';
 import { toLvisResults } from '../../src/modeling/lvisResults.js';
 import { inputErrorOf } from '../helpers/inputErrors.js';
 import { polygonBox, renderShapes, softmaxClassifier, type Shape } from './helpers.js';
+import { TEST_BACKENDS } from '../helpers/testBackends.js';
 
 const H = 64;
 const W = 64;
@@ -123,7 +124,8 @@ describe('Detector', () => {
     det.dispose();
   });
 
-  it('overfits one 64×64 image to mask AP50 = 1.0, with a flat tensor count', () => {
+  it.each(TEST_BACKENDS.filter((b) => b !== 'cpu'))('overfits one 64×64 image to mask AP50 = 1.0, with a flat tensor count, on %s', async (backend) => {
+    await initBackend(backend);
     const t0 = Date.now();
     const det = new Detector(smallConfig, { classifierLoss: softmaxClassifier, seed: 1 });
     const batch = batchOf();
