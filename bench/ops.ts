@@ -1,8 +1,9 @@
 /**
  * Op-level benchmark of the RoI-head training step: each op forward and forward+backward at the
- * product's shapes on cpu and wasm, next to PyTorch CPU (when importable) with ratios.
+ * product's shapes on cpu, wasm and tfjs-node (when installed: `balms setup native`), next to PyTorch
+ * CPU (when importable, measured in the same run) with each backend's ratio to it.
  *
- *   npx tsx bench/ops.ts [--quick] [--backends=wasm,cpu] [--ops=fc6,maskConv] [--cpu-full]
+ *   npx tsx bench/ops.ts [--quick] [--backends=wasm,tfjs-node,cpu] [--ops=fc6,maskConv] [--cpu-full]
  *
  * Shapes: one 800×1088 image, FPN P2–P5 with 256 channels; 512 box RoIs pooled 7×7
  * (adaptive sampling, ROIAlignV2), fc6 12544→1024, fc7 1024→1024, 1,204 classes (+background)
@@ -11,6 +12,7 @@
  * only. cpu runs reduced RoI counts unless --cpu-full (it is 30–50× slower) and is scaled linearly.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
@@ -23,11 +25,20 @@ import { assignFpnLevels } from '../src/modeling/ops/assignFpnLevels.js';
 import { Rng } from '../src/util/rng.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 
+function nativeInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const cpuFull = args.includes('--cpu-full');
 const opt = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-const backends = (opt('backends') ?? 'wasm,cpu').split(',') as BackendChoice[];
+const backends = (opt('backends') ?? (nativeInstalled() ? 'wasm,tfjs-node,cpu' : 'wasm,cpu')).split(',') as BackendChoice[];
 const onlyOps = opt('ops')?.split(',');
 const reps = quick ? 3 : 7;
 
@@ -205,14 +216,15 @@ async function main(): Promise<void> {
     }
   }
   // table
-  const rows: string[][] = [['op', 'GFLOP', ...backends.flatMap((b) => [`${b} fwd`, `${b} f+b`]), 'torch1 f+b', 'torch2 f+b', 'wasm/torch2']];
+  const fast = backends.filter((b) => b !== 'cpu');
+  const rows: string[][] = [['op', 'GFLOP', ...backends.flatMap((b) => [`${b} fwd`, `${b} f+b`]), 'torch1 f+b', 'torch2 f+b', ...fast.map((b) => `${b}/torch2`)]];
   const fmt = (v: unknown) => (typeof v === 'number' ? (v >= 100 ? v.toFixed(0) : v.toFixed(1)) : '–');
   const t1 = torch['threads1'], t2 = torch['threads2'];
   const tv = (tt: unknown, name: string) => (typeof tt === 'object' && tt ? (tt as Record<string, { fwdbwd_ms: number }>)[name]?.fwdbwd_ms : undefined);
   const totals: Record<string, number> = {};
   for (const s of specs) {
     const r = results[s.name]!;
-    const w = (r['wasm'] as { fwdbwd_ms: number } | undefined)?.fwdbwd_ms;
+    const fb = (b: string) => (r[b] as { fwdbwd_ms: number } | undefined)?.fwdbwd_ms;
     const p2 = tv(t2, s.name);
     const mult = s.name === 'maskConv' ? 4 : 1; // the head has four
     for (const be of backends) totals[be] = (totals[be] ?? 0) + mult * ((r[be] as { fwdbwd_ms: number }).fwdbwd_ms);
@@ -221,11 +233,11 @@ async function main(): Promise<void> {
     rows.push([
       s.name, s.gflop.toFixed(2),
       ...backends.flatMap((b) => [fmt((r[b] as { fwd_ms: number }).fwd_ms), fmt((r[b] as { fwdbwd_ms: number }).fwdbwd_ms)]),
-      fmt(tv(t1, s.name)), fmt(p2), w !== undefined && p2 ? (w / p2).toFixed(2) : '–',
+      fmt(tv(t1, s.name)), fmt(p2), ...fast.map((b) => (fb(b) !== undefined && p2 ? (fb(b)! / p2).toFixed(2) : '–')),
     ]);
   }
   rows.push(['head total', '', ...backends.flatMap((b) => ['', fmt(totals[b])]), fmt(totals['torch1']), fmt(totals['torch2']),
-    totals['wasm'] && totals['torch2'] ? (totals['wasm'] / totals['torch2']).toFixed(2) : '–']);
+    ...fast.map((b) => (totals[b] && totals['torch2'] ? (totals[b] / totals['torch2']).toFixed(2) : '–'))]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   console.log(rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n'));
   console.log('ms, median; f+b = forward+backward; head total counts maskConv ×4; torch roiAlign = grid_sample proxy with the same mean samples per bin (no torchvision)');
@@ -234,6 +246,7 @@ async function main(): Promise<void> {
     tfjs: tf.version_core, quick, repsMedianOf: reps, loadavg: os.loadavg(),
     ops: Object.fromEntries(specs.map((s) => [s.name, { what: s.what, gflop: s.gflop, ...results[s.name] }])),
     pytorch: torch, totalsFwdBwdMs: totals,
+    headTotalVsTorch2: Object.fromEntries(fast.map((b) => [b, totals[b] && totals['torch2'] ? totals[b] / totals['torch2'] : null])),
   };
   writeFileAtomic(new URL('./results/ops.json', import.meta.url).pathname, JSON.stringify(doc, null, 2) + '\n');
 }

@@ -4,7 +4,8 @@
  * RoIAlign → FC 1024 → FC 1024 → 1,204 + 1 Balanced Softmax logits and 4·1,204 deltas, mask
  * branch on 14×14 → 4× conv 256 → deconv → 28×28 for the 128 foreground RoIs. One step =
  * sampling + forward + backward + SGD-momentum update of all head parameters.
- * Backends: wasm, and cpu unless `--quick`; PyTorch (CPU) on the same shapes when importable.
+ * Backends: wasm, tfjs-node when installed (`balms setup native`), and cpu unless `--quick`; PyTorch
+ * (CPU, 1 thread and all cores) on the same shapes when importable, with each backend's ratio to it.
  *
  * Each tfjs backend runs in its own child process, so a crash (e.g. the 4 GB wasm heap running
  * out) is reported instead of ending the benchmark.
@@ -12,6 +13,7 @@
  *   npx tsx bench/roi-head-step.ts [--quick] [--steps N] [--fg N]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,9 +79,13 @@ interface Figures {
   forwardMs: number;
   numFg: number;
   numRois: number;
+  /** This backend's median step over PyTorch's (1 thread, all threads) in the same run. */
+  vsTorch?: { oneThread: number | null; allThreads: number | null };
 }
 
-async function runTfjs(backend: 'wasm' | 'cpu', steps: number): Promise<Figures> {
+type Backend = 'wasm' | 'cpu' | 'tfjs-node';
+
+async function runTfjs(backend: Backend, steps: number): Promise<Figures> {
   await initBackend(backend);
   // exactly FG foreground RoIs of 512 (there are far more foreground proposals than that)
   const cfg = { ...defaultDetectorConfig(K).roiHeads, positiveFraction: FG / 512 };
@@ -135,7 +141,7 @@ function heapMB(): number | undefined {
 }
 
 /** Runs one backend in a child process and returns its figures (or the error it died with). */
-function runChild(backend: 'wasm' | 'cpu', steps: number): Figures {
+function runChild(backend: Backend, steps: number): Figures {
   const self = fileURLToPath(import.meta.url);
   const child = spawnSync(process.execPath, [...process.execArgv, self, '--worker', backend, '--steps', String(steps), '--fg', String(FG)], {
     encoding: 'utf8', maxBuffer: 1 << 26,
@@ -148,19 +154,32 @@ function runChild(backend: 'wasm' | 'cpu', steps: number): Figures {
   return { backend, error, stepMs: [], medianStepMs: NaN, forwardMs: NaN, numFg: FG, numRois: 512 };
 }
 
+function nativeInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 if (args.worker) {
-  const r = await runTfjs(args.worker as 'wasm' | 'cpu', STEPS);
+  const r = await runTfjs(args.worker as Backend, STEPS);
   console.log(JSON.stringify(r));
   process.exit(0);
 }
 
 const results: Figures[] = [];
 results.push(runChild('wasm', STEPS));
+if (nativeInstalled()) results.push(runChild('tfjs-node', STEPS));
+else process.stderr.write('tfjs-node: not installed (npx balms setup native), skipped\n');
 if (!args.quick) results.push(runChild('cpu', Math.min(STEPS, 1)));
 const torch = runTorch();
 
 console.log(`\nRoI head training step: 512 RoIs (${FG} fg), C=${C}, 7×7 → FC1024×2 → ${K + 1} cls + ${4 * K} box; mask 14×14 → 4×conv${C} → 28×28`);
-console.log('backend              median step ms   forward ms   vs torch(1 thread)');
+const tN = typeof torch === 'object' ? torch.step_ms : undefined;
+const nThreads = typeof torch === 'object' ? torch.threads : undefined;
+console.log(`backend              median step ms   forward ms   vs torch(1 thread)   vs torch(${nThreads ?? 'N'} threads)`);
 const t1 = typeof torch === 'object' ? torch.step_ms_1thread : undefined;
 for (const r of results) {
   if (r.error) {
@@ -168,11 +187,13 @@ for (const r of results) {
     continue;
   }
   const ratio = t1 ? `${(r.medianStepMs / t1).toFixed(2)}×` : '–';
-  console.log(`tfjs ${r.backend.padEnd(15)} ${r.medianStepMs.toFixed(0).padStart(15)} ${r.forwardMs.toFixed(0).padStart(12)}   ${ratio}`);
+  const ratioN = tN ? `${(r.medianStepMs / tN).toFixed(2)}×` : '–';
+  r.vsTorch = { oneThread: t1 ? r.medianStepMs / t1 : null, allThreads: tN ? r.medianStepMs / tN : null };
+  console.log(`tfjs ${r.backend.padEnd(15)} ${r.medianStepMs.toFixed(0).padStart(15)} ${r.forwardMs.toFixed(0).padStart(12)}   ${ratio.padStart(18)}   ${ratioN.padStart(18)}`);
 }
 if (typeof torch === 'object') {
-  console.log(`torch 1 thread       ${torch.step_ms_1thread!.toFixed(0).padStart(15)} ${torch.forward_ms_1thread!.toFixed(0).padStart(12)}   1.00×`);
-  console.log(`torch ${String(torch.threads).padEnd(2)} threads      ${torch.step_ms!.toFixed(0).padStart(15)} ${torch.forward_ms!.toFixed(0).padStart(12)}   ${(torch.step_ms! / t1!).toFixed(2)}×`);
+  console.log(`torch 1 thread       ${torch.step_ms_1thread!.toFixed(0).padStart(15)} ${torch.forward_ms_1thread!.toFixed(0).padStart(12)}   ${'1.00×'.padStart(18)}   ${(t1! / tN!).toFixed(2).padStart(17)}×`);
+  console.log(`torch ${String(torch.threads).padEnd(2)} threads      ${torch.step_ms!.toFixed(0).padStart(15)} ${torch.forward_ms!.toFixed(0).padStart(12)}   ${(tN! / t1!).toFixed(2).padStart(17)}×   ${'1.00×'.padStart(18)}`);
 } else {
   console.log(`torch: ${torch}`);
 }
@@ -183,6 +204,7 @@ const json = {
   cores: os.cpus().length,
   node: process.version,
   tfjs: tf.version.tfjs,
+  loadavg: os.loadavg(),
   shapes: { rois: 512, foreground: FG, channels: C, pooled: 7, fc: [1024, 1024], classes: K, maskPooled: 14, maskConvs: 4, maskSize: 28, fpnLevels: 'P2-P5 of 800x800', samplingRatio: 2 },
   quick: args.quick,
   tfjs_results: results,

@@ -12,8 +12,11 @@ export * from './entries/sampling.js';
 export * from './entries/modeling.js';
 export * from './entries/node.js';
 
+// Error kinds (BalmsInputError comes with entries/coco): an internal fault, and training that diverged.
+export { BalmsInternalError, TrainingDivergedError } from './util/errors.js';
+
 // Data: transforms, training examples, batching and the synthetic dataset's generator.
-export { CategoryMap, shortestEdgeSize, resizeBilinear, normalizeImage, denormalizeImage, IMAGENET_PIXEL_STATS } from './data/index.js';
+export { CategoryMap, classStatsFromDataset, shortestEdgeSize, resizeBilinear, normalizeImage, denormalizeImage, IMAGENET_PIXEL_STATS } from './data/index.js';
 export type { PixelStats } from './data/index.js';
 export { flipImageHorizontal, flipMaskHorizontal, flipPolygonsHorizontal, flipBoxesHorizontal } from './data/index.js';
 export { xywhToXyxy, scalePolygons, scaleBoxes, polygonsBox } from './data/index.js';

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { loadNativeQuietly } from './nativeStartupOutput.js';
 import { registerTrainingKernels } from './registerTrainingKernels.js';
 
 /** A backend balms can run on, in order of preference. */
@@ -127,28 +128,32 @@ async function start(choice: BackendChoice): Promise<void> {
       if (choice === 'wasm') await loadWasm();
       else await importOptional(pkg);
     } catch (e) {
+      const setup = `npx balms setup native${choice === 'tfjs-node-gpu' ? ' --gpu' : ''}`;
+      const first = String((e as Error).message ?? e).split('\n')[0]!;
       const msg = isNotFound(e)
-        ? `backend '${choice}' is not installed (npm install ${pkg}@${tf.version_core})`
-        : `backend '${choice}' failed to load: ${(e as Error).message}`;
+        ? `backend '${choice}' is not installed (${setup})`
+        : /tfjs_binding\.node\) can not be found/.test(first)
+          ? `backend '${choice}' is installed without its native addon (${setup})`
+          : `backend '${choice}' failed to load: ${first}`;
       loadFailures.set(choice, msg);
       throw new BackendUnavailableError(msg);
     }
     if (!tf.findBackendFactory(name)) {
-      const msg = `${pkg} loaded but registered no '${name}' backend with this copy of @tensorflow/tfjs ` +
-        `(${tf.version_core}); install matching versions so that they share one tfjs-core`;
+      const msg = `${pkg} loaded but registered its '${name}' backend with another copy of @tensorflow/tfjs than balms's ` +
+        `(${tfjsLocation(pkg)}); install it next to balms's @tensorflow/tfjs ${tf.version_core} (npx balms setup native does)`;
       loadFailures.set(choice, msg);
       throw new BackendUnavailableError(msg);
     }
-  }
-  if (!(await tf.setBackend(name))) {
-    throw new BackendUnavailableError(`backend '${choice}' is installed but failed to initialise`);
   }
   if (choice === 'tfjs-node-gpu' || choice === 'tfjs-node') {
     // both packages register 'tensorflow'; tell them apart by whether the GPU build was the one loaded
     const gpu = choice === 'tfjs-node-gpu';
     if (gpu !== (loadedNodePackage === '@tensorflow/tfjs-node-gpu')) {
-      throw new BackendUnavailableError(`backend '${choice}' requested but ${loadedNodePackage ?? 'another package'} provides 'tensorflow'`);
+      throw new BackendUnavailableError(`backend '${choice}' requested but ${loadedNodePackage ?? 'another package'} provides 'tensorflow' in this process (only one of tfjs-node, tfjs-node-gpu can load)`);
     }
+  }
+  if (!(await tf.setBackend(name))) {
+    throw new BackendUnavailableError(`backend '${choice}' is installed but failed to initialise`);
   }
 }
 
@@ -158,7 +163,7 @@ async function importOptional(pkg: string): Promise<void> {
   if (!isResolvable(pkg)) throw Object.assign(new Error(`cannot find ${pkg}`), { code: 'MODULE_NOT_FOUND' });
   // a variable specifier keeps TypeScript and bundlers from resolving the optional peer at build time
   const spec: string = pkg;
-  await import(spec);
+  await loadNativeQuietly(pkg, () => import(spec));
   loadedNodePackage ??= pkg;
 }
 
@@ -172,6 +177,17 @@ async function loadWasm(): Promise<void> {
     wasm.setWasmPaths(dist + path.sep);
   } catch {
     // already initialised elsewhere, or an unusual layout: fall back to the package's default lookup
+  }
+}
+
+/** Where `pkg` and balms resolve @tensorflow/tfjs from (for the message when they differ). */
+function tfjsLocation(pkg: string): string {
+  try {
+    const req = createRequire(import.meta.url);
+    const theirs = createRequire(req.resolve(`${pkg}/package.json`)).resolve('@tensorflow/tfjs');
+    return `${pkg} uses ${path.dirname(path.dirname(theirs))}, balms uses ${path.dirname(path.dirname(req.resolve('@tensorflow/tfjs')))}`;
+  } catch {
+    return 'unknown locations';
   }
 }
 

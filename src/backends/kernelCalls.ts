@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BalmsInternalError } from '../util/errors.js';
 
 /** A backend's data handle with what a kernel needs to know about it. */
 export type Info = tf.TensorInfo;
@@ -18,7 +19,7 @@ export class KernelCalls {
   /** Run kernel `name`; the result is an intermediate unless passed to {@link keep}. */
   run(name: string, inputs: Record<string, Info> | Info[], attrs: Record<string, unknown> = {}): Info {
     const k = tf.getKernel(name, this.backendName);
-    if (!k) throw new Error(`kernel ${name} is not registered for backend '${this.backendName}'`);
+    if (!k) throw new BalmsInternalError(`kernel ${name} is not registered for backend '${this.backendName}'`);
     const out = k.kernelFunc({ inputs: inputs as unknown as tf.NamedTensorInfoMap, attrs: attrs as tf.NamedAttrMap, backend: this.backend });
     const info = (Array.isArray(out) ? out[0] : out) as Info;
     this.temps.push(info);

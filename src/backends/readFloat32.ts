@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BalmsInputError } from '../util/errors.js';
 
 interface HeapBackend {
   typedArrayFromHeap(t: { dataId: object; shape: number[]; dtype: string }): Float32Array;
@@ -10,7 +11,7 @@ interface HeapBackend {
  * The wasm view is valid only until the next tfjs allocation — read it, then create tensors.
  */
 export function readFloat32(t: tf.Tensor): Float32Array {
-  if (t.dtype !== 'float32') throw new Error(`readFloat32: expected a float32 tensor, got ${t.dtype}`);
+  if (t.dtype !== 'float32') throw new BalmsInputError(`readFloat32: expected a float32 tensor, got ${t.dtype}`);
   const be = tf.backend() as unknown as Partial<HeapBackend>;
   if (tf.getBackend() === 'wasm' && typeof be.typedArrayFromHeap === 'function') {
     return be.typedArrayFromHeap({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });

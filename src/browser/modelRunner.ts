@@ -12,6 +12,7 @@ import { decodeCheckpoint } from '../engine/checkpointFormat.js';
 import { detectorFromCheckpoint } from '../engine/detectorFromCheckpoint.js';
 import { testTransform } from '../engine/exampleTransforms.js';
 import { toLvisResults } from '../modeling/lvisResults.js';
+import { BalmsInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { imageFileName } from './viewImages.js';
 
@@ -40,9 +41,9 @@ export interface RunCheckpointResult {
 
 /** Switches to `name` (wasm binaries from `wasmBase`); returns the backend now active. */
 export async function useBackend(name: string, wasmBase = '/wasm/'): Promise<string> {
-  if (!(PAGE_BACKENDS as readonly string[]).includes(name)) throw new Error(`backend '${name}' is not available in this page (${PAGE_BACKENDS.join(', ')})`);
+  if (!(PAGE_BACKENDS as readonly string[]).includes(name)) throw new BalmsInputError(`backend '${name}' is not available in this page (${PAGE_BACKENDS.join(', ')})`);
   if (name === 'wasm') setWasmPaths(wasmBase);
-  if (!(await tf.setBackend(name))) throw new Error(`backend '${name}' failed to start in this browser`);
+  if (!(await tf.setBackend(name))) throw new BalmsInputError(`backend '${name}' failed to start in this browser`);
   await tf.ready();
   return tf.getBackend();
 }
@@ -50,10 +51,10 @@ export async function useBackend(name: string, wasmBase = '/wasm/'): Promise<str
 /** Decodes an image URL to row-major RGB bytes of its natural size. */
 async function readRgb(url: string, im: LvisImage): Promise<Uint8Array> {
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`image ${im.id}: ${url} could not be read (${res.status})`);
+  if (!res.ok) throw new BalmsInputError(`image ${im.id}: ${url} could not be read (${res.status})`);
   const bitmap = await createImageBitmap(await res.blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   if (bitmap.width !== im.width || bitmap.height !== im.height) {
-    throw new Error(`image ${im.id}: the file is ${bitmap.width}×${bitmap.height}, the ground truth says ${im.width}×${im.height}`);
+    throw new BalmsInputError(`image ${im.id}: the file is ${bitmap.width}×${bitmap.height}, the ground truth says ${im.width}×${im.height}`);
   }
   const canvas = new OffscreenCanvas(im.width, im.height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;

@@ -12,6 +12,7 @@ import type { ViewFileKind, ViewSession } from './viewProtocol.js';
 import { renderImages } from './viewImages.js';
 import { renderResults } from './viewResults.js';
 import { VIEW_CSS } from './viewStyle.js';
+import { BalmsInputError } from '../util/errors.js';
 
 interface Loaded {
   name: string;
@@ -99,11 +100,11 @@ function runWorker(req: EvalRequest, onStage: (stage: string) => void): Promise<
       if (m.kind === 'stage') return onStage(m.stage);
       worker.terminate();
       if (m.kind === 'done') resolve(m.result);
-      else reject(new Error(m.message));
+      else reject(new BalmsInputError(m.message));
     };
     worker.onerror = (ev) => {
       worker.terminate();
-      reject(new Error(ev.message || 'the evaluation worker failed to start'));
+      reject(new BalmsInputError(ev.message || 'the evaluation worker failed to start'));
     };
     // Copies (not transfers): the page keeps the bytes to re-evaluate and to draw the images.
     worker.postMessage(req);
@@ -153,7 +154,7 @@ async function evaluate(state: ViewState): Promise<void> {
 
 async function fetchFile(kind: ViewFileKind, name: string): Promise<Loaded> {
   const res = await fetch(`/files/${kind}`);
-  if (!res.ok) throw new Error(`${name}: the server could not read the file (${res.status})`);
+  if (!res.ok) throw new BalmsInputError(`${name}: the server could not read the file (${res.status})`);
   return { name, bytes: await res.arrayBuffer() };
 }
 

@@ -14,4 +14,6 @@ export const commands: CommandEntry[] = [
   { name: 'compare', summary: 'train and evaluate long-tail methods side by side over seeds; compare.json + compare.html', load: async () => (await import('./compareCommand.js')).compareCommand },
   { name: 'view', summary: 'evaluate results and look at masks in a local browser page (loopback only)', load: async () => (await import('./viewCommand.js')).viewCommand },
   { name: 'demo', summary: 'train and evaluate BALMS on the embedded long-tailed dataset, write metrics and an HTML report', load: async () => (await import('./demoCommand.js')).demoCommand },
+  { name: 'setup', summary: 'build the native TensorFlow backend (tfjs-node) from the TensorFlow Python wheel', load: async () => (await import('./setupCommand.js')).setupCommand },
+  { name: 'doctor', summary: 'which tfjs backends are installed and usable, with versions, threads and matMul GFLOP/s', load: async () => (await import('./doctorCommand.js')).doctorCommand },
 ];

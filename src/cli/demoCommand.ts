@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { isBackendPreference } from '../backends/index.js';
 import { runDemo } from '../engine/demo.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { Command } from './command.js';
+import { parseCli } from './cliOptions.js';
 
 const usage = `Usage: balms demo [--quick] [--out DIR] [--backend auto|wasm|cpu|tfjs-node|tfjs-node-gpu] [--set key=value …] [--quiet]
 
@@ -23,17 +23,14 @@ export const demoCommand: Command = {
   name: 'demo',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        quick: { type: 'boolean', default: false },
-        out: { type: 'string', default: 'runs/demo' },
-        backend: { type: 'string' },
-        set: { type: 'string', multiple: true, default: [] },
-        quiet: { type: 'boolean', default: false },
-      },
-      strict: true,
+    const { values } = parseCli(argv, {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'runs/demo' },
+      backend: { type: 'string' },
+      set: { type: 'string', multiple: true, default: [] },
+      quiet: { type: 'boolean', default: false },
     });
+    if (values.out.trim() === '') throw new BalmsInputError('--out: empty folder name');
     if (values.backend !== undefined && !isBackendPreference(values.backend)) {
       throw new BalmsInputError(`--backend must be auto, wasm, cpu, tfjs-node or tfjs-node-gpu, got '${values.backend}'`);
     }

@@ -159,7 +159,7 @@ function parseEvalArgs(argv: string[]): EvalArgs {
   let maxDets: number | undefined;
   if (v['max-dets'] !== undefined) {
     maxDets = Number(v['max-dets']);
-    if (!Number.isSafeInteger(maxDets)) throw new BalmsInputError(`--max-dets: expected an integer, got '${v['max-dets']}'`);
+    if (!Number.isSafeInteger(maxDets) || (maxDets < 1 && maxDets !== -1)) throw new BalmsInputError(`--max-dets: expected a positive integer or -1 (no cap), got '${v['max-dets']}'`);
     if (v.coco) throw new BalmsInputError('--max-dets applies to LVIS evaluation only (COCO uses 1/10/100)');
   }
   const iouTypes: IouType[] = iouType === undefined ? ['bbox', 'segm'] : [iouType as IouType];
@@ -175,9 +175,15 @@ async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset)
   if (!args.model) return loadResults(args.results!, index, { allowUnknownCategories: true });
   const m = args.model;
   const { backendArg, startBackend } = await import('./cliOptions.js');
+  const preference = backendArg(m.backend) ?? ('auto' as BackendPreference);
+  const { isCocoSsdCheckpoint } = await import('../engine/cocoSsd/index.js');
+  if (isCocoSsdCheckpoint(m.checkpoint)) {
+    const { cocoSsdDetectionsForEval } = await import('./cocoSsdCli.js');
+    return keepKnown(await cocoSsdDetectionsForEval(m.checkpoint, gt, args.gt, m.images, preference, m.quiet), m.saveResults, index);
+  }
   const { loadDetectorFromCheckpoint, predictDataset, ProgressBar, testTransform } = await import('../engine/index.js');
   const { imagesFromGroundTruth } = await import('./imageInputs.js');
-  const backend = await startBackend(backendArg(m.backend) ?? ('auto' as BackendPreference));
+  const backend = await startBackend(preference);
   const loaded = loadDetectorFromCheckpoint(m.checkpoint);
   try {
     const dataset = imagesFromGroundTruth(gt, m.images, loaded.categories, args.gt);
@@ -196,6 +202,13 @@ async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset)
   } finally {
     loaded.detector.dispose();
   }
+}
+
+function keepKnown(results: DetectionResult[], saveResults: string | null, index: LvisIndex): DetectionResult[] {
+  if (saveResults) writeFileAtomic(saveResults, JSON.stringify(results) + '\n');
+  const known = results.filter((r) => index.hasCategory(r.category_id)).length;
+  if (known < results.length) log(`${results.length - known} detections of categories not in the ground truth are not evaluated`);
+  return results;
 }
 
 function log(msg: string): void {

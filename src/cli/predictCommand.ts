@@ -8,6 +8,8 @@ import { BalmsInputError } from '../util/errors.js';
 import { BACKEND_HELP, backendArg, numberArg, parseCli, startBackend } from './cliOptions.js';
 import { collectImageFiles, imagesFromFiles } from './imageInputs.js';
 import { writeOverlays } from './overlayFiles.js';
+import { isCocoSsdCheckpoint } from '../engine/cocoSsd/index.js';
+import { predictCocoSsdCli } from './cocoSsdCli.js';
 
 const usage = `Usage: balms predict --checkpoint CKPT --images DIR|FILE [--images …] --out DIR [options]
 
@@ -68,6 +70,9 @@ export const predictCommand: Command = {
     if (!existsSync(v.checkpoint)) throw new BalmsInputError('checkpoint not found', { file: v.checkpoint, path: '--checkpoint' });
     const files = collectImageFiles(imageArgs);
     const gt = v.gt ? await loadLvisDataset(v.gt) : undefined;
+    if (isCocoSsdCheckpoint(v.checkpoint)) {
+      return predictCocoSsdCli({ checkpoint: v.checkpoint, files, gt, out: v.out, scoreThreshold, maxDets, backend, quiet: !!v.quiet, overlays: !!v.overlays, overlayScore });
+    }
 
     const chosen = await startBackend(backend);
     const loaded = loadDetectorFromCheckpoint(v.checkpoint, { scoreThreshold, detectionsPerImage: maxDets });

@@ -1,4 +1,5 @@
 import type { Frequency, LvisDataset } from './types.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /** LVIS bins by training-image count: r = 0–10 (LVIS: 1–10), c = 11–100, f > 100. */
 export function frequencyOfImageCount(imageCount: number): Frequency {
@@ -74,7 +75,7 @@ export function categoryStats(ds: LvisDataset): DatasetStats {
     const ann = ds.annotations[a]!;
     const c = catPos.get(ann.category_id);
     const i = imgPos.get(ann.image_id);
-    if (c === undefined || i === undefined) throw new Error(`categoryStats: annotations[${a}] has an unknown image or category; validate first`);
+    if (c === undefined || i === undefined) throw new BalmsInputError(`categoryStats: annotations[${a}] has an unknown image or category; validate first`);
     annImage[a] = i;
     annCat[a] = c;
     instances[c]!++;

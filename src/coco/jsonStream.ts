@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { MAX_JSON_NESTING } from '../util/jsonText.js';
 
 /**
  * Streaming JSON reader for files too big for one string (LVIS v1 train is ~1 GB, past V8's
@@ -279,8 +280,9 @@ export class JsonStreamScanner {
       const k = SPECIAL[chunk[i++]!]!;
       if (k === 0) continue;
       if (k === 1) inStr = true;
-      else if (k === 2) depth++;
-      else if (--depth === 0) break;
+      else if (k === 2) {
+        if (++depth > MAX_JSON_NESTING) this.tooDeep(base + i - 1);
+      } else if (--depth === 0) break;
     }
     this.inStr = inStr;
     this.esc = esc;
@@ -415,6 +417,11 @@ export class JsonStreamScanner {
     if (bad) this.fail(`${bad[1]} is not valid JSON (numbers must be finite)`, offset, path);
     const problem = msg.replace(/ in JSON at position \d+.*$/, '');
     this.fail(`invalid JSON: ${problem}`, offset, path);
+  }
+
+  private tooDeep(offset: number): never {
+    const path = this.state === S.ArrFirst || this.state === S.ArrNext ? this.elemPath(this.elemIndex + this.pendingCount) : (this.key ?? undefined);
+    this.fail(`nested more than ${MAX_JSON_NESTING} levels deep`, offset, path);
   }
 
   private elemPath(index: number): string {

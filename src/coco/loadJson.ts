@@ -1,5 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { BalmsInputError } from '../util/errors.js';
+import { MAX_JSON_NESTING } from '../util/jsonText.js';
+import { fsInputError } from '../util/fsErrors.js';
 import type { LvisDataset, DetectionResult } from './types.js';
 import { JsonStreamSyntaxError, lineColumnAt, scanJsonFile } from './jsonStream.js';
 import { LvisIndex } from './lvisIndex.js';
@@ -65,8 +67,9 @@ export async function loadJsonFile(path: string, opts: LoadJsonOptions = {}): Pr
 
 /**
  * `JSON.parse` of a whole file whose root is an object or an array, or undefined when the streaming
- * parser must look at it: a syntax error, another root, or a repeated top-level key (which
- * `JSON.parse` would silently resolve to the last one).
+ * parser must look at it: a syntax error, another root, a repeated top-level key (which
+ * `JSON.parse` would silently resolve to the last one), or nesting deeper than `MAX_JSON_NESTING`
+ * (which the streaming parser reports by its path).
  */
 function parseWhole(bytes: Buffer): unknown {
   let value: unknown;
@@ -76,12 +79,15 @@ function parseWhole(bytes: Buffer): unknown {
     return undefined;
   }
   if (value === null || typeof value !== 'object') return undefined;
-  if (!Array.isArray(value) && hasRepeatedTopLevelKey(bytes)) return undefined;
+  if (needsStreamingParser(bytes, !Array.isArray(value))) return undefined;
   return value;
 }
 
-/** Whether a top-level object (valid JSON) names a key twice: one pass over the bytes, keys at depth 1 only. */
-function hasRepeatedTopLevelKey(b: Uint8Array): boolean {
+/**
+ * One pass over valid JSON bytes: whether it nests deeper than `MAX_JSON_NESTING`, or (`objectRoot`)
+ * whether its top-level object names a key twice (keys at depth 1 only).
+ */
+function needsStreamingParser(b: Uint8Array, objectRoot: boolean): boolean {
   const keys = new Set<string>();
   let depth = 0;
   let expectKey = false;
@@ -92,7 +98,7 @@ function hasRepeatedTopLevelKey(b: Uint8Array): boolean {
       const start = i + 1;
       let j = start;
       while (b[j] !== 0x22) j += b[j] === 0x5c ? 2 : 1;
-      if (depth === 1 && expectKey) {
+      if (objectRoot && depth === 1 && expectKey) {
         const key = JSON.parse(Buffer.from(b.buffer, b.byteOffset + i, j + 1 - i).toString('utf8')) as string;
         if (keys.has(key)) return true;
         keys.add(key);
@@ -100,7 +106,7 @@ function hasRepeatedTopLevelKey(b: Uint8Array): boolean {
       }
       i = j;
     } else if (c === 0x7b || c === 0x5b) {
-      depth++;
+      if (++depth > MAX_JSON_NESTING) return true;
       if (depth === 1) expectKey = true;
     } else if (c === 0x7d || c === 0x5d) depth--;
     else if (c === 0x2c && depth === 1) expectKey = true;
@@ -128,8 +134,7 @@ async function toInputError(e: unknown, file: string): Promise<unknown> {
   }
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return new BalmsInputError('no such file', { file });
-  if (code === 'EACCES' || code === 'EISDIR' || code === 'EPERM') return new BalmsInputError(`cannot read the file (${code})`, { file });
-  return e;
+  return fsInputError(e, file, 'cannot read the file');
 }
 
 export interface LoadDatasetOptions extends LoadJsonOptions, ValidateDatasetOptions {}

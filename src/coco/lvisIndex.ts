@@ -1,4 +1,5 @@
 import type { LvisAnnotation, LvisCategory, LvisDataset, LvisImage } from './types.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /**
  * Lookups over a validated LVIS/COCO dataset, built once in O(images + annotations): images and
@@ -64,7 +65,7 @@ export class LvisIndex {
       const i = this.imgPos.get(ann.image_id);
       const c = this.catPos.get(ann.category_id);
       if (i === undefined || c === undefined) {
-        throw new Error(`LvisIndex: annotations[${a}] references an unknown image or category; validate the dataset first`);
+        throw new BalmsInputError(`LvisIndex: annotations[${a}] references an unknown image or category; validate the dataset first`);
       }
       annI[a] = i;
       annC[a] = c;

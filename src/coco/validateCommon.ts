@@ -1,4 +1,5 @@
 import { BalmsInputError } from '../util/errors.js';
+import { POLY_COORD_LIMIT } from './mask/polygon.js';
 
 /** Shared checks for the dataset and results validators. Each throws a located `BalmsInputError`. */
 
@@ -75,6 +76,7 @@ export function checkPolygons(v: unknown[], file: string | undefined, path: stri
     for (let k = 0; k < n; k++) {
       const x = poly[k];
       if (typeof x !== 'number' || !Number.isFinite(x)) fail(file, `${path}[${p}][${k}]`, `polygon coordinate must be a finite number, got ${describeValue(x)}`);
+      if (Math.abs(x) > POLY_COORD_LIMIT) fail(file, `${path}[${p}][${k}]`, `polygon coordinate ${x} is beyond ±${POLY_COORD_LIMIT} (the mask code's integer range)`);
     }
   }
 }

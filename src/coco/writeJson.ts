@@ -1,5 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ensureDir, tempPathFor } from '../util/atomicWrite.js';
+import { fsInputError } from '../util/fsErrors.js';
 
 /**
  * Writes a JSON object or array atomically (temp file in the same folder, then rename), without
@@ -8,10 +10,14 @@ import { basename, dirname, join } from 'node:path';
  * compact JSON that `JSON.parse` reads back to an equal value.
  */
 export function writeJsonFileAtomic(path: string, value: Record<string, unknown> | unknown[]): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
+  ensureDir(dirname(path));
+  const tmp = tempPathFor(path);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (e) {
+    throw fsInputError(e, path, 'cannot write');
+  }
   let ok = false;
   try {
     const parts: string[] = [];
@@ -52,9 +58,16 @@ export function writeJsonFileAtomic(path: string, value: Record<string, unknown>
     flush();
     fsyncSync(fd);
     ok = true;
+  } catch (e) {
+    throw fsInputError(e, path, 'cannot write');
   } finally {
     closeSync(fd);
     if (!ok) rmSync(tmp, { force: true });
   }
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw fsInputError(e, path, 'cannot write');
+  }
 }

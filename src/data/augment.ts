@@ -4,6 +4,7 @@ import type { RgbImage } from './image.js';
 import { scaleBoxes, scalePolygons } from './instanceTransforms.js';
 import { normalizeImage, type PixelStats, IMAGENET_PIXEL_STATS } from './normalize.js';
 import { resizeBilinear, shortestEdgeSize } from './resize.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /** How training (or test) images are transformed. */
 export interface ExampleTransform {
@@ -46,7 +47,7 @@ export interface AugmentationPlan {
  */
 export function planAugmentation(origHeight: number, origWidth: number, t: ExampleTransform, rng: Rng): AugmentationPlan {
   const sides = typeof t.shortSide === 'number' ? [t.shortSide] : t.shortSide;
-  if (sides.length === 0) throw new RangeError('shortSide list is empty');
+  if (sides.length === 0) throw new BalmsInputError('shortSide list is empty');
   const side = sides[rng.int(sides.length)]!;
   const flipped = rng.next() < t.flipProbability;
   let height = origHeight;
@@ -59,7 +60,7 @@ export function planAugmentation(origHeight: number, origWidth: number, t: Examp
 
 /** Resize → flip → normalise an RGB image per the plan; Float32 HWC. */
 export function transformImage(img: RgbImage, plan: AugmentationPlan): Float32Array {
-  if (img.height !== plan.origHeight || img.width !== plan.origWidth) throw new RangeError(`image is ${img.width}×${img.height}, plan expects ${plan.origWidth}×${plan.origHeight}`);
+  if (img.height !== plan.origHeight || img.width !== plan.origWidth) throw new BalmsInputError(`image is ${img.width}×${img.height}, plan expects ${plan.origWidth}×${plan.origHeight}`);
   let data: Float32Array = resizeBilinear(img.data, img.height, img.width, 3, plan.height, plan.width);
   if (plan.flipped) data = flipImageHorizontal(data, plan.height, plan.width, 3);
   if (plan.pixelStats) normalizeImage(data, plan.pixelStats, data);

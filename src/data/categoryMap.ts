@@ -1,4 +1,5 @@
 import type { LvisCategory } from '../coco/types.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /**
  * The mapping between dataset category ids (sparse, e.g. LVIS 1…1203 or COCO 1…90) and the
@@ -12,7 +13,7 @@ export class CategoryMap {
 
   constructor(categoryIds: Iterable<number>) {
     const sorted = [...new Set(categoryIds)].sort((a, b) => a - b);
-    for (const id of sorted) if (!Number.isInteger(id)) throw new RangeError(`category id must be an integer, got ${id}`);
+    for (const id of sorted) if (!Number.isInteger(id)) throw new BalmsInputError(`category id must be an integer, got ${id}`);
     this.ids = Int32Array.from(sorted);
     sorted.forEach((id, i) => this.index.set(id, i));
   }
@@ -29,7 +30,7 @@ export class CategoryMap {
   /** The contiguous index of a category id; throws for an unknown id. */
   toIndex(categoryId: number): number {
     const i = this.index.get(categoryId);
-    if (i === undefined) throw new RangeError(`unknown category id ${categoryId}`);
+    if (i === undefined) throw new BalmsInputError(`unknown category id ${categoryId}`);
     return i;
   }
 
@@ -40,7 +41,7 @@ export class CategoryMap {
 
   /** The category id of a contiguous index; throws when out of range. */
   toCategoryId(index: number): number {
-    if (!Number.isInteger(index) || index < 0 || index >= this.ids.length) throw new RangeError(`class index ${index} out of range [0, ${this.ids.length})`);
+    if (!Number.isInteger(index) || index < 0 || index >= this.ids.length) throw new BalmsInputError(`class index ${index} out of range [0, ${this.ids.length})`);
     return this.ids[index]!;
   }
 

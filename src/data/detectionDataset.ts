@@ -102,7 +102,7 @@ export class DetectionDataset {
   /** The instances of an image in its original coordinates. */
   instances(imageId: number): Instances {
     const list = this.anns.get(imageId);
-    if (!list) throw new RangeError(`no image with id ${imageId}`);
+    if (!list) throw new BalmsInputError(`no image with id ${imageId}`);
     const kept = list.filter(({ ann }) => !ann.iscrowd);
     const boxes = new Float32Array(kept.length * 4);
     const classes = new Int32Array(kept.length);

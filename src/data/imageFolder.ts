@@ -26,7 +26,7 @@ export class LvisImageFolder {
   /** The record of an image id; throws a RangeError for an unknown id (a programming error). */
   record(imageId: number): LvisImage {
     const r = this.byId.get(imageId);
-    if (!r) throw new RangeError(`no image with id ${imageId}`);
+    if (!r) throw new BalmsInputError(`no image with id ${imageId}`);
     return r.image;
   }
 
@@ -68,7 +68,7 @@ export class LvisImageFolder {
 
   private entry(imageId: number): { image: LvisImage; index: number } {
     const r = this.byId.get(imageId);
-    if (!r) throw new RangeError(`no image with id ${imageId}`);
+    if (!r) throw new BalmsInputError(`no image with id ${imageId}`);
     return r;
   }
 }

@@ -1,5 +1,6 @@
 /** Data: LVIS/COCO image reading, transforms, training examples, prefetching, and the synthetic dataset. */
 export { CategoryMap } from './categoryMap.js';
+export { classStatsFromDataset } from './classStats.js';
 export { decodeImage, decodeImageFile, rgbaToRgb } from './image.js';
 export type { RgbImage } from './image.js';
 export { LvisImageFolder } from './imageFolder.js';

@@ -1,6 +1,7 @@
 import { Rng } from '../util/rng.js';
 import type { ExampleTransform } from './augment.js';
 import { DetectionDataset, exampleSeed, inlineImagePipeline, type ImagePipeline, type TrainingExample } from './detectionDataset.js';
+import { BalmsInputError } from '../util/errors.js';
 
 export interface PrefetchOptions {
   batchSize: number;
@@ -29,11 +30,11 @@ export async function* prefetchBatches<T>(
   options: PrefetchOptions,
 ): AsyncGenerator<T[], void, undefined> {
   const batchSize = options.batchSize;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new BalmsInputError(`batchSize must be a positive integer, got ${batchSize}`);
   const prefetch = options.prefetch ?? 2;
-  if (!Number.isInteger(prefetch) || prefetch < 0) throw new RangeError(`prefetch must be a non-negative integer, got ${prefetch}`);
+  if (!Number.isInteger(prefetch) || prefetch < 0) throw new BalmsInputError(`prefetch must be a non-negative integer, got ${prefetch}`);
   const concurrency = options.concurrency ?? batchSize;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new BalmsInputError(`concurrency must be a positive integer, got ${concurrency}`);
   const window = prefetch * batchSize;
 
   const iter: Iterator<number> | AsyncIterator<number> =
@@ -158,7 +159,7 @@ export function exampleBatches(
     indices,
     (index, position) => {
       const id = dataset.imageIds[index];
-      if (id === undefined) return Promise.reject(new RangeError(`sampler index ${index} out of range [0, ${dataset.size})`));
+      if (id === undefined) return Promise.reject(new BalmsInputError(`sampler index ${index} out of range [0, ${dataset.size})`));
       return dataset.example(id, options.transform, new Rng(exampleSeed(options.seed, start + position)), pipeline);
     },
     options,

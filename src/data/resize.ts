@@ -2,11 +2,12 @@
  * Image resizing: the shortest-edge size rule of detectron2's `ResizeShortestEdge`, and a
  * separable bilinear (triangle-filter) resampler over HWC typed arrays.
  */
+import { BalmsInputError } from '../util/errors.js';
 
 /** The output size for resizing so the short side is `shortSide` unless the long side would pass `maxSize`. */
 export function shortestEdgeSize(height: number, width: number, shortSide: number, maxSize: number): { height: number; width: number; scale: number } {
-  if (!(height > 0 && width > 0)) throw new RangeError(`image size must be positive, got ${height}×${width}`);
-  if (!(shortSide > 0)) throw new RangeError(`shortSide must be positive, got ${shortSide}`);
+  if (!(height > 0 && width > 0)) throw new BalmsInputError(`image size must be positive, got ${height}×${width}`);
+  if (!(shortSide > 0)) throw new BalmsInputError(`shortSide must be positive, got ${shortSide}`);
   let scale = shortSide / Math.min(height, width);
   if (maxSize > 0 && Math.max(height, width) * scale > maxSize) scale = maxSize / Math.max(height, width);
   return { height: Math.max(1, Math.floor(height * scale + 0.5)), width: Math.max(1, Math.floor(width * scale + 0.5)), scale };
@@ -66,9 +67,9 @@ export function resizeBilinear(
   outWidth: number,
   out?: Float32Array,
 ): Float32Array {
-  if (src.length !== height * width * channels) throw new RangeError(`resizeBilinear: expected ${height * width * channels} values, got ${src.length}`);
+  if (src.length !== height * width * channels) throw new BalmsInputError(`resizeBilinear: expected ${height * width * channels} values, got ${src.length}`);
   const dst = out ?? new Float32Array(outHeight * outWidth * channels);
-  if (dst.length !== outHeight * outWidth * channels) throw new RangeError('resizeBilinear: output has the wrong length');
+  if (dst.length !== outHeight * outWidth * channels) throw new BalmsInputError('resizeBilinear: output has the wrong length');
   if (outHeight === height && outWidth === width) {
     dst.set(src);
     return dst;

@@ -6,6 +6,7 @@ import type { ImagePipeline } from './detectionDataset.js';
 import { ImageReadError, type ImageReadFailure } from './imageRead.js';
 import type { LvisImageFolder } from './imageFolder.js';
 import type { ImageJob, ImageJobResult } from './imageWorker.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /** The worker script: `imageWorker.js` when built; from sources, a bootstrap that loads `imageWorker.ts` through tsx. */
 function workerScript(): string {
@@ -28,7 +29,7 @@ export class WorkerImagePipeline implements ImagePipeline {
 
   /** `threads` defaults to one less than the available cores (at least 1). */
   constructor(threads: number = Math.max(1, availableParallelism() - 1)) {
-    if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+    if (!Number.isInteger(threads) || threads < 1) throw new BalmsInputError(`threads must be a positive integer, got ${threads}`);
     const script = workerScript();
     for (let i = 0; i < threads; i++) {
       const w = new Worker(script);
@@ -45,7 +46,7 @@ export class WorkerImagePipeline implements ImagePipeline {
   }
 
   load(folder: LvisImageFolder, imageId: number, plan: AugmentationPlan): Promise<Float32Array> {
-    if (this.closed) return Promise.reject(new Error('WorkerImagePipeline is closed'));
+    if (this.closed) return Promise.reject(new BalmsInputError('WorkerImagePipeline is closed'));
     let path: string;
     try {
       path = folder.path(imageId);
@@ -68,7 +69,7 @@ export class WorkerImagePipeline implements ImagePipeline {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.pending.values()) p.reject(new Error('WorkerImagePipeline closed'));
+    for (const p of this.pending.values()) p.reject(new BalmsInputError('WorkerImagePipeline closed'));
     this.pending.clear();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
@@ -79,7 +80,7 @@ export class WorkerImagePipeline implements ImagePipeline {
     this.pending.delete(m.job);
     this.busy[p.worker]!--;
     if (m.ok) p.resolve(m.data);
-    else p.reject(m.reason ? new ImageReadError(m.reason as ImageReadFailure, m.message) : new Error(m.message));
+    else p.reject(m.reason ? new ImageReadError(m.reason as ImageReadFailure, m.message) : new BalmsInputError(m.message));
   }
 
   private failWorker(i: number, e: unknown): void {

@@ -8,6 +8,7 @@
  */
 import { exampleBatches, type DetectionDataset, type ExampleTransform, type ImagePipeline, type TrainingExample } from '../data/index.js';
 import { ResumableIndexStream, type IndexSampler, type IndexStreamState, type ScheduledFactors } from '../sampling/index.js';
+import { BalmsInternalError } from '../util/errors.js';
 
 export interface BatchStreamOptions {
   batchSize: number;
@@ -47,7 +48,7 @@ export class TrainingBatchStream {
   /** The next batch (batch number `consumedBatches()` before the call). */
   async next(): Promise<TrainingExample[]> {
     const r = await this.iterator.next();
-    if (r.done) throw new Error('TrainingBatchStream: the sampler stream ended');
+    if (r.done) throw new BalmsInternalError('TrainingBatchStream: the sampler stream ended');
     this.indices.markConsumed();
     return r.value;
   }

@@ -5,6 +5,7 @@ import { sampledClassCounts } from '../sampling/index.js';
 import { buildTrainSampler } from './buildSampler.js';
 import type { TrainConfig } from './config/trainConfig.js';
 import { runSeed } from './runSeeds.js';
+import { BalmsInputError, BalmsInternalError } from '../util/errors.js';
 
 /** Prior probability of the sigmoid family's initial class bias (RetinaNet / official LVIS: 0.01 / 0.001). */
 const SIGMOID_PRIOR = 0.01;
@@ -23,7 +24,7 @@ export interface BuiltModel {
  */
 export function lossClassStats(cfg: TrainConfig, stats: ClassStats, imageClasses?: readonly Int32Array[]): ClassStats {
   if (!usesSampledCounts(cfg.loss)) return stats;
-  if (!imageClasses) throw new Error('bug: loss.priorCounts "sampled" needs the training images\' classes');
+  if (!imageClasses) throw new BalmsInternalError('loss.priorCounts "sampled" needs the training images\' classes');
   const k = stats.imageCount.length;
   const sampler = buildTrainSampler(cfg, imageClasses, k);
   const counts = sampledClassCounts(imageClasses, sampler.expectedDraws(), k);
@@ -31,6 +32,7 @@ export function lossClassStats(cfg: TrainConfig, stats: ClassStats, imageClasses
 }
 
 export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassStats, imageClasses?: readonly Int32Array[]): BuiltModel {
+  checkClassCounts(cfg, stats);
   const lossStats = lossClassStats(cfg, stats, imageClasses);
   const loss = createClassifierLoss(cfg.loss, lossStats);
   const detector = new Detector(
@@ -43,4 +45,25 @@ export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassSta
     },
   );
   return { detector, loss, lossStats };
+}
+
+/**
+ * A loss built on log class counts (or on effective numbers) cannot take a class with no training
+ * images / instances unless `loss.smoothing` lifts it: reported with the annotation file, the class
+ * and the knob to change, before the loss fails on an anonymous count.
+ */
+function checkClassCounts(cfg: TrainConfig, stats: ClassStats): void {
+  const l = cfg.loss as { type: string; countSource?: 'image_count' | 'instance_count'; smoothing?: number; beta?: number };
+  const source = l.type === 'balanced_sigmoid' ? 'image_count' : l.countSource;
+  if (!source || (l.smoothing ?? 0) > 0 || (l.type === 'class_balanced' && l.beta === 0)) return;
+  const counts = source === 'instance_count' ? stats.instanceCount : stats.imageCount;
+  for (let j = 0; j < counts.length; j++) {
+    if (counts[j] === 0) {
+      const file = cfg.data.synth.enabled ? 'the synthetic training set' : cfg.data.trainAnnotations;
+      const fix = l.type === 'class_balanced' ? 'give it training data or drop the category' : 'set loss.smoothing (e.g. 1) or drop the category';
+      throw new BalmsInputError(`the category at class index ${j} (#${j + 1} in id order) has ${source} 0 in ${file}: loss ${l.type} needs every count > 0; ${fix}`, {
+        path: l.type === 'class_balanced' ? 'loss.countSource' : 'loss.smoothing',
+      });
+    }
+  }
 }

@@ -16,6 +16,7 @@ import type { JsonObject } from './config/configSchema.js';
 import { renderRunReport } from './runReport.js';
 import { RUN_FILES } from './runFiles.js';
 import { train } from './trainer.js';
+import { BalmsInternalError } from '../util/errors.js';
 
 /** The folder of the shipped configs (next to `src/` and `dist/`). */
 export const CONFIG_DIR = fileURLToPath(new URL('../../configs/', import.meta.url));
@@ -73,7 +74,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   log(`balms demo${opts.quick ? ' --quick' : ''}: stage 1 — ${stage1.loss.type} + ${stage1.sampler.type}, ${stage1.solver.maxIter} iterations`);
   const r1 = await train(stage1, { quiet: opts.quiet, log, keepPredictions: 0 });
   r1.detector.dispose();
-  if (!r1.evaluation) throw new Error('demo: the stage-1 run has no val evaluation');
+  if (!r1.evaluation) throw new BalmsInternalError('demo: the stage-1 run has no val evaluation');
 
   const stage2 = resolveTrainConfig({
     file: join(CONFIG_DIR, 'demo_stage2.json'),
@@ -89,7 +90,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const r2 = await train(stage2, { quiet: opts.quiet, log, keepPredictions: 6 });
   r2.detector.dispose();
   const ev = r2.evaluation;
-  if (!ev) throw new Error('demo: the stage-2 run has no val evaluation');
+  if (!ev) throw new BalmsInternalError('demo: the stage-2 run has no val evaluation');
 
   const metrics = { bbox: ev.bbox, segm: ev.segm };
   const baseline = { bbox: r1.evaluation.bbox, segm: r1.evaluation.segm };

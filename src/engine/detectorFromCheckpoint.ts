@@ -9,6 +9,7 @@ import type { ClassStats } from '../losses/classifierLoss.js';
 import { BalmsInputError } from '../util/errors.js';
 import { buildModel } from './buildModel.js';
 import type { CheckpointContents } from './checkpointFormat.js';
+import { checkDetectorMeta } from './checkpointMeta.js';
 import { trainConfigFromJson, TYPED_SECTIONS, type TrainConfig } from './config/trainConfig.js';
 import { deepMerge } from './config/mergeConfig.js';
 import type { JsonObject } from './config/configSchema.js';
@@ -63,6 +64,7 @@ export function detectorFromCheckpoint(ck: CheckpointContents, file: string, opt
         path: 'meta.categories',
       });
     }
+    checkDetectorMeta(meta, file);
     if (stats.imageCount.length !== categories.length) {
       throw new BalmsInputError(`classStats has ${stats.imageCount.length} classes, categories ${categories.length}`, { file, path: 'meta.classStats' });
     }

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { InnerStep } from '../sampling/index.js';
-import { BalmsInputError } from '../util/errors.js';
+import { BalmsInputError, BalmsInternalError } from '../util/errors.js';
 
 export interface SgdConfig {
   momentum: number;
@@ -27,7 +27,7 @@ export class SgdMomentum {
     tf.tidy(() => {
       for (const [name, g0] of Object.entries(grads)) {
         const w = vars.get(name);
-        if (!w) throw new Error(`SgdMomentum: gradient for unknown variable ${name}`);
+        if (!w) throw new BalmsInternalError(`SgdMomentum: gradient for unknown variable ${name}`);
         const wd = w.rank <= 1 ? this.cfg.weightDecayBias : this.cfg.weightDecay;
         const g = wd > 0 ? g0.add(w.mul(wd)) : g0;
         let v = this.velocity_.get(name);

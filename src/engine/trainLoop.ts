@@ -3,9 +3,13 @@
  * act on it (meta refresh, metrics, progress, checkpoint, evaluation — in the order given); when
  * the loop ends, each hook's `afterTrain`. Everything else lives in the run and the hooks.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TrainingExample } from '../data/index.js';
+import { TrainingDivergedError } from '../util/errors.js';
 import { imageBatchOf } from './inference.js';
 import { learningRateAt } from './lrSchedule.js';
+import { RUN_FILES } from './runFiles.js';
 import type { TrainingRun } from './trainingRun.js';
 import { classifierStep, detectorStep, type StepBatch } from './trainStep.js';
 
@@ -35,7 +39,10 @@ export async function runTrainLoop(run: TrainingRun, hooks: readonly TrainHook[]
     const values = await trainStep(run, lr);
     run.iteration++;
     const iteration = run.iteration;
-    if (!Number.isFinite(values['total_loss']!)) throw new Error(`training diverged at iteration ${iteration}: total loss ${values['total_loss']} (lower solver.baseLr or set solver.clipGradNorm)`);
+    if (!Number.isFinite(values['total_loss']!)) {
+      const last = join(run.outputDir, RUN_FILES.last);
+      throw TrainingDivergedError.fromLosses(iteration, values, existsSync(last) ? last : null);
+    }
     const report: StepReport = { iteration, lr, values, last: iteration === stopAt };
     for (const h of hooks) await h.afterStep?.(run, report);
   }

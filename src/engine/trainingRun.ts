@@ -5,12 +5,12 @@
  * (`trainLoop.ts`) and its hooks read and advance it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../backends/index.js';
 import type { ClassifierLoss } from '../losses/index.js';
 import { TRAINABLE_SUBSETS, type Detector } from '../modeling/index.js';
-import { writeFileAtomic } from '../util/atomicWrite.js';
+import { ensureDir, writeFileAtomic } from '../util/atomicWrite.js';
 import { BalmsInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { TrainingBatchStream } from './batchStream.js';
@@ -59,7 +59,7 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
   const { log } = opts;
   const backend = await initBackend(cfg.backend);
   const outputDir = resolve(cfg.outputDir);
-  mkdirSync(outputDir, { recursive: true });
+  ensureDir(outputDir);
   writeFileAtomic(join(outputDir, RUN_FILES.config), JSON.stringify(cfg, null, 2) + '\n');
   const data = await loadTrainingData(cfg, log);
   const numClasses = data.categories.length;

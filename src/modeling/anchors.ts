@@ -5,6 +5,7 @@
  * y·stride + offset·stride)`. Anchors are ordered `(y, x, a)`, matching an NHWC head output
  * `[N, H, W, A]` flattened.
  */
+import { BalmsInputError } from '../util/errors.js';
 
 /** Cell anchors `[A*4]` for one level. */
 export function cellAnchors(sizes: readonly number[], aspectRatios: readonly number[]): Float32Array {
@@ -66,7 +67,7 @@ export class AnchorGenerator {
     readonly strides: readonly number[],
     readonly offset = 0,
   ) {
-    if (sizes.length !== strides.length) throw new Error(`AnchorGenerator: ${sizes.length} size lists for ${strides.length} levels`);
+    if (sizes.length !== strides.length) throw new BalmsInputError(`AnchorGenerator: ${sizes.length} size lists for ${strides.length} levels`);
     this.cells = sizes.map((s) => cellAnchors(s, aspectRatios));
   }
 

@@ -4,6 +4,7 @@
  * and sizes of continuous XYXY boxes. Decoding clamps `dw, dh` at `log(1000/16)` so that an
  * early, wild regression cannot overflow `exp`.
  */
+import { BalmsInputError } from '../util/errors.js';
 
 /** Weights `(wx, wy, ww, wh)`: `(10, 10, 5, 5)` for the Fast R-CNN box head, `(1, 1, 1, 1)` for the RPN. */
 export type BoxCoderWeights = readonly [number, number, number, number];
@@ -18,7 +19,7 @@ export class BoxCoder {
     readonly weights: BoxCoderWeights = BOX_HEAD_WEIGHTS,
     readonly scaleClamp: number = DEFAULT_SCALE_CLAMP,
   ) {
-    if (weights.length !== 4 || weights.some((w) => !(w > 0))) throw new Error(`BoxCoder: weights must be 4 positive numbers`);
+    if (weights.length !== 4 || weights.some((w) => !(w > 0))) throw new BalmsInputError(`BoxCoder: weights must be 4 positive numbers`);
   }
 
   /**
@@ -26,7 +27,7 @@ export class BoxCoder {
    * Source boxes must have positive width and height.
    */
   encode(src: ArrayLike<number>, dst: ArrayLike<number>): Float32Array {
-    if (src.length !== dst.length || src.length % 4) throw new Error('BoxCoder.encode: src and dst must both be R*4');
+    if (src.length !== dst.length || src.length % 4) throw new BalmsInputError('BoxCoder.encode: src and dst must both be R*4');
     const [wx, wy, ww, wh] = this.weights;
     const n = src.length / 4;
     const out = new Float32Array(n * 4);
@@ -54,7 +55,7 @@ export class BoxCoder {
   decode(deltas: ArrayLike<number>, boxes: ArrayLike<number>): Float32Array {
     const n = boxes.length / 4;
     if (boxes.length % 4 || (n > 0 && deltas.length % (n * 4)) || (n === 0 && deltas.length)) {
-      throw new Error(`BoxCoder.decode: deltas (${deltas.length}) must be R*4K for R=${n} boxes`);
+      throw new BalmsInputError(`BoxCoder.decode: deltas (${deltas.length}) must be R*4K for R=${n} boxes`);
     }
     const k = n > 0 ? deltas.length / (n * 4) : 0;
     const [wx, wy, ww, wh] = this.weights;

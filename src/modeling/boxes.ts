@@ -2,10 +2,11 @@
  * Box arithmetic over flat typed arrays: boxes are `[x1, y1, x2, y2]` quadruples in image
  * pixels (continuous coordinates, detectron2's XYXY_ABS), stored `R*4` long.
  */
+import { BalmsInputError } from '../util/errors.js';
 
 /** Number of boxes in a flat `R*4` array (throws if the length is not a multiple of 4). */
 export function boxCount(boxes: ArrayLike<number>): number {
-  if (boxes.length % 4 !== 0) throw new Error(`boxes: length ${boxes.length} is not a multiple of 4`);
+  if (boxes.length % 4 !== 0) throw new BalmsInputError(`boxes: length ${boxes.length} is not a multiple of 4`);
   return boxes.length / 4;
 }
 

@@ -6,6 +6,7 @@
 import { deepMerge } from '../util/deepMerge.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { BoxCoderWeights } from './boxCoder.js';
+import { checkDetectorConfigRanges } from './detectorConfigRanges.js';
 
 export interface BackboneConfig {
   /** Output channels of the stride-2 stem conv. */
@@ -173,8 +174,10 @@ export function resolveDetectorConfig(input: DetectorConfigInput): DetectorConfi
 /**
  * Throws a `BalmsInputError` naming the key on an inconsistent configuration; `where.prefix` goes
  * before each key (`model.` for the training config's model section), `where.file` names the source.
+ * Every knob's range is checked first (`checkDetectorConfigRanges`).
  */
 export function validateDetectorConfig(cfg: DetectorConfig, where: { file?: string; prefix?: string } = {}): void {
+  checkDetectorConfigRanges(cfg, where);
   const bad = (key: string, problem: string): never => {
     throw new BalmsInputError(problem, { file: where.file, path: `${where.prefix ?? ''}${key}` });
   };

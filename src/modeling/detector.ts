@@ -91,7 +91,7 @@ export class Detector {
   /** Parameters of a named subset (`TRAINABLE_SUBSETS`) or of explicit name prefixes. */
   trainableVariables(subset: string | readonly string[] = 'all'): tf.Variable[] {
     const prefixes = typeof subset === 'string' ? TRAINABLE_SUBSETS[subset] : subset;
-    if (!prefixes) throw new Error(`Detector: unknown parameter subset '${subset as string}' (known: ${Object.keys(TRAINABLE_SUBSETS).join(', ')})`);
+    if (!prefixes) throw new BalmsInputError(`Detector: unknown parameter subset '${subset as string}' (known: ${Object.keys(TRAINABLE_SUBSETS).join(', ')})`);
     return this.store.select(prefixes);
   }
 
@@ -119,7 +119,7 @@ export class Detector {
    */
   computeLosses(batch: TrainingBatch, rng: Rng = this.rng, options: RoiLossOptions = {}): Record<string, tf.Scalar> {
     const sizes = imageSizesOf(batch);
-    if (batch.targets.length !== batch.images.shape[0]) throw new Error(`Detector: ${batch.targets.length} targets for ${batch.images.shape[0]} images`);
+    if (batch.targets.length !== batch.images.shape[0]) throw new BalmsInputError(`Detector: ${batch.targets.length} targets for ${batch.images.shape[0]} images`);
     return tf.tidy(() => {
       const feats = this.features(batch.images);
       const rpnOut = this.rpn.apply(feats);
@@ -185,9 +185,9 @@ export class Detector {
 
 function classifierLossOf(opts: DetectorOptions, numClasses: number): RoiClassifierLoss {
   if (opts.classifierLoss) return opts.classifierLoss;
-  if (!opts.classStats) throw new Error('Detector: pass a classifierLoss, or classStats for the default Balanced Softmax');
+  if (!opts.classStats) throw new BalmsInputError('Detector: pass a classifierLoss, or classStats for the default Balanced Softmax');
   if (opts.classStats.imageCount.length !== numClasses) {
-    throw new Error(`Detector: classStats has ${opts.classStats.imageCount.length} classes, the config ${numClasses}`);
+    throw new BalmsInputError(`Detector: classStats has ${opts.classStats.imageCount.length} classes, the config ${numClasses}`);
   }
   return createClassifierLoss({ type: 'balanced_softmax' }, opts.classStats);
 }
@@ -200,6 +200,6 @@ export function totalLoss(losses: Record<string, tf.Scalar>): tf.Scalar {
 function imageSizesOf(batch: ImageBatch): [number, number][] {
   const [n, h, w] = batch.images.shape;
   const sizes = batch.imageSizes ?? Array.from({ length: n }, () => [h, w] as [number, number]);
-  if (sizes.length !== n) throw new Error(`Detector: ${sizes.length} image sizes for ${n} images`);
+  if (sizes.length !== n) throw new BalmsInputError(`Detector: ${sizes.length} image sizes for ${n} images`);
   return sizes;
 }

@@ -8,6 +8,7 @@ import { rleToJson } from '../coco/mask/index.js';
 import { xyxyToXywh } from './boxes.js';
 import { pasteMaskRle } from './pasteMasks.js';
 import type { InstancePredictions } from './roiHeads.js';
+import { BalmsInputError } from '../util/errors.js';
 
 export interface ResultsOptions {
   /** Image id of the records. */
@@ -34,7 +35,7 @@ export function toLvisResults(pred: InstancePredictions, opts: ResultsOptions): 
   for (let i = 0; i < n; i++) {
     const c = pred.classes[i]!;
     const categoryId = opts.categoryIds ? opts.categoryIds[c] : c + 1;
-    if (categoryId === undefined) throw new Error(`toLvisResults: no category id for class ${c}`);
+    if (categoryId === undefined) throw new BalmsInputError(`toLvisResults: no category id for class ${c}`);
     for (let j = 0; j < 4; j++) box[j] = pred.boxes[4 * i + j]! / s;
     const [x, y, bw, bh] = xyxyToXywh(box, 0);
     const rec: DetectionResult = {

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Conv2d, Deconv2x2 } from './layers.js';
 import type { ParameterStore } from './parameterStore.js';
 import { matMulT } from './ops/index.js';
+import { BalmsInputError } from '../util/errors.js';
 
 export class MaskHead {
   readonly convs: Conv2d[];
@@ -42,7 +43,7 @@ export class MaskHead {
    */
   apply(pooled: tf.Tensor4D, classes: Int32Array): tf.Tensor3D {
     const m = pooled.shape[0];
-    if (classes.length !== m) throw new Error(`MaskHead: ${m} RoIs but ${classes.length} classes`);
+    if (classes.length !== m) throw new BalmsInputError(`MaskHead: ${m} RoIs but ${classes.length} classes`);
     let x = pooled;
     for (const conv of this.convs) x = conv.apply(x, true);
     x = this.deconv.apply(x, true);

@@ -5,6 +5,7 @@
  */
 import type { Polygon } from '../coco/types.js';
 import { decodeRowMajor, frPoly, merge } from '../coco/mask/index.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /**
  * The `M × M` row-major 0/1 target of one instance's polygons inside `box` (`[x1,y1,x2,y2]`),
@@ -56,7 +57,7 @@ export function maskTargetsForRois(
   const out = new Float32Array(r * maskSize * maskSize);
   for (let i = 0; i < r; i++) {
     const polys = instances[instanceIndex[i]!];
-    if (!polys) throw new Error(`maskTargetsForRois: RoI ${i} refers to missing instance ${instanceIndex[i]}`);
+    if (!polys) throw new BalmsInputError(`maskTargetsForRois: RoI ${i} refers to missing instance ${instanceIndex[i]}`);
     rasterizePolygonsInBox(polys, boxes.subarray(4 * i, 4 * i + 4), maskSize, out, i * maskSize * maskSize);
   }
   return out;

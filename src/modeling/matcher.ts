@@ -5,6 +5,7 @@
  * RoI heads), and `allowLowQualityMatches` additionally makes every ground truth's
  * highest-IoU predictions (all ties) foreground, even when below the top threshold.
  */
+import { BalmsInputError } from '../util/errors.js';
 
 /** Label values: 1 foreground, 0 background, -1 ignored. */
 export interface MatchResult {
@@ -31,9 +32,9 @@ export class Matcher {
 
   constructor(opts: MatcherOptions) {
     const t = opts.thresholds;
-    for (let i = 1; i < t.length; i++) if (!(t[i]! >= t[i - 1]!)) throw new Error('Matcher: thresholds must be increasing');
-    if (opts.labels.length !== t.length + 1) throw new Error('Matcher: need one label per IoU band (thresholds + 1)');
-    if (opts.labels.some((l) => l !== -1 && l !== 0 && l !== 1)) throw new Error('Matcher: labels must be -1, 0 or 1');
+    for (let i = 1; i < t.length; i++) if (!(t[i]! >= t[i - 1]!)) throw new BalmsInputError('Matcher: thresholds must be increasing');
+    if (opts.labels.length !== t.length + 1) throw new BalmsInputError('Matcher: need one label per IoU band (thresholds + 1)');
+    if (opts.labels.some((l) => l !== -1 && l !== 0 && l !== 1)) throw new BalmsInputError('Matcher: labels must be -1, 0 or 1');
     this.thresholds = [...t];
     this.labels = [...opts.labels];
     this.allowLowQualityMatches = opts.allowLowQualityMatches ?? false;
@@ -44,7 +45,7 @@ export class Matcher {
    * truth every prediction gets the label of the lowest band (background).
    */
   match(iou: Float32Array, numGt: number, numPred: number): MatchResult {
-    if (iou.length !== numGt * numPred) throw new Error(`Matcher.match: IoU matrix is ${iou.length}, expected ${numGt}x${numPred}`);
+    if (iou.length !== numGt * numPred) throw new BalmsInputError(`Matcher.match: IoU matrix is ${iou.length}, expected ${numGt}x${numPred}`);
     const matches = new Int32Array(numPred);
     const labels = new Int8Array(numPred);
     const maxIou = new Float32Array(numPred);

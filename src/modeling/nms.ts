@@ -4,6 +4,7 @@
  * threshold). Ties in score are broken by the lower index first, so the result is deterministic.
  */
 import { boxCount, boxIou } from './boxes.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /** Indices of `scores` sorted by descending score, ties by ascending index. */
 export function argsortDescending(scores: ArrayLike<number>, idx?: Int32Array): Int32Array {
@@ -24,7 +25,7 @@ export function nms(
   candidates?: Int32Array,
 ): Int32Array {
   const n = boxCount(boxes);
-  if (scores.length !== n) throw new Error(`nms: ${n} boxes but ${scores.length} scores`);
+  if (scores.length !== n) throw new BalmsInputError(`nms: ${n} boxes but ${scores.length} scores`);
   const order = argsortDescending(scores, candidates);
   const m = order.length;
   const suppressed = new Uint8Array(m);
@@ -51,7 +52,7 @@ export function batchedNms(
   iouThreshold: number,
 ): Int32Array {
   const n = boxCount(boxes);
-  if (scores.length !== n || groups.length !== n) throw new Error('batchedNms: boxes, scores and groups differ in length');
+  if (scores.length !== n || groups.length !== n) throw new BalmsInputError('batchedNms: boxes, scores and groups differ in length');
   const byGroup = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     const g = groups[i]!;

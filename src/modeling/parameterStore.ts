@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../util/rng.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /** How a parameter's initial values are drawn. */
 export type Initializer =
@@ -60,7 +61,7 @@ export class ParameterStore {
 
   /** Creates a parameter (throws if the name exists). */
   create(name: string, shape: number[], init: Initializer, trainable = true): tf.Variable {
-    if (this.vars.has(name)) throw new Error(`ParameterStore: parameter '${name}' already exists`);
+    if (this.vars.has(name)) throw new BalmsInputError(`ParameterStore: parameter '${name}' already exists`);
     const size = shape.reduce((a, b) => a * b, 1);
     const values = initialValues(init, size, this.rng);
     const v = tf.tidy(() => tf.variable(tf.tensor(values, shape, 'float32'), trainable, this.scope + name));
@@ -71,7 +72,7 @@ export class ParameterStore {
   /** The parameter called `name` (throws if missing). */
   get(name: string): tf.Variable {
     const v = this.vars.get(name);
-    if (!v) throw new Error(`ParameterStore: no parameter '${name}'`);
+    if (!v) throw new BalmsInputError(`ParameterStore: no parameter '${name}'`);
     return v;
   }
 
@@ -103,14 +104,14 @@ export class ParameterStore {
     const seen = new Set<string>();
     for (const [name, t] of entries) {
       const v = this.vars.get(name);
-      if (!v) throw new Error(`ParameterStore.assign: unknown parameter '${name}'`);
-      if (!tf.util.arraysEqual(v.shape, t.shape)) throw new Error(`ParameterStore.assign: '${name}' has shape [${v.shape}], got [${t.shape}]`);
+      if (!v) throw new BalmsInputError(`ParameterStore.assign: unknown parameter '${name}'`);
+      if (!tf.util.arraysEqual(v.shape, t.shape)) throw new BalmsInputError(`ParameterStore.assign: '${name}' has shape [${v.shape}], got [${t.shape}]`);
       v.assign(t);
       seen.add(name);
     }
     if (!allowMissing) {
       const missing = [...this.vars.keys()].filter((n) => !seen.has(n));
-      if (missing.length) throw new Error(`ParameterStore.assign: missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+      if (missing.length) throw new BalmsInputError(`ParameterStore.assign: missing ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
     }
   }
 

@@ -5,6 +5,7 @@
  * - 0.5`, sampled bilinearly with zero padding outside the grid, and binarised at `value ≥
  * threshold`.
  */
+import { BalmsInputError } from '../util/errors.js';
 
 /** The image region `[x0, x1) × [y0, y1)` a pasted box can touch (detectron2's `skip_empty` bounds). */
 export function pasteRegion(box: ArrayLike<number>, height: number, width: number): [number, number, number, number] {
@@ -69,7 +70,7 @@ function pasteIntoRegion(
 }
 
 function checkMask(mask: ArrayLike<number>, M: number): void {
-  if (mask.length !== M * M) throw new Error(`pasteMask: mask has ${mask.length} values, expected ${M}x${M}`);
+  if (mask.length !== M * M) throw new BalmsInputError(`pasteMask: mask has ${mask.length} values, expected ${M}x${M}`);
 }
 
 /** The binarised mask over its clipped box region `[xs, xe, ys, ye)`, row-major `nx` wide. */

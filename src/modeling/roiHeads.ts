@@ -1,28 +1,32 @@
 /**
  * Mask R-CNN RoI heads, pluggable into any detector that provides feature maps and proposals:
- * `losses(features, proposals, targets, rng)` samples RoIs, pools them with (multi-level)
+ * `losses(features, proposals, targets)` samples RoIs, pools them with (multi-level)
  * RoIAlign, and returns the classification (any `RoiClassifierLoss`), box-regression and mask
- * losses; `predict(features, proposals, imageSizes)` returns per-image detections with 28×28
- * (2·pooled) mask probabilities for the predicted class.
+ * losses; `predict(features, proposals, imageSizes)` (or `predictAsync`, which never blocks on a
+ * GPU read-back) returns per-image detections with 28×28 (2·pooled) mask probabilities for the
+ * predicted class. Build it with `new RoIHeads({ numClasses, inChannels, classStats })` (see
+ * `RoIHeadsOptions`), or positionally on a shared `ParameterStore` as balms's `Detector` does.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Polygon } from '../coco/types.js';
 import { roiWeightsFromClassWeights } from '../losses/index.js';
 import { BalmsInputError } from '../util/errors.js';
-import type { Rng } from '../util/rng.js';
+import { Rng } from '../util/rng.js';
 import { BoxHead, BoxPredictor } from './boxHead.js';
 import { BoxCoder } from './boxCoder.js';
 import { boxCount } from './boxes.js';
 import type { RoiClassifierLoss } from './classifierLoss.js';
 import type { RoIHeadsConfig } from './config.js';
+import { maskTargetsForInstances, type InstanceMask } from './instanceMasks.js';
 import { MaskHead } from './maskHead.js';
-import { maskTargetsForRois } from './maskTargets.js';
 import { multiLevelRoiAlign } from './ops/index.js';
-import type { ParameterStore } from './parameterStore.js';
+import { ParameterStore } from './parameterStore.js';
+import { checkBoxLists, checkFeatureLevels, checkImageSizes, checkTargets } from './roiHeadsInputs.js';
+import { resolveRoIHeadsOptions, type RoIHeadsOptions } from './roiHeadsOptions.js';
 import { boxInferenceSingleImage } from './roiInference.js';
 import { boxRegressionLoss, maskLoss } from './roiLosses.js';
 import { sampleRois, type SampledRois } from './roiSampler.js';
-import { readSync, type TensorReads } from './tensorReads.js';
+import { readAsync, readSync, type TensorReads } from './tensorReads.js';
 
 /** One feature map `[N, H, W, C]` and its stride in image pixels (a power of two). */
 export interface FeatureLevel {
@@ -36,7 +40,9 @@ export interface InstanceTargets {
   boxes: Float32Array;
   /** Contiguous class ids `0..K-1`. */
   classes: Int32Array;
-  /** Polygons per instance (required when the mask head is on). */
+  /** One mask per instance — polygons, an RLE or a bitmap — (this or `polygons` when the mask head is on). */
+  masks?: InstanceMask[];
+  /** Polygons per instance (the older form of `masks`). */
   polygons?: Polygon[][];
 }
 
@@ -82,25 +88,73 @@ export interface InstancePredictions {
 }
 
 export class RoIHeads {
+  readonly cfg: RoIHeadsConfig;
+  readonly numClasses: number;
+  readonly inChannels: number;
+  readonly classifierLoss: RoiClassifierLoss;
+  /** Holds the head's parameters (its own with the options form, the detector's with the positional one). */
+  readonly store: ParameterStore;
+  /** Parameter-name prefix (`roi_heads`). */
+  readonly prefix: string;
   readonly boxHead: BoxHead;
   readonly boxPredictor: BoxPredictor;
   readonly maskHead: MaskHead | null;
   readonly boxCoder: BoxCoder;
   readonly maskSize: number;
+  /** Draws the RoI samples when `losses` is given no `rng`. */
+  readonly rng: Rng;
+  private readonly ownsStore: boolean;
 
   /**
+   * @example new RoIHeads({ numClasses: 3, inChannels: 256, classStats, config: { mask: { convDims: [128, 128] } }, seed: 1 })
+   */
+  constructor(options: RoIHeadsOptions);
+  /**
+   * The positional form (balms's own detector): parameters in `store` under `prefix`.
    * @param inChannels channels of the feature maps
    * @param prefix parameter-name prefix (`roi_heads`)
    */
   constructor(
     store: ParameterStore,
-    readonly cfg: RoIHeadsConfig,
-    readonly numClasses: number,
-    readonly inChannels: number,
-    readonly classifierLoss: RoiClassifierLoss,
+    cfg: RoIHeadsConfig,
+    numClasses: number,
+    inChannels: number,
+    classifierLoss: RoiClassifierLoss,
+    prefix?: string,
+    clsBiasInit?: number,
+  );
+  constructor(
+    first: ParameterStore | RoIHeadsOptions,
+    cfgArg?: RoIHeadsConfig,
+    numClassesArg?: number,
+    inChannelsArg?: number,
+    lossArg?: RoiClassifierLoss,
     prefix = 'roi_heads',
     clsBiasInit = 0,
   ) {
+    let store: ParameterStore;
+    if (first instanceof ParameterStore) {
+      store = first;
+      this.cfg = cfgArg!;
+      this.numClasses = numClassesArg!;
+      this.inChannels = inChannelsArg!;
+      this.classifierLoss = lossArg!;
+      this.rng = new Rng(0);
+      this.ownsStore = false;
+    } else {
+      const o = resolveRoIHeadsOptions(first);
+      store = new ParameterStore(new Rng(o.seed));
+      this.cfg = o.config;
+      this.numClasses = o.numClasses;
+      this.inChannels = o.inChannels;
+      this.classifierLoss = o.classifierLoss;
+      this.rng = new Rng(o.seed + 1);
+      this.ownsStore = true;
+      clsBiasInit = o.clsBiasInit;
+    }
+    this.store = store;
+    this.prefix = prefix;
+    const cfg = this.cfg, numClasses = this.numClasses, inChannels = this.inChannels, classifierLoss = this.classifierLoss;
     const p = cfg.pooledSize;
     this.boxHead = new BoxHead(store, `${prefix}/box_head`, p * p * inChannels, cfg.boxHead.fcDims);
     const logits = classifierLoss.outputs(numClasses);
@@ -112,6 +166,16 @@ export class RoIHeads {
       : null;
     this.boxCoder = new BoxCoder(cfg.bboxRegWeights);
     this.maskSize = 2 * cfg.mask.pooledSize;
+  }
+
+  /** The head's parameters (`roi_heads/box_head/fc1/kernel`, …), e.g. as `varList` of `optimizer.minimize`. */
+  variables(): tf.Variable[] {
+    return this.store.select(`${this.prefix}/`);
+  }
+
+  /** Frees the parameters (options form only: the positional form's store belongs to the caller). */
+  dispose(): void {
+    if (this.ownsStore) this.store.dispose();
   }
 
   /** Pools `boxes` (image `batchIdx`) at `outputSize` from the level each box is assigned to. */
@@ -128,8 +192,8 @@ export class RoIHeads {
   }
 
   /** Samples RoIs for every image (exposed for inspection and tests). */
-  sample(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng): SampledRois[] {
-    if (proposals.length !== targets.length) throw new Error(`RoIHeads: ${proposals.length} proposal sets for ${targets.length} images`);
+  sample(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng = this.rng): SampledRois[] {
+    if (proposals.length !== targets.length) throw new BalmsInputError(`RoIHeads.sample: ${proposals.length} proposal sets for ${targets.length} images`);
     return proposals.map((p, i) =>
       sampleRois(p, targets[i]!.boxes, targets[i]!.classes, this.numClasses, {
         batchSizePerImage: this.cfg.batchSizePerImage,
@@ -144,7 +208,7 @@ export class RoIHeads {
    * The training RoIs of a batch: sampled per image (`sample`), concatenated, with their labels
    * (`0..K`, K = background) and, for foreground RoIs, their matched ground-truth boxes.
    */
-  sampleTrainingRois(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng): TrainingRois {
+  sampleTrainingRois(proposals: readonly Float32Array[], targets: readonly InstanceTargets[], rng: Rng = this.rng): TrainingRois {
     const sampled = this.sample(proposals, targets, rng);
     const { boxes, batchIdx } = flattenRois(sampled.map((s) => s.boxes));
     const r = batchIdx.length;
@@ -177,15 +241,18 @@ export class RoIHeads {
 
   /**
    * Training losses: `loss_cls`, `loss_box_reg` and (with the mask head) `loss_mask`, each a
-   * scalar already multiplied by its configured weight.
+   * scalar already multiplied by its configured weight. `rng` draws the RoI sample (default: the head's own).
    */
   losses(
     features: readonly FeatureLevel[],
     proposals: readonly Float32Array[],
     targets: readonly InstanceTargets[],
-    rng: Rng,
+    rng: Rng = this.rng,
     options: RoiLossOptions = {},
   ): Record<string, tf.Scalar> {
+    const n = checkFeatureLevels('losses', features, this.inChannels);
+    checkBoxLists('losses', 'proposals', proposals, n);
+    checkTargets('losses', targets, n, this.numClasses, this.maskHead !== null);
     const { sampled, boxes, batchIdx, labels: classes, gtBoxes } = this.sampleTrainingRois(proposals, targets, rng);
     const r = batchIdx.length;
     if (r === 0) {
@@ -216,12 +283,12 @@ export class RoIHeads {
     const fgClasses: number[] = [];
     const targetParts: Float32Array[] = [];
     sampled.forEach((s, img) => {
-      const polys = targets[img]!.polygons;
-      if (s.numFg > 0 && !polys) throw new Error(`RoIHeads: image ${img} has no polygons but the mask head is on`);
+      const masks = targets[img]!.masks ?? targets[img]!.polygons;
+      if (s.numFg > 0 && !masks) throw new BalmsInputError(`RoIHeads.losses: targets[${img}] has no masks but the mask head is on`);
       const boxes = s.boxes.subarray(0, 4 * s.numFg);
       fgBoxes.push(boxes);
       for (let i = 0; i < s.numFg; i++) fgClasses.push(s.classes[i]!);
-      if (s.numFg > 0) targetParts.push(maskTargetsForRois(polys!, boxes, s.gtIndex.subarray(0, s.numFg), this.maskSize));
+      if (s.numFg > 0) targetParts.push(maskTargetsForInstances(masks!, boxes, s.gtIndex.subarray(0, s.numFg), this.maskSize));
     });
     const rois = flattenRois(fgBoxes);
     const m = rois.batchIdx.length;
@@ -239,7 +306,10 @@ export class RoIHeads {
     return maskLoss(head.apply(pooled, Int32Array.from(fgClasses)), tgt);
   }
 
-  /** Inference: detections per image with optional mask probabilities. */
+  /**
+   * Inference: detections per image with optional mask probabilities. Reads results back with
+   * `dataSync` (free on cpu, wasm and tfjs-node); on WebGL/WebGPU use {@link predictAsync}.
+   */
   predict(
     features: readonly FeatureLevel[],
     proposals: readonly Float32Array[],
@@ -248,12 +318,28 @@ export class RoIHeads {
     return readSync(this.predictSteps(features, proposals, imageSizes));
   }
 
-  /** `predict` with its tensor reads left to the caller's driver (see tensorReads.ts). */
+  /** {@link predict} without blocking reads (`await tensor.data()`), for the browser's GPU backends. */
+  predictAsync(
+    features: readonly FeatureLevel[],
+    proposals: readonly Float32Array[],
+    imageSizes: readonly (readonly [number, number])[],
+  ): Promise<InstancePredictions[]> {
+    return readAsync(this.predictSteps(features, proposals, imageSizes, 'predictAsync'));
+  }
+
+  /**
+   * `predict` with its tensor reads left to the caller's driver (see tensorReads.ts); `method` names
+   * the caller in input errors.
+   */
   *predictSteps(
     features: readonly FeatureLevel[],
     proposals: readonly Float32Array[],
     imageSizes: readonly (readonly [number, number])[],
+    method = 'predict',
   ): TensorReads<InstancePredictions[]> {
+    const n = checkFeatureLevels(method, features, this.inChannels);
+    checkBoxLists(method, 'proposals', proposals, n);
+    checkImageSizes(method, imageSizes, n);
     const rois = flattenRois(proposals);
     const r = rois.batchIdx.length;
     const k = this.numClasses;
@@ -269,7 +355,8 @@ export class RoIHeads {
     } finally {
       tf.dispose([probs, deltas]);
     }
-    if (probs.shape[1] !== k + 1) throw new Error(`RoIHeads: probabilities have ${probs.shape[1]} columns, expected ${k + 1}`);
+    const cols = probs.shape[1];
+    if (cols !== k + 1) throw new BalmsInputError(`RoIHeads: classifierLoss.probabilities returned ${cols} columns, expected K + 1 = ${k + 1} (last = background)`);
     const bw = deltas.shape[1];
     const results: InstancePredictions[] = [];
     let start = 0;
@@ -316,7 +403,9 @@ export class RoIHeads {
 }
 
 function classWeightsPerRoi(classWeights: tf.Tensor1D, classes: Int32Array, numClasses: number): tf.Tensor1D {
-  if (classWeights.shape[0] !== numClasses) throw new BalmsInputError(`classWeights has ${classWeights.shape[0]} entries for ${numClasses} classes`);
+  if (classWeights.shape[0] !== numClasses) {
+    throw new BalmsInputError(`RoIHeads.losses: options.classWeights has ${classWeights.shape[0]} entries, expected one per class (${numClasses})`);
+  }
   return roiWeightsFromClassWeights(classWeights, classes);
 }
 
@@ -341,11 +430,11 @@ export function flattenRois(perImage: readonly Float32Array[]): { boxes: Float32
 
 /** Checks strides are consecutive powers of two; returns log2 of the first. */
 function checkLevels(features: readonly FeatureLevel[]): number {
-  if (features.length === 0) throw new Error('RoIHeads: no feature levels');
+  if (features.length === 0) throw new BalmsInputError('RoIHeads: no feature levels');
   const min = Math.log2(features[0]!.stride);
   features.forEach((f, i) => {
     if (f.stride !== 2 ** (min + i) || !Number.isInteger(min)) {
-      throw new Error(`RoIHeads: feature strides must be consecutive powers of two, got ${features.map((x) => x.stride).join(', ')}`);
+      throw new BalmsInputError(`RoIHeads: feature strides must be consecutive powers of two, got ${features.map((x) => x.stride).join(', ')}`);
     }
   });
   return min;

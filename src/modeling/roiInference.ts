@@ -5,6 +5,7 @@
  */
 import type { BoxCoder } from './boxCoder.js';
 import { batchedNms } from './nms.js';
+import { BalmsInputError } from '../util/errors.js';
 
 export interface BoxDetections {
   /** `D*4` XYXY. */
@@ -32,7 +33,7 @@ export function boxInferenceSingleImage(
 ): BoxDetections {
   const r = proposals.length / 4;
   const k = numClasses;
-  if (probs.length !== r * (k + 1)) throw new Error(`boxInference: ${probs.length} probabilities for ${r} RoIs × ${k + 1}`);
+  if (probs.length !== r * (k + 1)) throw new BalmsInputError(`boxInference: ${probs.length} probabilities for ${r} RoIs × ${k + 1}`);
   const b = r > 0 ? deltas.length / (4 * r) : 1;
   const decoded = coder.decode(deltas, proposals); // [R, B, 4]
   const [h, w] = imageSize;

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BoxCoder } from './boxCoder.js';
 import { smoothL1 } from './layers.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /**
  * @param deltas `[R, 4·B]` predicted deltas (B = K class-specific, or 1 class-agnostic)
@@ -30,7 +31,7 @@ export function boxRegressionLoss(
   const width = deltas.shape[1];
   const agnostic = width === 4;
   if (deltas.shape[0] !== r || (!agnostic && width !== 4 * numClasses)) {
-    throw new Error(`boxRegressionLoss: deltas [${deltas.shape}] do not fit ${r} RoIs and ${numClasses} classes`);
+    throw new BalmsInputError(`boxRegressionLoss: deltas [${deltas.shape}] do not fit ${r} RoIs and ${numClasses} classes`);
   }
   const target = new Float32Array(r * width);
   const weight = new Float32Array(r * width);
@@ -60,7 +61,7 @@ export function boxRegressionLoss(
 /** Mean binary cross-entropy with logits: `max(x,0) − x·z + log(1 + e^{−|x|})`. */
 export function maskLoss(logits: tf.Tensor3D, targets: Float32Array): tf.Scalar {
   const [m, h, w] = logits.shape;
-  if (targets.length !== m * h * w) throw new Error(`maskLoss: ${targets.length} targets for logits [${logits.shape}]`);
+  if (targets.length !== m * h * w) throw new BalmsInputError(`maskLoss: ${targets.length} targets for logits [${logits.shape}]`);
   return tf.tidy(() => {
     if (m === 0) return tf.mul(tf.sum(logits), 0) as tf.Scalar;
     const z = tf.tensor3d(targets, [m, h, w]);

@@ -8,6 +8,7 @@
 import type { Rng } from '../util/rng.js';
 import { boxCount, concatBoxes, pairwiseIou } from './boxes.js';
 import { Matcher } from './matcher.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /**
  * Picks up to `numSamples` entries: at most `floor(numSamples·positiveFraction)` positives
@@ -75,7 +76,7 @@ export function sampleRois(
   rng: Rng,
 ): SampledRois {
   const numGt = boxCount(gtBoxes);
-  if (gtClasses.length !== numGt) throw new Error(`sampleRois: ${numGt} boxes but ${gtClasses.length} classes`);
+  if (gtClasses.length !== numGt) throw new BalmsInputError(`sampleRois: ${numGt} boxes but ${gtClasses.length} classes`);
   const boxes = opts.addGtAsProposals && numGt > 0 ? concatBoxes([proposals, gtBoxes]) : proposals;
   const numProp = boxCount(boxes);
   const matcher = new Matcher({ thresholds: [opts.iouThreshold], labels: [0, 1] });

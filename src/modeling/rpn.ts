@@ -19,6 +19,7 @@ import type { ParameterStore } from './parameterStore.js';
 import type { FeatureLevel } from './roiHeads.js';
 import { subsampleLabels } from './roiSampler.js';
 import { readSync, type TensorReads } from './tensorReads.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /** Raw RPN outputs over all levels (anchors concatenated level by level in `(y, x, a)` order). */
 export interface RpnOutputs {
@@ -71,7 +72,7 @@ export class Rpn {
   /** `loss_rpn_cls` and `loss_rpn_loc` for ground-truth boxes per image. */
   losses(out: RpnOutputs, gtBoxes: readonly Float32Array[], rng: Rng): Record<string, tf.Scalar> {
     const [n, total] = out.objectness.shape;
-    if (gtBoxes.length !== n) throw new Error(`Rpn.losses: ${gtBoxes.length} targets for ${n} images`);
+    if (gtBoxes.length !== n) throw new BalmsInputError(`Rpn.losses: ${gtBoxes.length} targets for ${n} images`);
     let anchors: Float32Array = out.anchors[0]!;
     if (out.anchors.length > 1) {
       anchors = new Float32Array(total * 4);

@@ -3,6 +3,7 @@
  * so it can be saved in a checkpoint and restored exactly. Every random choice in balms
  * goes through one of these.
  */
+import { BalmsInputError } from './errors.js';
 export type RngState = [number, number, number, number];
 
 function splitmix32(seed: number): () => number {
@@ -24,7 +25,7 @@ export class Rng {
     if (Array.isArray(seed)) {
       this.setState(seed);
     } else {
-      if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
+      if (!Number.isFinite(seed)) throw new BalmsInputError(`Rng: seed must be a finite number, got ${seed}`);
       const next = splitmix32(Math.floor(seed) >>> 0 ^ Math.floor(seed / 2 ** 32));
       for (let i = 0; i < 4; i++) this.s[i] = next();
       if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
@@ -54,7 +55,7 @@ export class Rng {
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    if (!(n > 0) || !Number.isInteger(n)) throw new Error(`Rng.int: n must be a positive integer, got ${n}`);
+    if (!(n > 0) || !Number.isInteger(n)) throw new BalmsInputError(`Rng.int: n must be a positive integer, got ${n}`);
     return Math.floor(this.next() * n);
   }
 
@@ -100,7 +101,7 @@ export class Rng {
 
   setState(state: RngState): void {
     if (state.length !== 4 || state.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
-      throw new Error('Rng.setState: state must be four uint32 numbers');
+      throw new BalmsInputError('Rng.setState: state must be four uint32 numbers');
     }
     for (let i = 0; i < 4; i++) this.s[i] = state[i]!;
   }

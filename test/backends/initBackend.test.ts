@@ -3,14 +3,17 @@ import { describe, expect, it } from 'vitest';
 import {
   activeBackend, BackendUnavailableError, initBackend, isBackendPreference, registerTrainingKernels,
 } from '../../src/backends/index.js';
+import { NATIVE_PRESENT } from '../helpers/testBackends.js';
+
+const AUTO = NATIVE_PRESENT ? 'tfjs-node' : 'wasm';
 
 describe('initBackend', () => {
-  it('auto picks wasm here (tfjs-node(-gpu) are not installed) and is idempotent', async () => {
+  it(`auto picks ${AUTO} here (the best installed: tfjs-node when built, else wasm) and is idempotent`, async () => {
     expect(activeBackend()).toBeNull();
     const [a, b] = await Promise.all([initBackend(), initBackend('auto')]);
-    expect(a).toBe('wasm');
-    expect(b).toBe('wasm');
-    expect(tf.getBackend()).toBe('wasm');
+    expect(a).toBe(AUTO);
+    expect(b).toBe(AUTO);
+    expect(tf.getBackend()).toBe(NATIVE_PRESENT ? 'tensorflow' : 'wasm');
     expect(await initBackend('wasm')).toBe('wasm');
     expect(activeBackend()).toBe('wasm');
   });
@@ -24,9 +27,12 @@ describe('initBackend', () => {
   });
 
   it('names the missing package when a requested backend is not installed, and keeps the active one', async () => {
-    await expect(initBackend('tfjs-node')).rejects.toThrow(BackendUnavailableError);
-    await expect(initBackend('tfjs-node')).rejects.toThrow(/not installed \(npm install @tensorflow\/tfjs-node@4\.22\.0\)/);
-    await expect(initBackend('tfjs-node-gpu')).rejects.toThrow(/@tensorflow\/tfjs-node-gpu/);
+    if (!NATIVE_PRESENT) {
+      await expect(initBackend('tfjs-node')).rejects.toThrow(BackendUnavailableError);
+      await expect(initBackend('tfjs-node')).rejects.toThrow(/not installed \(npx balms setup native\)/);
+    }
+    await initBackend('wasm');
+    await expect(initBackend('tfjs-node-gpu')).rejects.toThrow(/tfjs-node-gpu/);
     expect(tf.getBackend()).toBe('wasm');
     await expect(initBackend('webgpu' as never)).rejects.toThrow(/unknown backend 'webgpu'/);
     expect(isBackendPreference('cpu')).toBe(true);

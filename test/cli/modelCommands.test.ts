@@ -117,7 +117,7 @@ describe('balms train / predict / eval --checkpoint on the tiny synthetic datase
   it('bad input exits 2 with one line', () => {
     expectInputError(runCli(['train', '--config', configFile, '--set', 'solver.maxIterr=3']), 'train', /solver\.maxIterr: unknown key/);
     // an inconsistent model: caught with the config, named by its key
-    expectInputError(runCli(['train', '--set', 'model.fpn.enabled=false']), 'train', /--set: model\.anchors\.sizes: has 4 levels, the feature pyramid has 1/);
+    expectInputError(runCli(['train', '--set', 'model.fpn.enabled=false']), 'train', /--set: model\.anchors\.sizes: has 4 level(\(s\)|s), the feature pyramid has 1/);
   });
 
   it('bad input is an input error naming the option (in process)', async () => {

@@ -39,6 +39,10 @@ describe('balms synth', () => {
     expect(b.stderr).not.toContain('generating');
     expect(JSON.parse(b.stdout).dir).toBe(JSON.parse(a.stdout).dir);
     expect(JSON.parse(a.stdout).dir).toMatch(/synth-[0-9a-f]{12}$/);
+    // the summary on disk names the folder it lives in, not the temp folder it was generated in
+    const onDisk = JSON.parse(readFileSync(join(JSON.parse(a.stdout).dir, 'synth.json'), 'utf8')) as { dir: string; trainJson: string };
+    expect(onDisk.dir).toBe(JSON.parse(a.stdout).dir);
+    expect(onDisk.trainJson).toBe(join(onDisk.dir, 'lvis_synth_train.json'));
   });
 
   it('rejects bad options with exit code 2 and one line', () => {

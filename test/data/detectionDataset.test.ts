@@ -50,8 +50,8 @@ describe('CategoryMap', () => {
     expect([m.toIndex(7), m.toIndex(30), m.toIndex(99)]).toEqual([0, 1, 2]);
     expect([m.toCategoryId(0), m.toCategoryId(2)]).toEqual([7, 99]);
     expect(m.indexOrMinus1(8)).toBe(-1);
-    expect(() => m.toIndex(8)).toThrow(RangeError);
-    expect(() => m.toCategoryId(3)).toThrow(RangeError);
+    expect(() => m.toIndex(8)).toThrow(BalmsInputError);
+    expect(() => m.toCategoryId(3)).toThrow(BalmsInputError);
   });
 });
 

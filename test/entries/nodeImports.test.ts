@@ -14,8 +14,8 @@ const BROWSER_ENTRIES = ['mask', 'coco', 'eval', 'losses', 'sampling', 'modeling
 const PAGE_SCRIPTS = ['src/browser/viewApp.ts', 'src/browser/evalWorker.ts'];
 /** Packages that only work in Node (jimp reads files and Buffers). */
 const NODE_ONLY_PACKAGES = new Set(['jimp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
-/** Worker scripts are started by URL (new Worker(url)), not imported. */
-const WORKER_SCRIPTS = new Set(['src/data/imageWorker.ts']);
+/** Worker and child-process scripts are started by URL or path (new Worker(url), node <script>), not imported. */
+const WORKER_SCRIPTS = new Set(['src/data/imageWorker.ts', 'src/cli/nativeCheckChild.ts']);
 
 function isNodeOnly(specifier: string): boolean {
   if (specifier.startsWith('node:')) return true;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { KernelCalls, type Info } from '../kernelCalls.js';
 import { IM2COL } from './im2colKernel.js';
 import { MATMUL_TN } from './matMulTNKernel.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 /**
  * Conv2DBackpropFilter by im2col: patches [M, kh·kw·Cin] (balms' one-pass BalmsIm2Col kernel),
@@ -21,7 +22,7 @@ export function makeConv2DBackpropFilter(backendName: string): tf.KernelConfig {
         dimRoundingMode?: 'floor' | 'round' | 'ceil';
         filterShape: [number, number, number, number];
       };
-      if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter: only NHWC is supported');
+      if (a.dataFormat === 'NCHW') throw new BalmsInputError('Conv2DBackpropFilter: only NHWC is supported');
       const info = tf.backend_util.computeConv2DInfo(
         x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast',
       );

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { KernelCalls, type Info } from '../kernelCalls.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 /**
  * UnsortedSegmentSum (the gradient of gather) as one ScatterNd, which sums duplicate indices.
@@ -18,7 +19,7 @@ export function makeUnsortedSegmentSum(backendName: string, previous: tf.KernelC
       const k = segmentIds.shape.length;
       if (k < 1 || !x.shape.slice(0, k).every((d, i) => d === segmentIds.shape[i])) {
         if (previous) return previous.kernelFunc(args);
-        throw new Error(`UnsortedSegmentSum: segmentIds [${segmentIds.shape}] must match the leading dims of x [${x.shape}]`);
+        throw new BalmsInputError(`UnsortedSegmentSum: segmentIds [${segmentIds.shape}] must match the leading dims of x [${x.shape}]`);
       }
       const rows = segmentIds.shape.reduce((a, b) => a * b, 1);
       const inner = x.shape.slice(k);

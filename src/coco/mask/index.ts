@@ -2,7 +2,7 @@
 export type { Rle } from './rle.js';
 export { encode, encodeRowMajor, decode, decodeRowMajor } from './rle.js';
 export { rleToString, rleFromString, rleFromStringInto } from './rleString.js';
-export { frPoly, frPolyRuns, frBbox, POLY_COORD_LIMIT } from './polygon.js';
+export { frPoly, frPolyRuns, frBbox, MAX_POLY_CROSSINGS, POLY_COORD_LIMIT } from './polygon.js';
 export { merge, area, toBbox, toBboxInto } from './ops.js';
 export { iou, iouInto, bboxIou, rleIouPair, bboxIouPair, crowdFlag } from './iou.js';
 export type { JsonWhere } from './segmentation.js';

@@ -5,6 +5,7 @@
  */
 import { toBboxInto } from './ops.js';
 import type { Rle } from './rle.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 /** pycocotools passes `iscrowd` through `np.array(..., dtype=np.uint8)`: 256 → 0, -1 → 255, 0.7 → 0. */
 export function crowdFlag(v: number | boolean): boolean {
@@ -90,7 +91,7 @@ function areaAndTotal(c: Uint32Array, out: Float64Array, at: number): void {
  */
 function maskIou(dt: Rle, gt: Rle, crowd: boolean, st: Float64Array, d: number, g: number): number {
   if (st[d + 1] !== st[g + 1]) {
-    throw new RangeError(
+    throw new BalmsInputError(
       `iou: invalid RLE pair, runs cover ${st[d + 1]} and ${st[g + 1]} pixels (both must be h*w = ${dt.h * dt.w})`,
     );
   }
@@ -123,7 +124,7 @@ export function rleIouPair(dt: Rle, gt: Rle, crowd: boolean): number {
 
 function checkCrowd(iscrowd: ArrayLike<number | boolean>, g: number, what: string): void {
   if (iscrowd.length !== g) {
-    throw new RangeError(`${what}: iscrowd has ${iscrowd.length} entries, expected one per ground truth (${g})`);
+    throw new BalmsInputError(`${what}: iscrowd has ${iscrowd.length} entries, expected one per ground truth (${g})`);
   }
 }
 
@@ -146,7 +147,7 @@ export function iouInto(dt: readonly Rle[], gt: readonly Rle[], iscrowd: ArrayLi
   const D = dt.length;
   const G = gt.length;
   checkCrowd(iscrowd, G, 'iou');
-  if (out.length < D * G) throw new RangeError(`iouInto: out has ${out.length} cells, need ${D * G}`);
+  if (out.length < D * G) throw new BalmsInputError(`iouInto: out has ${out.length} cells, need ${D * G}`);
   if (D === 0 || G === 0) return;
   out.fill(0, 0, D * G);
   if (stats.length < 2 * (D + G)) stats = new Float64Array(4 * (D + G));
@@ -222,7 +223,7 @@ export function bboxIou(
   iscrowd: ArrayLike<number | boolean>,
 ): Float64Array {
   if (dt.length % 4 !== 0 || gt.length % 4 !== 0) {
-    throw new RangeError(`bboxIou: box lists must hold 4 numbers per box, got ${dt.length} and ${gt.length}`);
+    throw new BalmsInputError(`bboxIou: box lists must hold 4 numbers per box, got ${dt.length} and ${gt.length}`);
   }
   const D = dt.length / 4;
   const G = gt.length / 4;

@@ -4,6 +4,7 @@
  */
 import type { Bbox } from '../types.js';
 import type { Rle } from './rle.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 let bufA = new Uint32Array(1024);
 let bufB = new Uint32Array(1024);
@@ -11,7 +12,7 @@ let bufB = new Uint32Array(1024);
 /** Throws for RLEs whose runs cover different pixel counts (pycocotools loops forever there). */
 export function throwCoverageMismatch(a: Rle, b: Rle, what: string): never {
   const sum = (r: Rle) => r.counts.reduce((s, c) => s + c, 0);
-  throw new RangeError(
+  throw new BalmsInputError(
     `${what}: invalid RLE pair, runs cover ${sum(a)} and ${sum(b)} pixels (both must be h*w = ${a.h * a.w})`,
   );
 }
@@ -30,7 +31,7 @@ export function merge(rles: readonly Rle[], intersect = false): Rle {
   for (let i = 0; i < n; i++) {
     const r = rles[i]!;
     if (r.h !== h || r.w !== w) return { h: 0, w: 0, counts: new Uint32Array(0) };
-    if (r.counts.length === 0) throw new RangeError(`merge: rles[${i}] has no runs`);
+    if (r.counts.length === 0) throw new BalmsInputError(`merge: rles[${i}] has no runs`);
   }
   // A holds the running result; B-runs come from rles[i]; output goes to `out`.
   let acnts: Uint32Array = first.counts;

@@ -13,6 +13,9 @@ const INT_MIN = -2147483648;
 /** Coordinates beyond this make C `int` arithmetic in rleFrPoly overflow (undefined behaviour). */
 export const POLY_COORD_LIMIT = 2e8;
 
+/** The most column crossings one `frPoly` call may record (bounds its memory and time: ~256 MB). */
+export const MAX_POLY_CROSSINGS = 2 ** 26;
+
 let vx = new Int32Array(64);
 let vy = new Int32Array(64);
 let cross: Uint32Array = new Uint32Array(256);
@@ -63,7 +66,7 @@ export function frPoly(poly: ArrayLike<number>, h: number, w: number): Rle {
  */
 export function frPolyRuns(poly: ArrayLike<number>, h: number, w: number): Uint32Array {
   if (!Number.isInteger(h) || !Number.isInteger(w) || h < 0 || w < 0) {
-    throw new RangeError(`frPoly: h and w must be non-negative integers, got ${h}×${w}`);
+    throw new BalmsInputError(`frPoly: h and w must be non-negative integers, got ${h}×${w}`);
   }
   const k = Math.floor(poly.length / 2);
   if (vx.length < k + 1) {
@@ -86,6 +89,17 @@ export function frPolyRuns(poly: ArrayLike<number>, h: number, w: number): Uint3
   }
   x[k] = x[0]!;
   y[k] = y[0]!;
+  if (h === 0 || w === 0) {
+    // a zero-pixel image: one empty run (as `encode` gives), not pycocotools' runs past it (its `w-1` is unsigned)
+    cross[0] = 0;
+    return cross.subarray(0, 1);
+  }
+  // Bound the work: each edge crosses at most min(its column span, w) column centres.
+  let crossings = 0;
+  for (let j = 0; j < k; j++) crossings += Math.min(Math.abs(x[j + 1]! - x[j]!) / SCALE + 1, w);
+  if (crossings > MAX_POLY_CROSSINGS) {
+    throw new BalmsInputError(`frPoly: the polygon crosses ${Math.round(crossings)} pixel columns of the ${h}×${w} image (at most ${MAX_POLY_CROSSINGS}): its coordinates are far outside any image`);
+  }
 
   // C compares `xd` against `w-1` computed in unsigned 64-bit arithmetic.
   const cMax = w === 0 ? Infinity : w - 1;

@@ -3,6 +3,7 @@
  * column-major (down each column, then the next column to the right) and `counts` holds
  * alternating run lengths, the first run being zeros (possibly of length 0).
  */
+import { BalmsInputError } from '../../util/errors.js';
 
 /** A binary mask of `h`×`w` pixels as column-major runs; the first run counts zeros. */
 export interface Rle {
@@ -21,9 +22,9 @@ function ensureScratch(n: number): Uint32Array {
 
 function checkSize(h: number, w: number, len: number, what: string): void {
   if (!Number.isInteger(h) || !Number.isInteger(w) || h < 0 || w < 0) {
-    throw new RangeError(`${what}: h and w must be non-negative integers, got ${h}×${w}`);
+    throw new BalmsInputError(`${what}: h and w must be non-negative integers, got ${h}×${w}`);
   }
-  if (len !== h * w) throw new RangeError(`${what}: mask has ${len} bytes, expected h*w = ${h * w}`);
+  if (len !== h * w) throw new BalmsInputError(`${what}: mask has ${len} bytes, expected h*w = ${h * w}`);
 }
 
 /**
@@ -91,7 +92,7 @@ function checkCoverage(rle: Rle, what: string): void {
   let s = 0;
   for (let j = 0; j < cnts.length; j++) s += cnts[j]!;
   if (s !== rle.h * rle.w) {
-    throw new RangeError(`${what}: invalid RLE, counts sum to ${s} but h*w = ${rle.h * rle.w}`);
+    throw new BalmsInputError(`${what}: invalid RLE, counts sum to ${s} but h*w = ${rle.h * rle.w}`);
   }
 }
 

@@ -49,13 +49,18 @@ export function rleToString(rle: Rle): string {
 }
 
 /**
- * Decodes a compressed COCO string into runs of an `h`×`w` mask. Throws `BalmsInputError`
- * for characters outside '0'..'o' or a string that ends inside a value. Counts are stored
- * modulo 2^32, like the C `uint` cast.
+ * Decodes a compressed COCO string into runs of an `h`×`w` mask. Throws `BalmsInputError` for
+ * characters outside '0'..'o', a string that ends inside a value, a run outside [0, 2^32) (the
+ * C `uint` pycocotools stores; it would wrap silently) and runs that do not cover exactly h·w
+ * pixels (pycocotools accepts those, and `area` / `toBbox` / `merge` then go past the image).
  */
 export function rleFromString(s: string, h: number, w: number): Rle {
+  if (!Number.isSafeInteger(h) || !Number.isSafeInteger(w) || h < 0 || w < 0) throw new BalmsInputError(`rleFromString: h and w must be non-negative integers, got ${h}×${w}`);
   const cnts = scratchFor(s.length);
   const m = rleFromStringInto(s, cnts, 0);
+  let total = 0;
+  for (let i = 0; i < m; i++) total += cnts[i]!;
+  if (total !== h * w) throw new BalmsInputError(`RLE runs cover ${total} pixels but size ${h}×${w} has ${h * w}`);
   return { h, w, counts: cnts.slice(0, m) };
 }
 
@@ -65,7 +70,7 @@ export function rleFromString(s: string, h: number, w: number): Rle {
  */
 export function rleFromStringInto(s: string, out: Uint32Array, at: number): number {
   const n = s.length;
-  if (out.length - at < n) throw new RangeError(`rleFromStringInto: room for ${out.length - at} runs, need up to ${n}`);
+  if (out.length - at < n) throw new BalmsInputError(`rleFromStringInto: room for ${out.length - at} runs, need up to ${n}`);
   let m = at;
   let p = 0;
   while (p < n) {
@@ -100,7 +105,8 @@ export function rleFromStringInto(s: string, out: Uint32Array, at: number): numb
       if (c & 0x10) x -= POW32[k]!; // sign extension, exact: 0 <= x < 32^k
     }
     if (m - at > 2) x += out[m - 2]!;
-    out[m++] = x; // Uint32Array stores modulo 2^32, like the C (uint) cast
+    if (!(x >= 0 && x <= 4294967295)) throw new BalmsInputError(`RLE string's run ${m - at} is ${x}, outside [0, 2^32) (a corrupt string, or an image too large for 32-bit runs)`);
+    out[m++] = x;
   }
   return m - at;
 }

@@ -1,5 +1,6 @@
 import type { Rng } from '../../util/rng.js';
 import { SHAPE_KINDS, type ShapeKind } from './shapes.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 /** The base colours categories are drawn in (RGB). */
 export const SYNTH_COLOURS = {
@@ -46,7 +47,7 @@ export function appearanceDefinition(a: SynthAppearance): string {
  */
 export function chooseAppearances(k: number, rng: Rng): SynthAppearance[] {
   if (!Number.isInteger(k) || k < 1 || k > MAX_SYNTH_CATEGORIES) {
-    throw new RangeError(`categories must be an integer in [1, ${MAX_SYNTH_CATEGORIES}], got ${k}`);
+    throw new BalmsInputError(`categories must be an integer in [1, ${MAX_SYNTH_CATEGORIES}], got ${k}`);
   }
   const shapes = rng.shuffle([...SHAPE_KINDS]);
   const perShape = shapes.map((shape) => {

@@ -2,7 +2,7 @@ export { SHAPE_KINDS, shapePolygon, polygonArea, polygonExtent } from './shapes.
 export type { ShapeKind, ShapePose } from './shapes.js';
 export { SYNTH_COLOURS, SYNTH_TEXTURES, MAX_SYNTH_CATEGORIES, appearanceName, chooseAppearances } from './appearance.js';
 export type { SynthAppearance, SynthColour, SynthTexture } from './appearance.js';
-export { DEFAULT_SYNTH_OPTIONS, planSynthDataset } from './plan.js';
+export { DEFAULT_SYNTH_OPTIONS, SYNTH_OPTION_RANGES, planSynthDataset } from './plan.js';
 export type { SynthOptions, SynthPlan, SynthCategoryPlan } from './plan.js';
 export { renderSynthImage } from './render.js';
 export type { SynthImageSpec, SynthObjectSpec, PlacedObject, RenderedSynthImage } from './render.js';

@@ -1,6 +1,7 @@
 import { Rng } from '../../util/rng.js';
 import type { Frequency } from '../../coco/types.js';
-import { appearanceName, chooseAppearances, type SynthAppearance } from './appearance.js';
+import { checkRanges, knobError, type RangeTable } from '../../util/ranges.js';
+import { MAX_SYNTH_CATEGORIES, appearanceName, chooseAppearances, type SynthAppearance } from './appearance.js';
 import type { SynthImageSpec, SynthObjectSpec } from './render.js';
 
 /** Options of a synthetic dataset (all of them enter its cache key). */
@@ -173,21 +174,26 @@ function dealImages(targets: number[], nImages: number, firstId: number, rng: Rn
   });
 }
 
+/** The allowed values of each synthetic-dataset option (also checked as `data.synth.*` in training configs). */
+export const SYNTH_OPTION_RANGES: RangeTable = {
+  seed: { int: true, min: 0, max: 2 ** 32 - 1 },
+  categories: { int: true, min: 1, max: MAX_SYNTH_CATEGORIES },
+  trainImages: { int: true, min: 1, max: 1_000_000 },
+  valImages: { int: true, min: 1, max: 1_000_000 },
+  testImages: { int: true, min: 0, max: 1_000_000 },
+  minTestImages: { int: true, min: 0, max: 1_000_000 },
+  rareMinImages: { int: true, min: 1, max: 10 },
+  rareMaxImages: { int: true, min: 1, max: 10 },
+  frequentMaxShare: { above: 0, max: 1 },
+  size: { int: true, min: 32, max: 4096 },
+  minValImages: { int: true, min: 0, max: 1_000_000 },
+  negFraction: { min: 0, max: 1 },
+  notExhaustiveFraction: { min: 0, max: 1 },
+};
+
 function validateOptions(o: SynthOptions): void {
-  const int = (name: string, v: number, lo: number, hi = Number.MAX_SAFE_INTEGER) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
-  };
-  int('seed', o.seed, 0, 2 ** 32 - 1);
-  int('trainImages', o.trainImages, 1, 1_000_000);
-  int('valImages', o.valImages, 1, 1_000_000);
-  int('testImages', o.testImages, 0, 1_000_000);
-  int('minTestImages', o.minTestImages, 0, 1_000_000);
-  int('rareMinImages', o.rareMinImages, 1, 10);
-  int('rareMaxImages', o.rareMaxImages, o.rareMinImages, 10);
-  if (!(o.frequentMaxShare > 0 && o.frequentMaxShare <= 1)) throw new RangeError(`frequentMaxShare must be in (0, 1], got ${o.frequentMaxShare}`);
-  int('size', o.size, 32, 4096);
-  int('minValImages', o.minValImages, 0, 1_000_000);
-  for (const [name, v] of [['negFraction', o.negFraction], ['notExhaustiveFraction', o.notExhaustiveFraction]] as const) {
-    if (!(v >= 0 && v <= 1)) throw new RangeError(`${name} must be in [0, 1], got ${v}`);
+  checkRanges(o, SYNTH_OPTION_RANGES, { prefix: 'synth options: ' });
+  if (o.rareMaxImages < o.rareMinImages) {
+    throw knobError(`must be ≥ rareMinImages (${o.rareMinImages}), got ${o.rareMaxImages}`, 'rareMaxImages', { prefix: 'synth options: ' });
   }
 }

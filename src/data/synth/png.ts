@@ -1,4 +1,5 @@
 import { deflateSync } from 'node:zlib';
+import { BalmsInputError } from '../../util/errors.js';
 
 let CRC_TABLE: Uint32Array | undefined;
 
@@ -32,7 +33,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
  * because it makes no per-row filter search.
  */
 export function encodePngRgb(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  if (rgba.length !== width * height * 4) throw new RangeError(`encodePngRgb: expected ${width * height * 4} bytes, got ${rgba.length}`);
+  if (rgba.length !== width * height * 4) throw new BalmsInputError(`encodePngRgb: expected ${width * height * 4} bytes, got ${rgba.length}`);
   const stride = width * 3 + 1;
   const raw = new Uint8Array(stride * height);
   for (let y = 0; y < height; y++) {

@@ -2,6 +2,7 @@ import { Rng } from '../../util/rng.js';
 import { SYNTH_COLOURS, type SynthAppearance } from './appearance.js';
 import { polygonMask } from './rasterise.js';
 import { polygonExtent, shapePolygon, type ShapePose } from './shapes.js';
+import { BalmsInternalError } from '../../util/errors.js';
 
 /** One object to place in a synthetic image. */
 export interface SynthObjectSpec {
@@ -61,7 +62,7 @@ export function renderSynthImage(spec: SynthImageSpec, appearances: readonly Syn
   for (const i of order) {
     const obj = objects[i]!;
     const app = appearances[obj.category];
-    if (!app) throw new RangeError(`object category ${obj.category} has no appearance`);
+    if (!app) throw new BalmsInternalError(`object category ${obj.category} has no appearance`);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const shrink = Math.pow(0.85, Math.floor(attempt / 8));
       const radius = Math.max(MIN_RADIUS * size, radii[i]! * shrink);

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../util/atomicWrite.js';
+import { BalmsInternalError } from '../../util/errors.js';
 import { DEFAULT_SYNTH_OPTIONS, recordedSynthOptions, type SynthOptions } from './plan.js';
 import { SYNTH_GENERATOR_VERSION, SYNTH_LAYOUT, writeSynthDataset, type SynthSummary } from './writeSynth.js';
 
@@ -42,6 +44,9 @@ export async function ensureSynthDataset(
     await writeSynthDataset(tmp, full, log);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true }); // an incomplete leftover
     renameSync(tmp, dir);
+    // the summary was written naming the temp folder: record the folder it now lives in
+    const moved = readSynthSummary(dir);
+    if (moved) writeFileAtomic(join(dir, SYNTH_LAYOUT.manifest), JSON.stringify(moved, null, 2) + '\n');
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     const other = readSynthSummary(dir); // lost a race to another process: use its copy
@@ -49,7 +54,7 @@ export async function ensureSynthDataset(
     throw e;
   }
   const done = readSynthSummary(dir);
-  if (!done) throw new Error(`synthetic dataset in ${dir} has no ${SYNTH_LAYOUT.manifest} after generation`);
+  if (!done) throw new BalmsInternalError(`synthetic dataset in ${dir} has no ${SYNTH_LAYOUT.manifest} after generation`);
   return done;
 }
 

@@ -1,7 +1,7 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../util/rng.js';
-import { writeFileAtomic } from '../../util/atomicWrite.js';
+import { ensureDir, writeFileAtomic } from '../../util/atomicWrite.js';
 import type { Frequency, LvisAnnotation, LvisCategory, LvisDataset, LvisImage } from '../../coco/types.js';
 import { appearanceDefinition, appearanceName } from './appearance.js';
 import { planSynthDataset, recordedSynthOptions, type SynthOptions, type SynthPlan } from './plan.js';
@@ -91,9 +91,9 @@ export async function writeSynthDataset(dir: string, options: SynthOptions, log?
   const valDir = join(dir, SYNTH_LAYOUT.valImages);
   const testDir = join(dir, SYNTH_LAYOUT.testImages);
   const hasTest = plan.test.length > 0;
-  mkdirSync(trainDir, { recursive: true });
-  mkdirSync(valDir, { recursive: true });
-  if (hasTest) mkdirSync(testDir, { recursive: true });
+  ensureDir(trainDir);
+  ensureDir(valDir);
+  if (hasTest) ensureDir(testDir);
   let nextAnnId = 1;
   const renderSplit = (specs: SynthImageSpec[], split: 'train' | 'val' | 'test', outDir: string): SplitResult => {
     const res: SplitResult = { images: [], annotations: [], unplaced: 0, bytes: 0 };

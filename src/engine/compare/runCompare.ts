@@ -7,12 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CategoryEval, LvisStats } from '../../eval/index.js';
 import { renderCompareReport, summarizeCompare, type CompareRun, type CompareSummary } from '../../report/index.js';
-import { writeFileAtomic } from '../../util/atomicWrite.js';
-import { BalmsInputError } from '../../util/errors.js';
+import { ensureDir, writeFileAtomic } from '../../util/atomicWrite.js';
+import { BalmsInputError, BalmsInternalError } from '../../util/errors.js';
 import type { JsonObject } from '../config/configSchema.js';
 import { deepMerge, parseSetOverrides } from '../config/mergeConfig.js';
 import { resolveTrainConfig } from '../config/resolveTrainConfig.js';
@@ -167,7 +167,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
   // Resolve every config first: a bad --set or config fails before hours of training.
   const configs = plans.map((p) => compareRunConfig(p, preset, opts, p.method.from ? join(outDir, p.method.from, `seed${p.seed}`) : undefined));
   if (configs.some((c) => c.eval.maxImages !== 0)) log('compare: eval.maxImages is set: runs are evaluated on part of the splits only');
-  mkdirSync(outDir, { recursive: true });
+  ensureDir(outDir);
   if (!opts.resume && plans.some((p) => existsSync(p.dir))) {
     throw new BalmsInputError('the output folder already holds compare runs: pass --resume to continue them, or choose another --out', { file: outDir });
   }
@@ -195,12 +195,12 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
       break;
     }
     log(`compare: run ${i + 1}/${plans.length}: ${plan.method.name}, seed ${plan.seed}${plan.listed ? '' : ' (stage 1 of a listed method)'}`);
-    mkdirSync(plan.dir, { recursive: true });
+    ensureDir(plan.dir);
     writeFileAtomic(join(plan.dir, FINGERPRINT_FILE), fingerprint + '\n');
     const r = await train(cfg, { resume: existsSync(join(plan.dir, RUN_FILES.last)), quiet: opts.quiet, log, skipEval: true });
     trained++;
     try {
-      if (!r.finished) throw new Error(`bug: compare run ${key} stopped at iteration ${r.iteration}`);
+      if (!r.finished) throw new BalmsInternalError(`compare run ${key} stopped at iteration ${r.iteration}`);
       const trainImages = new Map(r.data.categories.map((c, k) => [c.id, r.data.classStats.imageCount[k]!]));
       const evalOn = async (split: 'val' | 'test') => {
         const ds = split === 'val' ? r.data.val : r.data.test;

@@ -34,7 +34,7 @@ export function validateConfig(
   };
   const walk = (value: unknown, def: JsonValue, path: string): void => {
     if (open.includes(path)) return;
-    const allowed = choices[path];
+    const allowed = Object.hasOwn(choices, path) ? choices[path] : undefined;
     if (allowed) {
       if (typeof value !== 'string' || !allowed.includes(value)) {
         fail(path, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(value)}`);
@@ -61,7 +61,7 @@ export function validateConfig(
       const d = def as JsonObject;
       for (const [k, v] of Object.entries(value as JsonObject)) {
         const p = path ? `${path}.${k}` : k;
-        if (!(k in d)) fail(p, `unknown key (known keys here: ${Object.keys(d).join(', ')})`);
+        if (!Object.hasOwn(d, k)) fail(p, `unknown key (known keys here: ${Object.keys(d).join(', ')})`);
         walk(v, d[k]!, p);
       }
     }

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BalmsInputError } from '../../util/errors.js';
+import { fsInputError } from '../../util/fsErrors.js';
+import { parseJsonText } from '../../util/jsonText.js';
 import type { JsonObject } from './configSchema.js';
 import { deepMerge } from './mergeConfig.js';
 
@@ -10,14 +12,9 @@ function readJsonObject(file: string): JsonObject {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new BalmsInputError(`cannot read config: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { file });
+    throw fsInputError(e, file, 'cannot read config');
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new BalmsInputError(`invalid JSON: ${(e as Error).message}`, { file });
-  }
+  const value = parseJsonText(text, file);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BalmsInputError('a config must be a JSON object', { file });
   }

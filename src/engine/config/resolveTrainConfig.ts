@@ -1,3 +1,5 @@
+import { BalmsInputError } from '../../util/errors.js';
+import { MAX_JSON_NESTING, tooDeepAt } from '../../util/jsonText.js';
 import type { JsonObject } from './configSchema.js';
 import { loadConfigFile } from './loadConfigFile.js';
 import { deepMerge, parseSetOverrides } from './mergeConfig.js';
@@ -12,7 +14,28 @@ export function resolveTrainConfig(opts: { file?: string; sets?: readonly string
   let raw: JsonObject = {};
   if (opts.file) raw = loadConfigFile(opts.file, [], TYPED_SECTIONS);
   if (opts.overrides) raw = deepMerge(raw, opts.overrides, TYPED_SECTIONS);
+  for (const s of opts.sets ?? []) {
+    const key = s.slice(0, Math.max(0, s.indexOf('='))).trim();
+    if (key.split('.').some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')) throw new BalmsInputError(`bad key ${JSON.stringify(key)}`, { file: '--set' });
+  }
   const sets = parseSetOverrides(opts.sets ?? []);
+  const deep = tooDeepAt(sets);
+  if (deep !== null) throw new BalmsInputError(`nested more than ${MAX_JSON_NESTING} levels deep`, { file: '--set', path: deep });
   raw = deepMerge(raw, sets, TYPED_SECTIONS);
-  return trainConfigFromJson(raw, opts.file ?? (opts.sets?.length ? '--set' : undefined));
+  try {
+    return trainConfigFromJson(raw, opts.file ?? (opts.sets?.length ? '--set' : undefined));
+  } catch (e) {
+    throw blameSet(e, opts.sets ?? []);
+  }
+}
+
+/** An error about a key that a `--set` gave names `--set`, not the config file under it. */
+function blameSet(e: unknown, sets: readonly string[]): unknown {
+  if (!(e instanceof BalmsInputError) || !e.path || e.file === '--set') return e;
+  const path = e.path;
+  const fromSet = sets.some((s) => {
+    const key = s.slice(0, Math.max(0, s.indexOf('='))).trim();
+    return key !== '' && (path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
+  });
+  return fromSet ? new BalmsInputError(e.problem, { file: '--set', path }) : e;
 }

@@ -10,6 +10,7 @@ import type { LrScheduleConfig } from '../lrSchedule.js';
 import type { SgdConfig } from '../sgdMomentum.js';
 import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
 import { deepMerge } from './mergeConfig.js';
+import { checkTrainConfigRanges } from './trainConfigRanges.js';
 
 export type ModelConfig = Omit<DetectorConfig, 'numClasses'>;
 
@@ -193,7 +194,7 @@ const LOSS_CHOICES: ConfigChoices = {
 /** Fills the chosen loss's defaults and checks its knobs. */
 function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
   const type = (raw as { type?: unknown } | undefined)?.type ?? 'balanced_softmax';
-  const defaults = LOSS_DEFAULTS[type as ClassifierLossConfig['type']];
+  const defaults = typeof type === 'string' && Object.hasOwn(LOSS_DEFAULTS, type) ? LOSS_DEFAULTS[type as ClassifierLossConfig['type']] : undefined;
   if (!defaults) {
     throw new BalmsInputError(`must be one of ${Object.keys(LOSS_DEFAULTS).map((t) => JSON.stringify(t)).join(', ')}, got ${JSON.stringify(type)}`, { file, path: 'loss.type' });
   }
@@ -246,12 +247,7 @@ function checkRanges(c: TrainConfig, file?: string): void {
   const bad = (path: string, problem: string): never => {
     throw new BalmsInputError(problem, { file, path });
   };
-  if (!Number.isInteger(c.solver.maxIter) || c.solver.maxIter < 0) bad('solver.maxIter', 'must be a non-negative integer');
-  if (!(c.solver.baseLr > 0)) bad('solver.baseLr', 'must be positive');
-  if (!Number.isInteger(c.data.imagesPerBatch) || c.data.imagesPerBatch < 1) bad('data.imagesPerBatch', 'must be a positive integer');
-  if (c.data.pixelMean.length !== 3) bad('data.pixelMean', 'must have 3 values (RGB)');
-  if (c.data.pixelStd.length !== 3 || c.data.pixelStd.some((s) => !(s > 0))) bad('data.pixelStd', 'must have 3 positive values (RGB)');
-  if (!(c.data.flipProbability >= 0 && c.data.flipProbability <= 1)) bad('data.flipProbability', 'must be in [0, 1]');
+  checkTrainConfigRanges(c, file);
   // one place for pixel normalisation: the data pipeline (data.pixelMean / data.pixelStd)
   const identity = (v: readonly number[], x: number) => v.every((u) => u === x);
   if (!identity(c.model.pixelMean, 0)) bad('model.pixelMean', 'must stay [0, 0, 0]: the data pipeline normalises images with data.pixelMean (set the statistics there)');

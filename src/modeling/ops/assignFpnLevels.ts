@@ -1,4 +1,5 @@
 /** Options of {@link assignFpnLevels}. */
+import { BalmsInputError } from '../../util/errors.js';
 export interface FpnLevelOptions {
   minLevel: number;
   maxLevel: number;
@@ -21,9 +22,9 @@ export function assignFpnLevels(boxes: Float32Array, options: FpnLevelOptions): 
   const canonicalBox = options.canonicalBox ?? 224;
   const canonicalLevel = options.canonicalLevel ?? 4;
   if (!(Number.isInteger(minLevel) && Number.isInteger(maxLevel) && minLevel <= maxLevel)) {
-    throw new Error(`assignFpnLevels: need integer minLevel ≤ maxLevel, got ${minLevel}, ${maxLevel}`);
+    throw new BalmsInputError(`assignFpnLevels: need integer minLevel ≤ maxLevel, got ${minLevel}, ${maxLevel}`);
   }
-  if (boxes.length % 4 !== 0) throw new Error(`assignFpnLevels: boxes length ${boxes.length} is not a multiple of 4`);
+  if (boxes.length % 4 !== 0) throw new BalmsInputError(`assignFpnLevels: boxes length ${boxes.length} is not a multiple of 4`);
   const R = boxes.length / 4;
   const out = new Int32Array(R);
   const eps = f32(1e-8);

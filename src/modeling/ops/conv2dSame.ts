@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { matMulTN } from '../../backends/matMulTN.js';
 import { im2col } from '../../backends/im2col.js';
 import { sumRows } from './sumRows.js';
+import { BalmsInputError, BalmsInternalError } from '../../util/errors.js';
 
 /** Options of {@link conv2dSame}. */
 export interface Conv2dSameOptions {
@@ -27,12 +28,12 @@ export function conv2dSame(
 ): tf.Tensor4D {
   const stride = options.stride ?? 1;
   const relu = options.relu ?? false;
-  if (x.rank !== 4 || W.rank !== 4) throw new Error(`conv2dSame: expected 4-D x and W, got ranks ${x.rank} and ${W.rank}`);
+  if (x.rank !== 4 || W.rank !== 4) throw new BalmsInputError(`conv2dSame: expected 4-D x and W, got ranks ${x.rank} and ${W.rank}`);
   const [kh, kw, cin, cout] = W.shape;
-  if (kh !== kw || kh % 2 !== 1) throw new Error(`conv2dSame: filter must be k×k with odd k, got [${W.shape}]`);
-  if (x.shape[3] !== cin) throw new Error(`conv2dSame: x [${x.shape}] has ${x.shape[3]} channels, W expects ${cin}`);
-  if (!Number.isInteger(stride) || stride < 1) throw new Error(`conv2dSame: stride must be a positive integer, got ${stride}`);
-  if (b && (b.rank !== 1 || b.shape[0] !== cout)) throw new Error(`conv2dSame: bias [${b.shape}] does not match ${cout} outputs`);
+  if (kh !== kw || kh % 2 !== 1) throw new BalmsInputError(`conv2dSame: filter must be k×k with odd k, got [${W.shape}]`);
+  if (x.shape[3] !== cin) throw new BalmsInputError(`conv2dSame: x [${x.shape}] has ${x.shape[3]} channels, W expects ${cin}`);
+  if (!Number.isInteger(stride) || stride < 1) throw new BalmsInputError(`conv2dSame: stride must be a positive integer, got ${stride}`);
+  if (b && (b.rank !== 1 || b.shape[0] !== cout)) throw new BalmsInputError(`conv2dSame: bias [${b.shape}] does not match ${cout} outputs`);
   const op = getOp(!!b, relu, stride);
   return (b ? op(x, W, b) : op(x, W)) as tf.Tensor4D;
 }
@@ -112,7 +113,7 @@ function convInputGrad(
   const left = k - 1 - pl;
   const bottom = h - 1 + pt - (lenH - 1);
   const right = w - 1 + pl - (lenW - 1);
-  if (top < 0 || left < 0) throw new Error('conv2dSame: internal padding error');
+  if (top < 0 || left < 0) throw new BalmsInternalError('conv2dSame: internal padding error');
   if (bottom < 0 || right < 0) {
     d = tf.slice(d, [0, 0, 0, 0], [n, lenH + Math.min(bottom, 0), lenW + Math.min(right, 0), cout]);
   }

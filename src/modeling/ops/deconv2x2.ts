@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { dense } from './dense.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 /**
  * Stride-2 2×2 transposed convolution (the Mask R-CNN mask-head upsampler) written as one matMul:
@@ -14,13 +15,13 @@ export function deconv2x2(
   b?: tf.Tensor1D | null,
   options: { relu?: boolean } = {},
 ): tf.Tensor4D {
-  if (x.rank !== 4 || W.rank !== 4) throw new Error(`deconv2x2: expected 4-D x and W, got ranks ${x.rank} and ${W.rank}`);
+  if (x.rank !== 4 || W.rank !== 4) throw new BalmsInputError(`deconv2x2: expected 4-D x and W, got ranks ${x.rank} and ${W.rank}`);
   const [n, h, w, cin] = x.shape;
   const [kh, kw, cout, wcin] = W.shape;
   if (kh !== 2 || kw !== 2 || wcin !== cin) {
-    throw new Error(`deconv2x2: W must be [2, 2, Cout, ${cin}] for x [${x.shape}], got [${W.shape}]`);
+    throw new BalmsInputError(`deconv2x2: W must be [2, 2, Cout, ${cin}] for x [${x.shape}], got [${W.shape}]`);
   }
-  if (b && (b.rank !== 1 || b.shape[0] !== cout)) throw new Error(`deconv2x2: bias [${b.shape}] does not match ${cout} outputs`);
+  if (b && (b.rank !== 1 || b.shape[0] !== cout)) throw new BalmsInputError(`deconv2x2: bias [${b.shape}] does not match ${cout} outputs`);
   return tf.tidy(() => {
     // columns (a, b, o) of Wm; bias and ReLU are applied before the pixel shuffle (they commute
     // with it), inside dense's single customGrad, so no full-size bias-add/sum/ReLU ops remain

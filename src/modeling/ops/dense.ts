@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { matMulTN } from '../../backends/matMulTN.js';
 import { sumRows } from './sumRows.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 /** Activation applied by {@link dense}. */
 export type DenseActivation = 'linear' | 'relu';
@@ -16,12 +17,12 @@ export function dense(
   b?: tf.Tensor1D | null,
   activation: DenseActivation = 'linear',
 ): tf.Tensor2D {
-  if (x.rank !== 2 || W.rank !== 2) throw new Error(`dense: expected 2-D x and W, got ranks ${x.rank} and ${W.rank}`);
-  if (x.shape[1] !== W.shape[0]) throw new Error(`dense: x [${x.shape}] does not match W [${W.shape}]`);
+  if (x.rank !== 2 || W.rank !== 2) throw new BalmsInputError(`dense: expected 2-D x and W, got ranks ${x.rank} and ${W.rank}`);
+  if (x.shape[1] !== W.shape[0]) throw new BalmsInputError(`dense: x [${x.shape}] does not match W [${W.shape}]`);
   if (b && (b.rank !== 1 || b.shape[0] !== W.shape[1])) {
-    throw new Error(`dense: bias shape [${b.shape}] does not match W [${W.shape}]`);
+    throw new BalmsInputError(`dense: bias shape [${b.shape}] does not match W [${W.shape}]`);
   }
-  if (activation !== 'linear' && activation !== 'relu') throw new Error(`dense: unknown activation '${activation as string}'`);
+  if (activation !== 'linear' && activation !== 'relu') throw new BalmsInputError(`dense: unknown activation '${activation as string}'`);
   const relu = activation === 'relu';
   if (b) return (relu ? denseBiasRelu : denseBias)(x, W, b) as tf.Tensor2D;
   return (relu ? denseRelu : denseLinear)(x, W) as tf.Tensor2D;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { matMulTN } from '../../backends/matMulTN.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 /**
  * `a @ b` for 2-D tensors with a gradient that applies transposes explicitly
@@ -7,9 +8,9 @@ import { matMulTN } from '../../backends/matMulTN.js';
  * transposeA/B flags, which the wasm backend runs 7–13× slower than an explicit transpose.
  */
 export function matMulT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  if (a.rank !== 2 || b.rank !== 2) throw new Error(`matMulT: expected 2-D inputs, got ranks ${a.rank} and ${b.rank}`);
+  if (a.rank !== 2 || b.rank !== 2) throw new BalmsInputError(`matMulT: expected 2-D inputs, got ranks ${a.rank} and ${b.rank}`);
   if (a.shape[1] !== b.shape[0]) {
-    throw new Error(`matMulT: inner dimensions differ: [${a.shape}] @ [${b.shape}]`);
+    throw new BalmsInputError(`matMulT: inner dimensions differ: [${a.shape}] @ [${b.shape}]`);
   }
   return matMulTOp(a, b) as tf.Tensor2D;
 }

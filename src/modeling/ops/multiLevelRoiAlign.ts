@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { assignFpnLevels } from './assignFpnLevels.js';
 import { checkRois, roiAlignLevels } from './roiAlign.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 /** Options of {@link multiLevelRoiAlign}. */
 export interface MultiLevelRoiAlignOptions {
@@ -26,7 +27,7 @@ export function multiLevelRoiAlign(
   options: MultiLevelRoiAlignOptions,
 ): tf.Tensor4D {
   const R = checkRois(boxes, batchIdx, 'multiLevelRoiAlign');
-  if (features.length === 0) throw new Error('multiLevelRoiAlign: no feature maps');
+  if (features.length === 0) throw new BalmsInputError('multiLevelRoiAlign: no feature maps');
   const minLevel = options.minLevel;
   const maxLevel = minLevel + features.length - 1;
   const abs = assignFpnLevels(boxes, {

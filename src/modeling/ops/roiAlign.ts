@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFloat32 } from '../../backends/readFloat32.js';
 import { planAxis, type RoiAxisPlan } from './roiAlignPlan.js';
+import { BalmsInputError } from '../../util/errors.js';
 
 /** Options of {@link roiAlign}. */
 export interface RoiAlignOptions {
@@ -29,18 +30,18 @@ export function roiAlign(
   options: RoiAlignOptions,
 ): tf.Tensor4D {
   const R = checkRois(boxes, batchIdx, 'roiAlign');
-  if (!(options.spatialScale > 0)) throw new Error(`roiAlign: spatialScale must be > 0, got ${options.spatialScale}`);
+  if (!(options.spatialScale > 0)) throw new BalmsInputError(`roiAlign: spatialScale must be > 0, got ${options.spatialScale}`);
   const scales = new Float64Array(R).fill(options.spatialScale);
   return roiAlignLevels([features], new Int32Array(R), scales, boxes, batchIdx, options, 'roiAlign');
 }
 
 /** Validate boxes/batchIdx lengths and values; returns R. */
 export function checkRois(boxes: Float32Array, batchIdx: Int32Array, who: string): number {
-  if (boxes.length % 4 !== 0) throw new Error(`${who}: boxes length ${boxes.length} is not a multiple of 4`);
+  if (boxes.length % 4 !== 0) throw new BalmsInputError(`${who}: boxes length ${boxes.length} is not a multiple of 4`);
   const R = boxes.length / 4;
-  if (batchIdx.length !== R) throw new Error(`${who}: ${R} boxes but ${batchIdx.length} batch indices`);
+  if (batchIdx.length !== R) throw new BalmsInputError(`${who}: ${R} boxes but ${batchIdx.length} batch indices`);
   for (let i = 0; i < boxes.length; i++) {
-    if (!Number.isFinite(boxes[i]!)) throw new Error(`${who}: box ${(i / 4) | 0} has a non-finite coordinate`);
+    if (!Number.isFinite(boxes[i]!)) throw new BalmsInputError(`${who}: box ${(i / 4) | 0} has a non-finite coordinate`);
   }
   return R;
 }
@@ -61,25 +62,25 @@ export function roiAlignLevels(
   const R = level.length;
   const [ph, pw] = typeof options.outputSize === 'number' ? [options.outputSize, options.outputSize] : options.outputSize;
   if (!(Number.isInteger(ph) && ph > 0 && Number.isInteger(pw) && pw > 0)) {
-    throw new Error(`${who}: outputSize must be positive integers, got ${String(options.outputSize)}`);
+    throw new BalmsInputError(`${who}: outputSize must be positive integers, got ${String(options.outputSize)}`);
   }
   const sr = options.samplingRatio;
-  if (!(Number.isInteger(sr) && sr >= 0)) throw new Error(`${who}: samplingRatio must be an integer ≥ 0, got ${sr}`);
+  if (!(Number.isInteger(sr) && sr >= 0)) throw new BalmsInputError(`${who}: samplingRatio must be an integer ≥ 0, got ${sr}`);
   const aligned = options.aligned ?? true;
-  if (levels.length === 0) throw new Error(`${who}: no feature maps`);
+  if (levels.length === 0) throw new BalmsInputError(`${who}: no feature maps`);
   const C = levels[0]!.shape[3];
   for (const [i, f] of levels.entries()) {
-    if (f.rank !== 4) throw new Error(`${who}: feature map ${i} must be [N, H, W, C], got [${f.shape}]`);
-    if (f.dtype !== 'float32') throw new Error(`${who}: feature map ${i} must be float32, got ${f.dtype}`);
-    if (f.shape[3] !== C) throw new Error(`${who}: feature maps have different channel counts (${C} vs ${f.shape[3]})`);
-    if (f.shape[0] !== levels[0]!.shape[0]) throw new Error(`${who}: feature maps have different batch sizes`);
+    if (f.rank !== 4) throw new BalmsInputError(`${who}: feature map ${i} must be [N, H, W, C], got [${f.shape}]`);
+    if (f.dtype !== 'float32') throw new BalmsInputError(`${who}: feature map ${i} must be float32, got ${f.dtype}`);
+    if (f.shape[3] !== C) throw new BalmsInputError(`${who}: feature maps have different channel counts (${C} vs ${f.shape[3]})`);
+    if (f.shape[0] !== levels[0]!.shape[0]) throw new BalmsInputError(`${who}: feature maps have different batch sizes`);
   }
   const N = levels[0]!.shape[0];
   const hs = new Int32Array(R);
   const ws = new Int32Array(R);
   for (let r = 0; r < R; r++) {
     const b = batchIdx[r]!;
-    if (!(b >= 0 && b < N)) throw new Error(`${who}: batch index ${b} of RoI ${r} is outside [0, ${N})`);
+    if (!(b >= 0 && b < N)) throw new BalmsInputError(`${who}: batch index ${b} of RoI ${r} is outside [0, ${N})`);
     const f = levels[level[r]!]!;
     hs[r] = f.shape[1];
     ws[r] = f.shape[2];

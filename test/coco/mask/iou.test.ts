@@ -1,3 +1,4 @@
+import { BalmsInputError } from '../../../src/util/errors.js';
 import { describe, expect, it } from 'vitest';
 import {
   bboxIou,
@@ -71,7 +72,7 @@ describe('mask IoU vs pycocotools', () => {
     }
     expect(sameSize).toBeGreaterThan(20);
     expect(mixed).toBeGreaterThan(0);
-    expect(() => iouInto([rle(2, 2, [4])], [rle(2, 2, [4])], [0], new Float64Array(0))).toThrow(RangeError);
+    expect(() => iouInto([rle(2, 2, [4])], [rle(2, 2, [4])], [0], new Float64Array(0))).toThrow(BalmsInputError);
   });
 
   it('matches the hand-checked boxes (plain and crowd)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { area, rleFromString, rleToString, toBbox } from '../../../src/coco/mask/index.js';
+import { area, rleFromString, rleFromStringInto, rleToString, toBbox, type Rle } from '../../../src/coco/mask/index.js';
 import { BalmsInputError } from '../../../src/util/errors.js';
 import { loadFixture } from './fixtures.js';
 
@@ -18,6 +18,12 @@ interface Hand {
   c0_1e6_5: string;
 }
 const fx = loadFixture<{ cases: StringCase[]; hand: Hand }>('mask_strings.json');
+
+/** The raw decoder, without `rleFromString`'s coverage check: the fixture's random run lists do not cover h·w. */
+function decodeRaw(s: string, h: number, w: number): Rle {
+  const out = new Uint32Array(s.length);
+  return { h, w, counts: out.slice(0, rleFromStringInto(s, out, 0)) };
+}
 
 /** True when some value of `s` is 7 characters long and negative (sign bit set in its last char). */
 function hasLongNegativeToken(s: string): boolean {
@@ -54,7 +60,7 @@ describe('RLE string codec', () => {
       const rle = { h: c.h, w: c.w, counts: Uint32Array.from(c.counts) };
       const s = rleToString(rle);
       expect(s).toBe(c.string);
-      const back = rleFromString(s, c.h, c.w);
+      const back = decodeRaw(s, c.h, c.w);
       expect(Array.from(back.counts)).toEqual(c.counts);
       if (c.counts.some((v) => v >= 2 ** 31)) huge++;
     }
@@ -66,7 +72,7 @@ describe('RLE string codec', () => {
     let diverged = 0;
     for (const c of fx.cases) {
       if (c.pyCrashed) continue;
-      const ours = rleFromString(c.string, c.h, c.w);
+      const ours = decodeRaw(c.string, c.h, c.w);
       if (c.pyRoundTrip === c.string) {
         expect(area(ours)).toBe(c.pyArea);
         expect(toBbox(ours)).toEqual(c.pyBbox);
@@ -89,4 +95,27 @@ describe('RLE string codec', () => {
     expect(() => rleFromString('PPPPPPPPP0', 1, 20)).toThrow(/longer than 8/);
     expect(rleFromString('', 0, 0).counts.length).toBe(0);
   });
+
+  it('rejects runs that do not cover h·w, or past 32 bits, quoting the true pixel count', () => {
+    expect(Array.from(rleFromString(rleToString({ h: 2, w: 3, counts: Uint32Array.of(1, 4, 1) }), 2, 3).counts)).toEqual([1, 4, 1]);
+    expect(() => rleFromString(rleToString({ h: 2, w: 3, counts: Uint32Array.of(1, 4) }), 2, 3)).toThrow(/runs cover 5 pixels but size 2×3 has 6/);
+    expect(() => rleFromString(rleToString({ h: 2, w: 3, counts: Uint32Array.of(1, 4, 2) }), 2, 3)).toThrow(BalmsInputError);
+    // one run of 1e10 pixels (a valid string): reported as 1e10, not 1e10 mod 2^32
+    const big = encodeValue(1e10);
+    expect(() => rleFromString(big, 100_000, 100_000)).toThrow(/run 0 is 10000000000, outside \[0, 2\^32\)/);
+    expect(() => rleFromString('0', -1, 0)).toThrow(/non-negative integers/);
+  });
 });
+
+/** One value in the compressed code (5 bits per character, sign in the last one), exact in doubles. */
+function encodeValue(v: number): string {
+  let out = '';
+  let x = v;
+  for (;;) {
+    const c = ((x % 32) + 32) % 32;
+    x = Math.floor(x / 32);
+    const more = c & 0x10 ? x !== -1 : x !== 0;
+    out += String.fromCharCode((more ? c | 0x20 : c) + 48);
+    if (!more) return out;
+  }
+}

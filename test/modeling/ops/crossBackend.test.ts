@@ -7,6 +7,7 @@ import { dense } from '../../../src/modeling/ops/dense.js';
 import { multiLevelRoiAlign } from '../../../src/modeling/ops/multiLevelRoiAlign.js';
 import { Rng } from '../../../src/util/rng.js';
 import { maxAbsDiff, randn } from './gradCheck.js';
+import { TEST_BACKENDS } from '../../helpers/testBackends.js';
 
 /** A small RoI head (pool → conv → deconv, pool → fc) evaluated with gradients for every input. */
 function headGrads(v: Float32Array[], boxes: Float32Array): Float32Array[] {
@@ -27,7 +28,7 @@ function headGrads(v: Float32Array[], boxes: Float32Array): Float32Array[] {
   });
 }
 
-describe('cpu and wasm agree', () => {
+describe.each(TEST_BACKENDS.filter((b) => b !== 'cpu'))('cpu and %s agree', (backend) => {
   it('on a small RoI head: loss and every gradient', async () => {
     const rng = new Rng(42);
     const sizes = [16 * 16 * 8, 8 * 8 * 8, 9 * 64, 8, 4 * 32, 4, 32 * 5, 5];
@@ -35,11 +36,11 @@ describe('cpu and wasm agree', () => {
     const boxes = new Float32Array([2, 3, 30, 40, -5, 10, 20, 25, 10, 10, 60, 62, 40, 1, 63, 20]);
     await initBackend('cpu');
     const onCpu = headGrads(v, boxes);
-    await initBackend('wasm');
-    const onWasm = headGrads(v, boxes);
+    await initBackend(backend);
+    const onOther = headGrads(v, boxes);
     for (let i = 0; i < onCpu.length; i++) {
       const scale = Math.max(1, ...Array.from(onCpu[i]!, Math.abs));
-      expect(maxAbsDiff(onCpu[i]!, onWasm[i]!) / scale).toBeLessThan(1e-5);
+      expect(maxAbsDiff(onCpu[i]!, onOther[i]!) / scale).toBeLessThan(1e-5);
       expect(Array.from(onCpu[i]!).some((x) => x !== 0)).toBe(true);
     }
   });

@@ -7,6 +7,7 @@ import { multiLevelRoiAlign } from '../../../src/modeling/ops/multiLevelRoiAlign
 import { roiAlign } from '../../../src/modeling/ops/roiAlign.js';
 import { Rng } from '../../../src/util/rng.js';
 import { gradCheck, randn } from './gradCheck.js';
+import { TEST_BACKENDS } from '../../helpers/testBackends.js';
 
 interface Case {
   name: string;
@@ -41,7 +42,7 @@ describe('assignFpnLevels', () => {
   });
 });
 
-describe.each(['cpu', 'wasm'] as const)('roiAlign on %s', (backend) => {
+describe.each(TEST_BACKENDS)('roiAlign on %s', (backend) => {
   beforeAll(async () => {
     await initBackend(backend);
   });
