@@ -173,6 +173,25 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
   }
 
   const runs = new Map<string, CompareRun>();
+  /** compare.json and compare.html from the runs so far (rewritten after every run, so a long compare shows its progress). */
+  const writeSummary = (done: boolean): CompareSummary => {
+    const summary = summarizeCompare({
+      preset: opts.baseConfig ? `config ${opts.baseConfig}` : preset.name,
+      baseline: methods.some((m) => m.name === COMPARE_BASELINE) ? COMPARE_BASELINE : methods[0]!.name,
+      methods: methods.map((m) => ({
+        name: m.name,
+        summary: m.summary,
+        config: join('configs', 'compare', m.config),
+        from: m.from ?? null,
+        runs: Array.from({ length: seeds }, (_, s) => runs.get(`${m.name}/${s}`)).filter((x): x is CompareRun => !!x),
+      })),
+      seeds,
+      complete: done,
+    });
+    writeFileAtomic(join(outDir, 'compare.json'), JSON.stringify(summary, null, 1) + '\n');
+    writeFileAtomic(join(outDir, 'compare.html'), renderCompareReport(summary));
+    return summary;
+  };
   const fingerprints = new Map<string, string>();
   let trained = 0;
   let complete = true;
@@ -214,6 +233,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
       const run: CompareRun = { method: plan.method.name, seed: plan.seed, seconds: r.seconds, backend: r.backend, val, test };
       writeFileAtomic(join(plan.dir, RESULT_FILE), JSON.stringify({ ...run, fingerprint }) + '\n');
       runs.set(key, run);
+      writeSummary(false);
       log(`compare: ${plan.method.name} seed ${plan.seed}: test mask AP ${pct(test.segm?.AP)} APr ${pct(test.segm?.APr)}, box AP ${pct(test.bbox.AP)} (${r.seconds.toFixed(0)} s)`);
     } finally {
       r.detector.dispose();
@@ -221,22 +241,9 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     if (tf.memory().numTensors > 5000) log(`compare: ${tf.memory().numTensors} live tensors after ${key} (a leak?)`);
   }
 
-  const listed = methods.map((m) => ({
-    method: m,
-    config: join('configs', 'compare', m.config),
-    runs: Array.from({ length: seeds }, (_, s) => runs.get(`${m.name}/${s}`)).filter((x): x is CompareRun => !!x),
-  }));
-  const summary = summarizeCompare({
-    preset: opts.baseConfig ? `config ${opts.baseConfig}` : preset.name,
-    baseline: methods.some((m) => m.name === COMPARE_BASELINE) ? COMPARE_BASELINE : methods[0]!.name,
-    methods: listed.map((l) => ({ name: l.method.name, summary: l.method.summary, config: l.config, from: l.method.from ?? null, runs: l.runs })),
-    seeds,
-    complete,
-  });
   const jsonPath = join(outDir, 'compare.json');
   const htmlPath = join(outDir, 'compare.html');
-  writeFileAtomic(jsonPath, JSON.stringify(summary, null, 1) + '\n');
-  writeFileAtomic(htmlPath, renderCompareReport(summary));
+  const summary = writeSummary(complete);
   return { summary, jsonPath, htmlPath, trained, complete };
 }
 
