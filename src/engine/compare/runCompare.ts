@@ -192,19 +192,24 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     writeFileAtomic(join(outDir, 'compare.html'), renderCompareReport(summary));
     return summary;
   };
+  // Fingerprints first (plans list a stage-1 run before its stage-2 runs), and the finished runs
+  // they match, so that every summary written along the way shows all results so far.
   const fingerprints = new Map<string, string>();
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i]!;
+    const key = `${plan.method.name}/${plan.seed}`;
+    fingerprints.set(key, runFingerprint(configs[i]!, plan.method.from ? fingerprints.get(`${plan.method.from}/${plan.seed}`)! : null));
+    const done = readRun(plan.dir);
+    if (done && done.fingerprint === fingerprints.get(key)) runs.set(key, done);
+  }
   let trained = 0;
   let complete = true;
   for (let i = 0; i < plans.length; i++) {
     const plan = plans[i]!, cfg = configs[i]!;
     const key = `${plan.method.name}/${plan.seed}`;
-    const fingerprint = runFingerprint(cfg, plan.method.from ? fingerprints.get(`${plan.method.from}/${plan.seed}`)! : null);
-    fingerprints.set(key, fingerprint);
+    const fingerprint = fingerprints.get(key)!;
+    if (runs.has(key)) continue;
     const done = readRun(plan.dir);
-    if (done && done.fingerprint === fingerprint) {
-      runs.set(key, done);
-      continue;
-    }
     if (existsSync(plan.dir) && (done || readFingerprint(plan.dir) !== fingerprint)) {
       log(`compare: ${key}: the config (or its stage-1 run) changed since this run was started: training it again`);
       rmSync(plan.dir, { recursive: true, force: true });
