@@ -36,12 +36,11 @@ export const DEMO_QUICK_STAGE2_OVERRIDES: JsonObject = {
  * `balms compare` default preset (never on test). Shown in the report.
  */
 export const DEMO_VARIANT_NOTE =
-  'Stage 2 is BALMS with the Meta Reweighter (configs/demo_stage2.json), the variant that won on the val split of the ' +
-  'balms compare default preset (48 categories; decoupled stage 2 from one softmax + RFS checkpoint; 2026-12-02): with the ' +
-  'same prior (counts as sampled) the Meta Reweighter reached mask APr 31.6 / AP 39.0 and the Meta Sampler driving repeat ' +
-  'factors 31.1 / 38.9; with the dataset prior, better on val for both Balanced Softmax and the Meta Reweighter, the Meta ' +
-  'Reweighter reached 33.1 / 39.1. A plain-softmax stage 2 scored 28.3 / 38.3 and the stage-1 checkpoint 24.8 / 36.0. ' +
-  'One stage-1 seed, about 13 val instances per rare category: see docs/compare.md for the comparison over seeds on test.';
+  'Stage 2 is BALMS with Balanced Softmax and the Meta Reweighter on a softmax + RFS stage 1 (configs/demo_stage2.json). ' +
+  'On the val split of the balms compare default preset (48 categories; 2026-12-02; mean over seeds, mask AP / APr) it ' +
+  'beat the Meta Sampler driving repeat factors (27.5 / 21.9 vs 27.2 / 21.3), but the official LVIS recipe — sigmoid + ' +
+  'RFS, then balanced sigmoid + Meta Reweighter — did better still (29.8 / 26.2); moving the demo to it is still to do. ' +
+  'See docs/compare.md.';
 
 export interface DemoOptions {
   outDir: string;
