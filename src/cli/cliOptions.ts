@@ -1,19 +1,8 @@
 /** Shared option handling of the model commands (train, predict, eval --checkpoint): parsing, numbers, the backend. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BACKEND_ORDER, BackendUnavailableError, initBackend, isBackendPreference, type BackendChoice, type BackendPreference } from '../backends/index.js';
 import { BalmsInputError } from '../util/errors.js';
 
-/** What {@link parseCli} returns for `options` T. */
-export type ParsedCli<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
-
-/** `parseArgs` with its errors (unknown option, missing value) turned into input errors. */
-export function parseCli<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false): ParsedCli<T> {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
-  } catch (e) {
-    throw new BalmsInputError(e instanceof Error ? e.message : String(e));
-  }
-}
+export { parseCli, type ParsedCli } from './parseCli.js';
 
 /** A finite number (optionally within [min, max]). */
 export function numberArg(flag: string, v: string, range: { min?: number; max?: number } = {}): number {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
 import { LvisIndex, loadLvisDataset, loadResults } from '../coco/index.js';
 import type { DetectionResult, LvisDataset } from '../coco/types.js';
@@ -88,35 +88,26 @@ function idList(flag: string, v: string | undefined): number[] | undefined {
 }
 
 function parseEvalArgs(argv: string[]): EvalArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        gt: { type: 'string' },
-        results: { type: 'string' },
-        'iou-type': { type: 'string' },
-        'dilation-ratio': { type: 'string' },
-        metric: { type: 'string' },
-        'dets-per-category': { type: 'string' },
-        'cat-ids': { type: 'string' },
-        'img-ids': { type: 'string' },
-        'per-category': { type: 'string' },
-        coco: { type: 'boolean' },
-        'max-dets': { type: 'string' },
-        'segm-mask-area': { type: 'boolean' },
-        json: { type: 'boolean' },
-        checkpoint: { type: 'string' },
-        images: { type: 'string' },
-        'save-results': { type: 'string' },
-        backend: { type: 'string' },
-        quiet: { type: 'boolean' },
-      },
-      allowPositionals: false,
-    });
-  } catch (e) {
-    throw new BalmsInputError(e instanceof Error ? e.message : String(e));
-  }
+  const parsed = parseCli(argv, {
+    gt: { type: 'string' },
+    results: { type: 'string' },
+    'iou-type': { type: 'string' },
+    'dilation-ratio': { type: 'string' },
+    metric: { type: 'string' },
+    'dets-per-category': { type: 'string' },
+    'cat-ids': { type: 'string' },
+    'img-ids': { type: 'string' },
+    'per-category': { type: 'string' },
+    coco: { type: 'boolean' },
+    'max-dets': { type: 'string' },
+    'segm-mask-area': { type: 'boolean' },
+    json: { type: 'boolean' },
+    checkpoint: { type: 'string' },
+    images: { type: 'string' },
+    'save-results': { type: 'string' },
+    backend: { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
   const v = parsed.values;
   if (!v.gt) throw new BalmsInputError('missing --gt FILE (see balms eval --help)');
   let model: EvalArgs['model'] = null;

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
 import { categoryStats, loadLvisDataset, type DatasetStats } from '../coco/index.js';
 
@@ -35,15 +35,7 @@ export const statsCommand: Command = {
 };
 
 function parseCliArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: { gt: { type: 'string' }, json: { type: 'boolean' }, 'max-mismatches': { type: 'string' } },
-      allowPositionals: false,
-    });
-  } catch (e) {
-    throw new BalmsInputError(e instanceof Error ? e.message : String(e));
-  }
+  return parseCli(argv, { gt: { type: 'string' }, json: { type: 'boolean' }, 'max-mismatches': { type: 'string' } });
 }
 
 /** The readable table `balms stats` prints. */

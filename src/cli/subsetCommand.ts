@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
 import { loadLvisDataset, makeSubset, writeJsonFileAtomic, type SubsetOptions } from '../coco/index.js';
 import type { Frequency } from '../coco/types.js';
@@ -60,24 +60,16 @@ export const subsetCommand: Command = {
 };
 
 function parseCliArgs(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      options: {
-        gt: { type: 'string' },
-        out: { type: 'string' },
-        categories: { type: 'string' },
-        'per-bucket': { type: 'string' },
-        images: { type: 'string' },
-        seed: { type: 'string' },
-        'keep-all-images': { type: 'boolean' },
-        'keep-frequency': { type: 'boolean' },
-      },
-      allowPositionals: false,
-    });
-  } catch (e) {
-    throw new BalmsInputError(e instanceof Error ? e.message : String(e));
-  }
+  return parseCli(argv, {
+    gt: { type: 'string' },
+    out: { type: 'string' },
+    categories: { type: 'string' },
+    'per-bucket': { type: 'string' },
+    images: { type: 'string' },
+    seed: { type: 'string' },
+    'keep-all-images': { type: 'boolean' },
+    'keep-frequency': { type: 'boolean' },
+  });
 }
 
 function intArg(flag: string, v: string): number {

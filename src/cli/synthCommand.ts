@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
 import {
   DEFAULT_SYNTH_OPTIONS,
@@ -90,33 +90,23 @@ export const synthCommand: Command = {
   name: 'synth',
   usage,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        options: {
-          out: { type: 'string' },
-          seed: { type: 'string' },
-          categories: { type: 'string' },
-          'train-images': { type: 'string' },
-          'val-images': { type: 'string' },
-          size: { type: 'string' },
-          'neg-fraction': { type: 'string' },
-          'not-exhaustive': { type: 'string' },
-          'min-val-images': { type: 'string' },
-          'test-images': { type: 'string' },
-          'min-test-images': { type: 'string' },
-          'rare-images': { type: 'string' },
-          'frequent-share': { type: 'string' },
-          force: { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      });
-    } catch (e) {
-      throw new BalmsInputError((e as Error).message);
-    }
+    const parsed = parseCli(argv, {
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      categories: { type: 'string' },
+      'train-images': { type: 'string' },
+      'val-images': { type: 'string' },
+      size: { type: 'string' },
+      'neg-fraction': { type: 'string' },
+      'not-exhaustive': { type: 'string' },
+      'min-val-images': { type: 'string' },
+      'test-images': { type: 'string' },
+      'min-test-images': { type: 'string' },
+      'rare-images': { type: 'string' },
+      'frequent-share': { type: 'string' },
+      force: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    });
     const v = parsed.values;
     const options: SynthOptions = {
       seed: intOpt(v.seed, 'seed', d.seed),

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Command } from './command.js';
+import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
 import { startViewServer, type ViewServerOptions } from './viewServer.js';
 
@@ -25,22 +25,13 @@ Options:
 const ASSETS = fileURLToPath(new URL('../view/', import.meta.url));
 
 function parseViewArgs(argv: string[]): ViewServerOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        gt: { type: 'string' },
-        results: { type: 'string' },
-        images: { type: 'string' },
-        checkpoint: { type: 'string' },
-        port: { type: 'string' },
-      },
-      allowPositionals: false,
-    });
-  } catch (e) {
-    throw new BalmsInputError(e instanceof Error ? e.message : String(e));
-  }
+  const parsed = parseCli(argv, {
+    gt: { type: 'string' },
+    results: { type: 'string' },
+    images: { type: 'string' },
+    checkpoint: { type: 'string' },
+    port: { type: 'string' },
+  });
   const v = parsed.values;
   for (const flag of ['gt', 'results', 'checkpoint'] as const) {
     const p = v[flag];
