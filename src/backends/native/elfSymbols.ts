@@ -3,7 +3,8 @@
  * it (and without binutils): its machine and the names of the dynamic symbols it defines. Only the
  * headers and the `.dynsym`/`.dynstr` sections are read, so an 800 MB library costs a few MB.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { readAt } from './readAt.js';
 
 /** What {@link readElfExports} found. */
 export interface ElfExports {
@@ -27,17 +28,6 @@ const SHT_DYNSYM = 11;
 /** The ELF machine name of this process's architecture (Node's `process.arch`). */
 export function hostElfMachine(): string {
   return process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'aarch64' : process.arch;
-}
-
-function readAt(fd: number, offset: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, offset + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return buf.subarray(0, got);
 }
 
 /** The machine and the defined dynamic symbols (those `keep` accepts) of the ELF file `file`. */

@@ -3,7 +3,8 @@
  * the end of the file, and each member is streamed (stored or deflated) to disk with its CRC-32
  * checked. ZIP64 sizes and offsets are supported; encryption and multi-disk archives are not.
  */
-import { createReadStream, createWriteStream, openSync, closeSync, readSync, fstatSync } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, closeSync, fstatSync } from 'node:fs';
+import { readAt } from './readAt.js';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
@@ -34,17 +35,6 @@ const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
-
-function readAt(fd: number, offset: number, length: number): Buffer {
-  const buf = Buffer.alloc(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, offset + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got === length ? buf : buf.subarray(0, got);
-}
 
 /** The members of the zip archive `file`, in central-directory order. */
 export function listZip(file: string): ZipEntry[] {
