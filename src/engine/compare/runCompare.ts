@@ -92,13 +92,16 @@ function selectMethods(names: string[] | undefined): CompareMethod[] {
   });
 }
 
-/** The resolved config of one run. */
-export function compareRunConfig(plan: CompareRunPlan, preset: ComparePreset, opts: Pick<CompareOptions, 'baseConfig' | 'backend' | 'sets'>, stage1Dir?: string): TrainConfig {
+/** The `data` and `model` sections of a user's base config: what replaces the preset's dataset and model. */
+export function baseConfigSections(file: string): JsonObject {
+  const user = resolveTrainConfig({ file }) as unknown as JsonObject;
+  return { data: user['data']!, model: user['model']! };
+}
+
+/** The resolved config of one run; `base` comes from {@link baseConfigSections}. */
+export function compareRunConfig(plan: CompareRunPlan, preset: ComparePreset, opts: Pick<CompareOptions, 'backend' | 'sets'> & { base?: JsonObject }, stage1Dir?: string): TrainConfig {
   let over: JsonObject = deepMerge(preset.common, plan.method.from ? preset.stage2 : preset.stage1);
-  if (opts.baseConfig) {
-    const user = resolveTrainConfig({ file: opts.baseConfig }) as unknown as JsonObject;
-    over = deepMerge(over, { data: user['data']!, model: user['model']! });
-  }
+  if (opts.base) over = deepMerge(over, opts.base);
   if (opts.backend) over = deepMerge(over, { backend: opts.backend });
   over = deepMerge(over, parseSetOverrides(opts.sets ?? []));
   over = deepMerge(over, {
@@ -165,7 +168,8 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
   const methods = selectMethods(opts.methods);
   const plans = planRuns(methods, seeds, outDir);
   // Resolve every config first: a bad --set or config fails before hours of training.
-  const configs = plans.map((p) => compareRunConfig(p, preset, opts, p.method.from ? join(outDir, p.method.from, `seed${p.seed}`) : undefined));
+  const base = opts.baseConfig ? baseConfigSections(opts.baseConfig) : undefined;
+  const configs = plans.map((p) => compareRunConfig(p, preset, { ...opts, base }, p.method.from ? join(outDir, p.method.from, `seed${p.seed}`) : undefined));
   if (configs.some((c) => c.eval.maxImages !== 0)) log('compare: eval.maxImages is set: runs are evaluated on part of the splits only');
   ensureDir(outDir);
   if (!opts.resume && plans.some((p) => existsSync(p.dir))) {
