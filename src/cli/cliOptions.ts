@@ -2,7 +2,7 @@
 import { BACKEND_ORDER, BackendUnavailableError, initBackend, isBackendPreference, type BackendChoice, type BackendPreference } from '../backends/index.js';
 import { BalmsInputError } from '../util/errors.js';
 
-export { parseCli, type ParsedCli } from './parseCli.js';
+export { intArg, parseCli, type ParsedCli } from './parseCli.js';
 
 /** A finite number (optionally within [min, max]). */
 export function numberArg(flag: string, v: string, range: { min?: number; max?: number } = {}): number {
@@ -13,11 +13,6 @@ export function numberArg(flag: string, v: string, range: { min?: number; max?: 
   return x;
 }
 
-/** A non-negative integer. */
-export function intArg(flag: string, v: string): number {
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new BalmsInputError(`${flag}: expected a non-negative integer, got '${v}'`);
-  return Number(v);
-}
 
 export const BACKEND_HELP = `auto|${BACKEND_ORDER.join('|')}`;
 

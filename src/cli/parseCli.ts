@@ -1,4 +1,4 @@
-/** `parseArgs` for every command: strict, its errors as input errors. No backend import (lazy commands use it). */
+/** Argument parsing for every command (`parseArgs`, strict, errors as input errors; integers). No backend import: lazy commands use it. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BalmsInputError } from '../util/errors.js';
 
@@ -12,4 +12,10 @@ export function parseCli<T extends NonNullable<ParseArgsConfig['options']>>(argv
   } catch (e) {
     throw new BalmsInputError(e instanceof Error ? e.message : String(e));
   }
+}
+
+/** A non-negative integer. */
+export function intArg(flag: string, v: string): number {
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new BalmsInputError(`${flag}: expected a non-negative integer, got '${v}'`);
+  return Number(v);
 }

@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { parseCli } from './parseCli.js';
+import { intArg, parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
 import { loadLvisDataset, makeSubset, writeJsonFileAtomic, type SubsetOptions } from '../coco/index.js';
 import type { Frequency } from '../coco/types.js';
@@ -70,11 +70,6 @@ function parseCliArgs(argv: string[]) {
     'keep-all-images': { type: 'boolean' },
     'keep-frequency': { type: 'boolean' },
   });
-}
-
-function intArg(flag: string, v: string): number {
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v))) throw new BalmsInputError(`${flag}: expected a non-negative integer, got '${v}'`);
-  return Number(v);
 }
 
 /** `r=10,c=20,f=30` (any subset of the three buckets). */
