@@ -1,7 +1,8 @@
 /** Builds the detector and its classification loss from a training config and class statistics. */
-import { createClassifierLoss, isSoftmaxFamily, usesSampledCounts, type ClassStats, type ClassifierLoss } from '../losses/index.js';
+import { loadLvisCategoryTable, lvisPriorCounts, type NamedCategory } from '../coco/lvisCategoryTable.js';
+import { createClassifierLoss, isSoftmaxFamily, priorCountsOf, type ClassStats, type ClassifierLoss } from '../losses/index.js';
 import { Detector } from '../modeling/index.js';
-import { sampledClassCounts } from '../sampling/index.js';
+import { sampledClassCounts, type IndexSampler } from '../sampling/index.js';
 import { buildTrainSampler } from './buildSampler.js';
 import type { TrainConfig } from './config/trainConfig.js';
 import { runSeed } from './runSeeds.js';
@@ -17,23 +18,44 @@ export interface BuiltModel {
   lossStats: ClassStats;
 }
 
-/**
- * The class statistics a loss's prior is built from: the dataset's, or — with
- * `loss.priorCounts: 'sampled'` — the image counts as the configured training sampler draws
- * them (needs the training images' class sets).
- */
-export function lossClassStats(cfg: TrainConfig, stats: ClassStats, imageClasses?: readonly Int32Array[]): ClassStats {
-  if (!usesSampledCounts(cfg.loss)) return stats;
-  if (!imageClasses) throw new BalmsInternalError('loss.priorCounts "sampled" needs the training images\' classes');
-  const k = stats.imageCount.length;
-  const sampler = buildTrainSampler(cfg, imageClasses, k);
-  const counts = sampledClassCounts(imageClasses, sampler.expectedDraws(), k);
-  return { ...stats, imageCount: counts };
+/** What the loss's class statistics are computed from, beyond the dataset's own. */
+export interface LossStatsSource {
+  /** The training images' class sets (`priorCounts: 'sampled'`). */
+  imageClasses?: readonly Int32Array[];
+  /** The run's training sampler, when already built (else one is built from the config). */
+  sampler?: IndexSampler;
+  /** The training categories in class order (`priorCounts: 'lvis_v0.5' | 'lvis_v1'`). */
+  categories?: readonly NamedCategory[];
+  /** The statistics the loss was built from, as a checkpoint stores them: used as they are. */
+  lossStats?: ClassStats;
 }
 
-export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassStats, imageClasses?: readonly Int32Array[]): BuiltModel {
-  checkClassCounts(cfg, stats);
-  const lossStats = lossClassStats(cfg, stats, imageClasses);
+/**
+ * The class statistics a loss's prior is built from: the dataset's; with `loss.priorCounts:
+ * 'sampled'` the image counts as the configured training sampler draws them (needs the training
+ * images' class sets); with `'lvis_v0.5'` / `'lvis_v1'` the full LVIS training set's counts from
+ * the tables in `data/` (needs the categories, matched by id and synset).
+ */
+export function lossClassStats(cfg: TrainConfig, stats: ClassStats, source: LossStatsSource = {}): ClassStats {
+  if (source.lossStats) return source.lossStats;
+  const prior = priorCountsOf(cfg.loss);
+  if (prior === 'dataset') return stats;
+  const k = stats.imageCount.length;
+  if (prior === 'sampled') {
+    const { imageClasses } = source;
+    if (!imageClasses) throw new BalmsInternalError('loss.priorCounts "sampled" needs the training images\' classes');
+    const sampler = source.sampler ?? buildTrainSampler(cfg, imageClasses, k);
+    return { ...stats, imageCount: sampledClassCounts(imageClasses, sampler.expectedDraws(), k) };
+  }
+  if (!source.categories) throw new BalmsInternalError(`loss.priorCounts "${prior}" needs the training categories`);
+  const file = cfg.data.synth.enabled ? 'the synthetic training set' : cfg.data.trainAnnotations;
+  const table = lvisPriorCounts(loadLvisCategoryTable(prior === 'lvis_v1' ? 'v1' : 'v0.5'), source.categories, file);
+  return { imageCount: table.imageCount, instanceCount: table.instanceCount ?? stats.instanceCount, numTrainImages: table.numTrainImages };
+}
+
+export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassStats, source: LossStatsSource = {}): BuiltModel {
+  const lossStats = lossClassStats(cfg, stats, source);
+  checkClassCounts(cfg, lossStats);
   const loss = createClassifierLoss(cfg.loss, lossStats);
   const detector = new Detector(
     { ...cfg.model, numClasses },

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Detector } from '../modeling/detector.js';
-import type { ClassStats } from '../losses/classifierLoss.js';
+import { priorCountsOf, type ClassStats } from '../losses/classifierLoss.js';
 import { BalmsInputError } from '../util/errors.js';
 import { buildModel } from './buildModel.js';
 import type { CheckpointContents } from './checkpointFormat.js';
@@ -78,7 +78,11 @@ export function detectorFromCheckpoint(ck: CheckpointContents, file: string, opt
     if (opts.scoreThreshold !== undefined) config.model.roiHeads.scoreThreshold = opts.scoreThreshold;
     if (opts.detectionsPerImage !== undefined) config.model.roiHeads.detectionsPerImage = opts.detectionsPerImage;
     const classStats: ClassStats = { imageCount: stats.imageCount, instanceCount: stats.instanceCount, numTrainImages: stats.numTrainImages };
-    const { detector } = buildModel(config, categories.length, classStats);
+    const lossStats = meta['lossStats'] as ClassStats | undefined;
+    if (!lossStats && priorCountsOf(config.loss) === 'sampled') {
+      throw new BalmsInputError("the checkpoint was trained with loss.priorCounts 'sampled' but does not store the counts its loss was built from (written by an older balms): resume it once to rewrite it", { file, path: 'meta.lossStats' });
+    }
+    const { detector } = buildModel(config, categories.length, classStats, { lossStats, categories });
     try {
       loadModelWeights(detector, ck.tensors, { strict: true, file });
     } catch (e) {
@@ -91,3 +95,4 @@ export function detectorFromCheckpoint(ck: CheckpointContents, file: string, opt
     tf.dispose([...ck.tensors.values()]);
   }
 }
+

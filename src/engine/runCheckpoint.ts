@@ -29,6 +29,8 @@ export interface RunState {
   /** The training categories (index = contiguous class): with `classStats`, what rebuilds the model from the checkpoint alone. */
   categories: CheckpointCategory[];
   classStats: ClassStats;
+  /** The statistics the classification loss was built from (differ from `classStats` with `loss.priorCounts` 'sampled' or an LVIS table); absent in older checkpoints. */
+  lossStats?: ClassStats;
 }
 
 /** A training category as stored in checkpoints. */

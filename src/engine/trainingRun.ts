@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../backends/index.js';
-import type { ClassifierLoss } from '../losses/index.js';
+import type { ClassStats, ClassifierLoss } from '../losses/index.js';
 import { TRAINABLE_SUBSETS, type Detector } from '../modeling/index.js';
 import { ensureDir, writeFileAtomic } from '../util/atomicWrite.js';
 import { BalmsInputError } from '../util/errors.js';
@@ -34,6 +34,8 @@ export interface TrainingRun {
   readonly data: TrainingData;
   readonly detector: Detector;
   readonly loss: ClassifierLoss;
+  /** The class statistics the loss was built from (checkpoints keep them: the model is rebuilt from the file alone). */
+  readonly lossStats: ClassStats;
   readonly optimizer: SgdMomentum;
   /** Variables the step updates, by parameter-store name. */
   readonly trainable: Map<string, tf.Variable>;
@@ -64,7 +66,9 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
   const data = await loadTrainingData(cfg, log);
   const numClasses = data.categories.length;
   log(`balms train: backend ${backend}, ${data.train.size} training images, ${numClasses} classes, loss ${cfg.loss.type}, sampler ${cfg.sampler.type}${cfg.stage2.enabled ? `, stage 2 (${cfg.stage2.trainable}${cfg.meta.type !== 'none' ? ` + ${cfg.meta.type}` : ''})` : ''}`);
-  const { detector, loss, lossStats } = buildModel(cfg, numClasses, data.classStats, data.imageClasses);
+  // the one training sampler of the run (the loss's 'sampled' prior reads its expected draws)
+  const sampler = buildTrainSampler(cfg, data.imageClasses, numClasses);
+  const { detector, loss, lossStats } = buildModel(cfg, numClasses, data.classStats, { imageClasses: data.imageClasses, sampler, categories: data.categories });
   const lastPath = join(outputDir, RUN_FILES.last);
   const resumedFrom = opts.resume && existsSync(lastPath) ? lastPath : null;
   if (opts.resume && !resumedFrom) log(`resume: no ${lastPath} yet, starting from iteration 0`);
@@ -79,7 +83,6 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
     const subset = cfg.stage2.enabled ? cfg.stage2.trainable : 'all';
     const prefixes = TRAINABLE_SUBSETS[subset]!;
     const trainable = new Map([...detector.variables()].filter(([n]) => prefixes.some((p) => n.startsWith(p))));
-    const sampler = buildTrainSampler(cfg, data.imageClasses, numClasses);
     const meta = cfg.stage2.enabled ? createMetaLearner(cfg, loss, lossStats, data.imageClasses) : null;
     const metaSampler = meta ? buildMetaSampler(cfg, data.imageClasses, numClasses) : null;
     const stepRng = new Rng(runSeed(cfg, 'step'));
@@ -113,7 +116,7 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
       ? new TrainingBatchStream(data.train, metaSampler, { batchSize: cfg.meta.imagesPerBatch, prefetch: cfg.data.prefetch, transform: trainTransform(cfg), seed: runSeed(cfg, 'metaAugment'), startBatch: iteration })
       : null;
     return {
-      cfg, outputDir, backend, data, detector, loss, optimizer, trainable,
+      cfg, outputDir, backend, data, detector, loss, lossStats, optimizer, trainable,
       classifierOnly: cfg.stage2.enabled && subset === 'classifier',
       meta, stream, metaStream, stepRng, sizeDivisibility: sizeDivisibility(detector), iteration, resumedFrom, log,
     };
@@ -138,9 +141,14 @@ export function saveRun(run: TrainingRun, path: string): void {
     meta: run.meta ? run.meta.getState() : null,
     config: run.cfg,
     categories: checkpointCategories(run.data.categories),
-    classStats: { imageCount: Array.from(stats.imageCount), instanceCount: Array.from(stats.instanceCount), numTrainImages: stats.numTrainImages },
+    classStats: plainStats(stats),
+    lossStats: plainStats(run.lossStats),
   };
   saveCheckpoint(path, state as unknown as Record<string, unknown>, checkpointTensors(run.detector, run.optimizer));
+}
+
+function plainStats(s: ClassStats): ClassStats {
+  return { imageCount: Array.from(s.imageCount), instanceCount: Array.from(s.instanceCount), numTrainImages: s.numTrainImages };
 }
 
 /** Releases the optimizer state and the batch streams (the detector stays with the caller). */

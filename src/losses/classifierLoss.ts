@@ -54,15 +54,23 @@ export type ClassifierLossConfig =
 
 /**
  * Which class counts a prior-shifted loss uses: the dataset's (`'dataset'`, the paper's and the
- * official code's choice) or those of the images the training sampler feeds (`'sampled'`: under
- * RFS an image repeated r times counts r times; see `sampledClassCounts`). The caller supplies the
- * matching {@link ClassStats}; the loss itself only reads counts.
+ * official code's choice), those of the images the training sampler feeds (`'sampled'`: under
+ * RFS an image repeated r times counts r times; see `sampledClassCounts`), or the full LVIS
+ * training set's from the tables in `data/` (`'lvis_v0.5'`, `'lvis_v1'`: for a small LVIS subset
+ * whose own counts are too few). The caller supplies the matching {@link ClassStats}; the loss
+ * itself only reads counts.
  */
-export type PriorCounts = 'dataset' | 'sampled';
+export type PriorCounts = 'dataset' | 'sampled' | 'lvis_v0.5' | 'lvis_v1';
+export const PRIOR_COUNTS: readonly PriorCounts[] = ['dataset', 'sampled', 'lvis_v0.5', 'lvis_v1'];
+
+/** The prior counts the loss config asks for (`'dataset'` where the loss has no prior). */
+export function priorCountsOf(cfg: ClassifierLossConfig): PriorCounts {
+  return 'priorCounts' in cfg && cfg.priorCounts !== undefined ? cfg.priorCounts : 'dataset';
+}
 
 /** Whether the loss config asks for the sampled class counts. */
 export function usesSampledCounts(cfg: ClassifierLossConfig): boolean {
-  return 'priorCounts' in cfg && cfg.priorCounts === 'sampled';
+  return priorCountsOf(cfg) === 'sampled';
 }
 
 /** Training-set statistics of the K foreground classes (index = contiguous class id). */

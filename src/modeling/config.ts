@@ -164,9 +164,13 @@ export function defaultDetectorConfig(numClasses: number): DetectorConfig {
   };
 }
 
-/** Defaults overlaid with `input` (unknown keys rejected); validates the result. */
+/**
+ * Defaults overlaid with `input` (unknown keys rejected); validates the result. Where `input` names
+ * no `fpn.inStages`, the FPN takes every backbone stage (so a smaller backbone needs no FPN knob).
+ */
 export function resolveDetectorConfig(input: DetectorConfigInput): DetectorConfig {
   const cfg = deepMerge(defaultDetectorConfig(input.numClasses), input, { knownKeysOnly: true });
+  if (input.fpn?.inStages === undefined) cfg.fpn.inStages = cfg.backbone.stageChannels.map((_, i) => i);
   validateDetectorConfig(cfg);
   return cfg;
 }

@@ -80,11 +80,10 @@ export function checkDetectorConfigRanges(cfg: Partial<DetectorConfig>, where: {
   const { backbone, fpn, anchors, rpn, roiHeads } = cfg;
   if (!backbone || !fpn || !anchors || !rpn || !roiHeads) return; // a partial config: the ranges are all we can check
   const stages = backbone.stageChannels.length;
-  if (fpn.enabled) {
-    if (fpn.inStages.length === 0) throw knobError('the FPN needs at least one backbone stage', 'fpn.inStages', where);
-    if (fpn.inStages.some((s, i) => s >= stages || (i > 0 && s !== fpn.inStages[i - 1]! + 1))) {
-      throw knobError(`must be consecutive backbone stage indices below ${stages}, got ${JSON.stringify(fpn.inStages)}`, 'fpn.inStages', where);
-    }
+  // every knob's range, used or not: a disabled FPN's stages must still name backbone stages
+  if (fpn.inStages.length === 0) throw knobError('the FPN needs at least one backbone stage', 'fpn.inStages', where);
+  if (fpn.inStages.some((s, i) => s >= stages || (i > 0 && s !== fpn.inStages[i - 1]! + 1))) {
+    throw knobError(`must be consecutive backbone stage indices below ${stages}, got ${JSON.stringify(fpn.inStages)}${fpn.enabled ? '' : ' (checked with fpn.enabled false too)'}`, 'fpn.inStages', where);
   }
   const levels = fpn.enabled ? fpn.inStages.length : 1;
   if (anchors.sizes.length !== levels) {

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_SYNTH_OPTIONS } from '../../data/synth/plan.js';
 import { defaultDetectorConfig, validateDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
-import { hasRowLoss, ROW_LOSS_TYPES, type ClassifierLossConfig } from '../../losses/index.js';
+import { hasRowLoss, PRIOR_COUNTS, ROW_LOSS_TYPES, type ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
 import type { LrScheduleConfig } from '../lrSchedule.js';
 import type { SgdConfig } from '../sgdMomentum.js';
@@ -188,7 +188,7 @@ const LOSS_CHOICES: ConfigChoices = {
   'loss.countSource': ['image_count', 'instance_count'],
   'loss.background.mode': ['fraction', 'count', 'none', 'foreground'],
   'loss.base': ['softmax', 'sigmoid', 'focal'],
-  'loss.priorCounts': ['dataset', 'sampled'],
+  'loss.priorCounts': PRIOR_COUNTS,
 };
 
 /** Fills the chosen loss's defaults and checks its knobs. */
@@ -255,6 +255,9 @@ function checkRanges(c: TrainConfig, file?: string): void {
   if (c.stage2.enabled && !c.stage2.initCheckpoint) bad('stage2.initCheckpoint', 'stage 2 needs the stage-1 checkpoint to start from');
   if ('priorCounts' in c.loss && c.loss.priorCounts === 'sampled' && 'countSource' in c.loss && c.loss.countSource === 'instance_count') {
     bad('loss.priorCounts', "'sampled' counts images as the sampler draws them: use it with loss.countSource 'image_count'");
+  }
+  if ('priorCounts' in c.loss && c.loss.priorCounts === 'lvis_v1' && 'countSource' in c.loss && c.loss.countSource === 'instance_count') {
+    bad('loss.priorCounts', "the LVIS v1 table has image counts only (its instance counts are not published): use loss.countSource 'image_count'");
   }
   if ((c.data.testAnnotations === '') !== (c.data.testImageDir === '')) bad('data.testAnnotations', 'set both data.testAnnotations and data.testImageDir, or neither');
   if (c.meta.type !== 'none') checkMetaLearner(c, bad);

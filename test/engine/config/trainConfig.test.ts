@@ -135,6 +135,18 @@ describe('config errors name the key', () => {
     expect(resolveTrainConfig({ sets: ['model.fpn.enabled=false', 'model.anchors.sizes=[[32,64,128]]'] }).model.fpn.enabled).toBe(false);
   });
 
+  it('every knob is range-checked, used or not: a disabled FPN with a stage the backbone lacks is rejected', () => {
+    const e = errorOf(() => resolveTrainConfig({ sets: ['model.fpn.enabled=false', 'model.anchors.sizes=[[32,64,128]]', 'model.fpn.inStages=[7]'] }));
+    expect(e.path).toBe('model.fpn.inStages');
+    expect(e.message).toMatch(/checked with fpn\.enabled false too/);
+  });
+
+  it("loss.priorCounts takes the LVIS tables; v1's lacks instance counts", () => {
+    expect(resolveTrainConfig({ sets: ['loss.priorCounts=lvis_v0.5'] }).loss).toMatchObject({ priorCounts: 'lvis_v0.5' });
+    expect(errorOf(() => resolveTrainConfig({ sets: ['loss.priorCounts=lvis_v1', 'loss.countSource=instance_count'] })).path).toBe('loss.priorCounts');
+    expect(errorOf(() => resolveTrainConfig({ sets: ['loss.priorCounts=lvis'] })).path).toBe('loss.priorCounts');
+  });
+
   it('pixel normalisation is configured in one place (data.*): a model normalisation is rejected', () => {
     expect(errorOf(() => resolveTrainConfig({ sets: ['model.pixelMean=[123.675,116.28,103.53]'] })).path).toBe('model.pixelMean');
     expect(errorOf(() => resolveTrainConfig({ sets: ['model.pixelStd=[58,57,57]'] })).message).toMatch(/data\.pixelStd/);
