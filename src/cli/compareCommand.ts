@@ -60,24 +60,27 @@ function table(s: CompareSummary): string {
   return lines.join('\n') + '\n';
 }
 
+/** `balms compare`'s options (parseArgs form; the scheduler examples are checked against it). */
+export const COMPARE_CLI_OPTIONS = {
+  methods: { type: 'string' },
+  seeds: { type: 'string' },
+  preset: { type: 'string' },
+  config: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  resume: { type: 'boolean' },
+  shard: { type: 'string' },
+  merge: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
 export const compareCommand: Command = {
   name: 'compare',
   usage,
   async run(argv) {
-    const { values: v } = parseCli(argv, {
-      methods: { type: 'string' },
-      seeds: { type: 'string' },
-      preset: { type: 'string' },
-      config: { type: 'string' },
-      out: { type: 'string' },
-      backend: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      resume: { type: 'boolean' },
-      shard: { type: 'string' },
-      merge: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
+    const { values: v } = parseCli(argv, COMPARE_CLI_OPTIONS);
     const backend = backendArg(v.backend);
     const shard = v.shard === undefined ? undefined : parseShard(v.shard);
     if (!v.merge) await startBackend(backend ?? 'auto');

@@ -1,8 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assignShards, parseShard, runCompare } from '../../src/engine/index.js';
+import { COMPARE_CLI_OPTIONS } from '../../src/cli/compareCommand.js';
+import { parseCli } from '../../src/cli/parseCli.js';
+import { assignShards, COMPARE_METHODS, COMPARE_PRESETS, parseShard, runCompare } from '../../src/engine/index.js';
 import { runCliAsync } from '../helpers/runCli.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
 
@@ -61,4 +64,67 @@ describe('balms compare --shard (3 concurrent processes) and --merge', () => {
     expect(strip(json.methods)).toEqual(strip(unsharded.summary.methods));
     expect(JSON.parse(merged.stdout).map((m: { name: string }) => m.name)).toEqual(['softmax_rfs', 'crt']);
   }, 300_000);
+});
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Words of a shell command line (whitespace-separated; quotes removed; `$VAR`/`${VAR}` from env). */
+function shellWords(line: string, env: Record<string, string>): string[] {
+  const expanded = line.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => {
+    const v = env[(a ?? b)!];
+    if (v === undefined) throw new Error(`unset variable ${a ?? b} in: ${line}`);
+    return v;
+  });
+  return (expanded.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^["']|["']$/g, ''));
+}
+
+/** Checks a `npx balms compare …` command line against the CLI's options, for every shard index of n. */
+function checkCommand(line: string, n: number, envOf: (i: number) => Record<string, string>): void {
+  for (let i = 0; i < n; i++) {
+    const words = shellWords(line, envOf(i));
+    expect(words.slice(0, 3)).toEqual(['npx', 'balms', 'compare']);
+    const { values: v } = parseCli(words.slice(3), COMPARE_CLI_OPTIONS);
+    expect(parseShard(v.shard!)).toEqual({ index: i, count: n });
+    expect(Object.keys(COMPARE_PRESETS)).toContain(v.preset);
+    expect(v.out).toBeTruthy();
+    for (const m of v.methods?.split(',') ?? []) expect(COMPARE_METHODS.map((x) => x.name)).toContain(m);
+  }
+}
+
+describe('the scheduler examples (examples/compare/, shown in docs/compare.md)', () => {
+  const docs = readFileSync(join(repo, 'docs', 'compare.md'), 'utf8');
+
+  it('Slurm: a job array 0…n−1 whose task i runs --shard i/n', () => {
+    const text = readFileSync(join(repo, 'examples', 'compare', 'slurm-compare.sh'), 'utf8');
+    expect(docs).toContain(text.trim());
+    expect(text.startsWith('#!/bin/bash\n')).toBe(true);
+    const array = /^#SBATCH --array=0-(\d+)$/m.exec(text);
+    expect(array).not.toBeNull();
+    const n = Number(array![1]) + 1;
+    const line = text.slice(text.indexOf('npx balms compare')).split('\n').reduce((acc, l, k, all) => (k === 0 || all[k - 1]!.endsWith('\\') ? acc + ' ' + l.replace(/\\$/, '') : acc), '').trim();
+    checkCommand(line.replace(/\s+/g, ' '), n, (i) => ({ SLURM_ARRAY_TASK_ID: String(i), SLURM_ARRAY_TASK_COUNT: String(n) }));
+  });
+
+  it('Kubernetes: an Indexed Job of n completions whose pod i runs --shard i/n on a shared volume', () => {
+    const text = readFileSync(join(repo, 'examples', 'compare', 'compare-indexed-job.yaml'), 'utf8');
+    expect(docs).toContain(text.trim());
+    expect(text).toMatch(/^kind: Job$/m);
+    expect(text).toMatch(/^apiVersion: batch\/v1$/m);
+    expect(text).toMatch(/^ {2}completionMode: Indexed$/m);
+    const n = Number(/^ {2}completions: (\d+)$/m.exec(text)![1]);
+    expect(Number(/^ {2}parallelism: (\d+)$/m.exec(text)![1])).toBeLessThanOrEqual(n);
+    expect(text).toMatch(/^ {6}restartPolicy: Never$/m);
+    // the folded (>-) args block: its more-indented lines joined by spaces
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.trim() === '- >-');
+    const indent = /^\s*/.exec(lines[at + 1]!)![0].length;
+    const block: string[] = [];
+    for (let k = at + 1; k < lines.length && /^\s*/.exec(lines[k]!)![0].length === indent && lines[k]!.trim(); k++) block.push(lines[k]!.trim());
+    checkCommand(block.join(' '), n, (i) => ({ JOB_COMPLETION_INDEX: String(i) }));
+    // the working dir is on the shared volume, and the output folder relative to it
+    const mount = /mountPath: (\S+)/.exec(text)![1];
+    expect(/workingDir: (\S+)/.exec(text)![1]).toBe(mount);
+    expect(text).toMatch(/claimName: \S+/);
+    expect(text).not.toContain('\t'); // YAML indents with spaces only
+  });
 });

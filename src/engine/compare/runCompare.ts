@@ -10,7 +10,8 @@
  * two train the same cell; a stage-2 cell whose stage-1 run is not finished trains that run itself
  * when nobody holds it, and otherwise waits for it (polling; a dead holder's lock goes stale). The
  * summary is always rebuilt from the `result.json` files on disk, under `compare.lock`, so the last
- * process to finish writes the complete compare.json; `--merge` only rebuilds it.
+ * process to finish writes the complete compare.json; `--merge` only rebuilds it. A shard ends
+ * when each of its cells is finished, by itself or by another process.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, rmSync } from 'node:fs';
@@ -50,8 +51,8 @@ export interface CompareOptions {
   shard?: ShardSpec;
   /** Train nothing: build compare.json / compare.html from the finished cells in the folder. */
   merge?: boolean;
-  /** Longest wait for a stage-1 run another live process is training (default 24 h). */
-  stage1WaitMs?: number;
+  /** Longest wait for a cell another live process is training (default 24 h). */
+  waitMs?: number;
   quiet?: boolean;
   log?: (line: string) => void;
   /** Stop after this many training runs (tests: simulates an interruption). */
@@ -221,9 +222,9 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     return true;
   };
 
-  /** Makes sure `plan` is finished: trains it when nobody else is; with `wait`, waits for a live holder. */
+  /** Makes sure `plan` is finished: trains it when nobody else is; a live holder's cell is waited for (`wait`) or reported 'elsewhere'. */
   const ensureCell = async (plan: CompareRunPlan, wait: boolean): Promise<'done' | 'elsewhere' | 'stopped'> => {
-    const deadline = Date.now() + (opts.stage1WaitMs ?? 86_400_000);
+    const deadline = Date.now() + (opts.waitMs ?? 86_400_000);
     let told = false;
     for (;;) {
       if (readFinishedRun(plan.dir, fingerprintOf(plan))) return 'done';
@@ -234,10 +235,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
         continue;
       }
       const holder = lockHolder(cellLockPath(plan));
-      if (!wait) {
-        log(`compare: ${cellKey(plan)} is being trained by pid ${holder?.pid} on ${holder?.host}: leaving it to that process`);
-        return 'elsewhere';
-      }
+      if (!wait) return 'elsewhere';
       if (Date.now() > deadline) throw new BalmsInputError(`waited too long for ${cellKey(plan)} (held by pid ${holder?.pid} on ${holder?.host} since ${holder?.time})`, { file: cellLockPath(plan) });
       if (!told) log(`compare: waiting for ${cellKey(plan)}, trained by pid ${holder?.pid} on ${holder?.host}`);
       told = true;
@@ -245,12 +243,20 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     }
   };
 
+  // First pass: every cell of this shard that nobody holds (a stage-2 cell's stage 1 first, waited
+  // for when held); then the cells another process held, waited for (taken over if it dies).
+  const held: CompareRunPlan[] = [];
   for (const plan of mine) {
-    if (plan.method.from && (await ensureCell(planOf(plan.method.from, plan.seed), true)) === 'stopped') {
+    const stage1 = plan.method.from ? await ensureCell(planOf(plan.method.from, plan.seed), true) : 'done';
+    const state = stage1 === 'stopped' ? stage1 : await ensureCell(plan, false);
+    if (state === 'stopped') {
       stopped = true;
       break;
     }
-    if ((await ensureCell(plan, false)) === 'stopped') {
+    if (state === 'elsewhere') held.push(plan);
+  }
+  for (const plan of stopped ? [] : held) {
+    if ((await ensureCell(plan, true)) === 'stopped') {
       stopped = true;
       break;
     }
