@@ -182,6 +182,8 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     const { summary, complete } = await writeSummary();
     const missing = plans.filter((p) => !readFinishedRun(p.dir, fingerprintOf(p))).map(cellKey);
     if (missing.length) log(`compare --merge: ${missing.length} of ${plans.length} runs not finished (${missing.join(', ')})`);
+    const foreign = plans.filter((p) => readRun(p.dir) && !readFinishedRun(p.dir, fingerprintOf(p))).length;
+    if (foreign) log(`compare --merge: ${foreign} finished runs in ${outDir} were made with other options (preset, config, --set, seeds): pass the options the shards ran with`);
     return { summary, jsonPath, htmlPath, trained: 0, complete };
   }
   if (configs.some((c) => c.eval.maxImages !== 0)) log('compare: eval.maxImages is set: runs are evaluated on part of the splits only');
