@@ -44,23 +44,25 @@ function pct(v: number | undefined): string {
 }
 
 /** The table of the task's first two families (detection: mask, box) and the focus bucket's interval. */
-function table(s: CompareSummary): string {
+export function compareTable(s: CompareSummary): string {
   const set = s.metrics;
   const [first, second] = set.families;
-  const cols = [set.headline, ...set.buckets.map((b) => b.key)];
-  const head = (f: { label: string } | undefined, keys: string[]) => (f ? `${`${f.label} ${keys[0]}`.padStart(8)}${keys.slice(1).map((k) => k.padStart(6)).join('')}` : '');
-  const lines = [`method                  runs  ${head(first, cols)}${second ? ` | ${head(second, cols.slice(0, 2))}` : ''}   Δ${set.focus}(${first!.label.toLowerCase()}) [95% CI]`];
+  const cols = [set.headline, ...set.buckets.map((b) => b.key)], cols2 = cols.slice(0, 2);
+  const width = (n: number) => 6 * n;
+  const lines = [
+    `${''.padEnd(28)}${first!.label.padStart(6).padEnd(width(cols.length))}${second ? ` | ${second.label.padStart(6).padEnd(width(cols2.length))}` : ''}`.trimEnd(),
+    `${'method'.padEnd(22)}${'runs'.padStart(5)} ${cols.map((k) => k.padStart(6)).join('')}${second ? ` | ${cols2.map((k) => k.padStart(6)).join('')}` : ''}   Δ${set.focus}(${first!.label.toLowerCase()}) [95% CI]`,
+  ];
   for (const m of s.methods) {
     if (!m.runs.length) continue;
     const a = familyOf(m.mean, first!.key), b = second ? familyOf(m.mean, second.key) : null, d = m.vsBaseline?.[`${first!.key}.${set.focus}`];
     lines.push(
-      `${m.name.padEnd(22)}${String(m.runs.length).padStart(5)} ${cols.map((k) => pct(a?.[k])).join('')}${second ? ` | ${cols.slice(0, 2).map((k) => pct(b?.[k])).join('')}` : ''}   ${d ? `${(d.difference * 100).toFixed(1)} [${(d.low * 100).toFixed(1)}, ${(d.high * 100).toFixed(1)}]` : ''}`,
+      `${m.name.padEnd(22)}${String(m.runs.length).padStart(5)} ${cols.map((k) => pct(a?.[k])).join('')}${second ? ` | ${cols2.map((k) => pct(b?.[k])).join('')}` : ''}   ${d ? `${(d.difference * 100).toFixed(1)} [${(d.low * 100).toFixed(1)}, ${(d.high * 100).toFixed(1)}]` : ''}`.trimEnd(),
     );
   }
   return lines.join('\n') + '\n';
 }
 
-/** `balms compare`'s options (parseArgs form; the scheduler examples are checked against it). */
 export const COMPARE_CLI_OPTIONS = {
   methods: { type: 'string' },
   seeds: { type: 'string' },
@@ -100,7 +102,7 @@ export const compareCommand: Command = {
     if (v.json) {
       process.stdout.write(JSON.stringify(r.summary.methods.map((m) => ({ name: m.name, runs: m.runs.length, mean: m.mean, std: m.std, vsBaseline: m.vsBaseline }))) + '\n');
     } else {
-      process.stdout.write(table(r.summary));
+      process.stdout.write(compareTable(r.summary));
     }
     process.stderr.write(`balms compare: wrote ${r.jsonPath} and ${r.htmlPath}${r.complete ? '' : ' (incomplete: some runs have not finished)'}\n`);
     return 0;
