@@ -53,12 +53,17 @@ describe('balms compare --shard (3 concurrent processes) and --merge', () => {
     expect(log.match(/compare: run \d\/4:/g)?.length).toBe(4);
     for (const m of ['softmax_rfs', 'crt']) for (const s of [0, 1]) expect(existsSync(join(out, m, `seed${s}`, 'result.json'))).toBe(true);
     expect(readdirSync(join(out, 'softmax_rfs')).filter((f) => f.endsWith('.lock'))).toEqual([]);
+    // the last shard to end rebuilt compare.json from every finished run: complete before any merge
+    const before = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
+    expect(before.complete).toBe(true);
+    expect(before.task).toBe('detection');
     // each shard prints the table of what was finished when it ended
     for (const r of shards) expect(r.stdout).toMatch(/^ +Mask +\| +Box\nmethod +runs +AP +APr +APc +APf \| +AP +APr +ΔAPr\(mask\) \[95% CI\]\n/);
     const merged = await runCliAsync(['compare', ...common, '--out', out, '--merge', '--json']);
     expect(merged.code, merged.stderr).toBe(0);
     const json = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8'));
     expect(json.complete).toBe(true);
+    expect(json.methods).toEqual(before.methods);
 
     const unsharded = await runCompare({ outDir: join(root, 'single'), preset: 'quick', baseConfig: cfgFile, methods: ['softmax_rfs', 'crt'], seeds: 2, backend: 'cpu', sets, quiet: true, log: () => {} });
     expect(unsharded.trained).toBe(4);
