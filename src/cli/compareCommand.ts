@@ -4,7 +4,8 @@ import { familyOf, type CompareSummary } from '../report/index.js';
 import { BACKEND_HELP, backendArg, intArg, parseCli, startBackend } from './cliOptions.js';
 
 const usage = `Usage: balms compare [--methods LIST] [--seeds N] [--preset NAME | --config BASE.json] [--out DIR]
-                     [--backend B] [--set key=value …] [--resume] [--shard I/N | --merge] [--quiet] [--json]
+                     [--backend B] [--set key=value …] [--resume] [--quiet] [--json]
+                     [--shard I/N | --merge]
 
 Trains each method × seed on the same data, evaluates every run on the val split (where settings
 are chosen) and on the held-out test split (what is reported), and writes DIR/compare.json (per
