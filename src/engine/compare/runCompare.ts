@@ -175,7 +175,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
       writeFileAtomic(jsonPath, JSON.stringify(summary, null, 1) + '\n');
       writeFileAtomic(htmlPath, renderCompareReport(summary));
       return { summary, complete };
-    }, { heartbeatMs: 0, timeoutMs: 600_000, pollMs: 50 });
+    }, { heartbeatMs: 0, timeoutMs: 900_000, pollMs: 50 });
 
   ensureDir(outDir);
   if (opts.merge) {
@@ -183,7 +183,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     const missing = plans.filter((p) => !readFinishedRun(p.dir, fingerprintOf(p))).map(cellKey);
     if (missing.length) log(`compare --merge: ${missing.length} of ${plans.length} runs not finished (${missing.join(', ')})`);
     const foreign = plans.filter((p) => readRun(p.dir) && !readFinishedRun(p.dir, fingerprintOf(p))).length;
-    if (foreign) log(`compare --merge: ${foreign} finished runs in ${outDir} were made with other options (preset, config, --set, seeds): pass the options the shards ran with`);
+    if (foreign) log(`compare --merge: ${foreign} finished runs in ${outDir} were made with other options (preset, config, --set): pass the options the shards ran with`);
     return { summary, jsonPath, htmlPath, trained: 0, complete };
   }
   if (configs.some((c) => c.eval.maxImages !== 0)) log('compare: eval.maxImages is set: runs are evaluated on part of the splits only');
