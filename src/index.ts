@@ -48,8 +48,8 @@ export type { CompareOptions, CompareOutcome, CompareMethod, ComparePreset } fro
 // Report: the self-contained HTML training report and its SVG charts.
 export { renderReport, barChart, lineChart, scatterChart, drawOverlay, overlayColor } from './report/index.js';
 export type { ReportData, ReportCategory, MetricTable, OverlayInstance } from './report/index.js';
-export { summarizeCompare, renderCompareReport, pairedBootstrap, sampleStd } from './report/index.js';
-export type { CompareSummary, CompareMethodSummary, CompareRun, BootstrapInterval } from './report/index.js';
+export { summarizeCompare, renderCompareReport, pairedBootstrap, sampleStd, DETECTION_METRICS } from './report/index.js';
+export type { CompareSummary, CompareMethodSummary, CompareRun, BootstrapInterval, CompareMetricSet } from './report/index.js';
 
 // Kernels balms registers for training on cpu / wasm.
 export { registerTrainingKernels } from './backends/index.js';

@@ -1,10 +1,11 @@
 import type { Command } from './command.js';
-import { COMPARE_METHODS, COMPARE_PRESETS, runCompare } from '../engine/index.js';
-import type { CompareMethodSummary } from '../report/index.js';
+import { COMPARE_METHODS, COMPARE_PRESETS, parseShard, runCompare } from '../engine/index.js';
+import { familyOf, type CompareSummary } from '../report/index.js';
 import { BACKEND_HELP, backendArg, intArg, parseCli, startBackend } from './cliOptions.js';
 
 const usage = `Usage: balms compare [--methods LIST] [--seeds N] [--preset NAME | --config BASE.json] [--out DIR]
                      [--backend B] [--set key=value …] [--resume] [--quiet] [--json]
+                     [--shard I/N | --merge]
 
 Trains each method × seed on the same data, evaluates every run on the val split (where settings
 are chosen) and on the held-out test split (what is reported), and writes DIR/compare.json (per
@@ -13,6 +14,10 @@ difference to softmax_rfs on AP and APr) and DIR/compare.html (tables, bars with
 per-category AP against training images, wall time). A stage-2 method reuses the stage-1 run of
 its seed. Interrupted? Run the same command with --resume: finished runs are kept, the others
 continue from their checkpoints.
+
+Several machines: run shard I of N (0-based) in each, all with the same options and the same DIR
+on a shared file system (--shard implies --resume); every shard rewrites compare.json from the runs
+finished so far, and --merge (same options) rebuilds it without training. See docs/compare.md.
 
 Methods (configs/compare/<name>.json, each usable with balms train):
 ${COMPARE_METHODS.map((m) => `  ${m.name.padEnd(22)}${m.summary}`).join('\n')}
@@ -28,6 +33,9 @@ Options:
   --set KEY=VALUE   override a knob in every run (e.g. --set data.synth.seed=3); seed, outputDir and
                     stage2.initCheckpoint are set by compare
   --resume          continue an interrupted compare in DIR
+  --shard I/N       run shard I (0 ≤ I < N) of the (method, seed) runs, as JOB_COMPLETION_INDEX or
+                    SLURM_ARRAY_TASK_ID (--array=0-(N-1)) give it; balanced by iterations
+  --merge           train nothing: write compare.json / compare.html from the finished runs in DIR
   --quiet           no progress bars
   --json            print compare.json's method means on stdout as one JSON line
 `;
@@ -36,36 +44,49 @@ function pct(v: number | undefined): string {
   return v === undefined || v < 0 ? '   n/a' : (v * 100).toFixed(1).padStart(6);
 }
 
-function table(methods: CompareMethodSummary[]): string {
-  const lines = ['method                  runs  mask AP   APr   APc   APf |  box AP   APr   ΔAPr(mask) [95% CI]'];
-  for (const m of methods) {
+/** The table of the task's first two families (detection: mask, box) and the focus bucket's interval. */
+export function compareTable(s: CompareSummary): string {
+  const set = s.metrics;
+  const [first, second] = set.families;
+  const cols = [set.headline, ...set.buckets.map((b) => b.key)], cols2 = cols.slice(0, 2);
+  const width = (n: number) => 6 * n;
+  const lines = [
+    `${''.padEnd(28)}${first!.label.padStart(6).padEnd(width(cols.length))}${second ? ` | ${second.label.padStart(6).padEnd(width(cols2.length))}` : ''}`.trimEnd(),
+    `${'method'.padEnd(22)}${'runs'.padStart(5)} ${cols.map((k) => k.padStart(6)).join('')}${second ? ` | ${cols2.map((k) => k.padStart(6)).join('')}` : ''}   Δ${set.focus}(${first!.label.toLowerCase()}) [95% CI]`,
+  ];
+  for (const m of s.methods) {
     if (!m.runs.length) continue;
-    const s = m.mean.segm, b = m.mean.bbox, d = m.vsBaseline?.['segm.APr'];
+    const a = familyOf(m.mean, first!.key), b = second ? familyOf(m.mean, second.key) : null, d = m.vsBaseline?.[`${first!.key}.${set.focus}`];
     lines.push(
-      `${m.name.padEnd(22)}${String(m.runs.length).padStart(5)} ${pct(s?.AP)}${pct(s?.APr)}${pct(s?.APc)}${pct(s?.APf)} | ${pct(b.AP)}${pct(b.APr)}   ${d ? `${(d.difference * 100).toFixed(1)} [${(d.low * 100).toFixed(1)}, ${(d.high * 100).toFixed(1)}]` : ''}`,
+      `${m.name.padEnd(22)}${String(m.runs.length).padStart(5)} ${cols.map((k) => pct(a?.[k])).join('')}${second ? ` | ${cols2.map((k) => pct(b?.[k])).join('')}` : ''}   ${d ? `${(d.difference * 100).toFixed(1)} [${(d.low * 100).toFixed(1)}, ${(d.high * 100).toFixed(1)}]` : ''}`.trimEnd(),
     );
   }
   return lines.join('\n') + '\n';
 }
 
+export const COMPARE_CLI_OPTIONS = {
+  methods: { type: 'string' },
+  seeds: { type: 'string' },
+  preset: { type: 'string' },
+  config: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  resume: { type: 'boolean' },
+  shard: { type: 'string' },
+  merge: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
 export const compareCommand: Command = {
   name: 'compare',
   usage,
   async run(argv) {
-    const { values: v } = parseCli(argv, {
-      methods: { type: 'string' },
-      seeds: { type: 'string' },
-      preset: { type: 'string' },
-      config: { type: 'string' },
-      out: { type: 'string' },
-      backend: { type: 'string' },
-      set: { type: 'string', multiple: true },
-      resume: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
+    const { values: v } = parseCli(argv, COMPARE_CLI_OPTIONS);
     const backend = backendArg(v.backend);
-    await startBackend(backend ?? 'auto');
+    const shard = v.shard === undefined ? undefined : parseShard(v.shard);
+    if (!v.merge) await startBackend(backend ?? 'auto');
     const r = await runCompare({
       outDir: v.out ?? 'runs/compare',
       methods: v.methods?.split(',').map((s) => s.trim()).filter(Boolean),
@@ -75,14 +96,16 @@ export const compareCommand: Command = {
       backend,
       sets: v.set ?? [],
       resume: !!v.resume,
+      shard,
+      merge: !!v.merge,
       quiet: !!v.quiet,
     });
     if (v.json) {
       process.stdout.write(JSON.stringify(r.summary.methods.map((m) => ({ name: m.name, runs: m.runs.length, mean: m.mean, std: m.std, vsBaseline: m.vsBaseline }))) + '\n');
     } else {
-      process.stdout.write(table(r.summary.methods));
+      process.stdout.write(compareTable(r.summary));
     }
-    process.stderr.write(`balms compare: wrote ${r.jsonPath} and ${r.htmlPath}\n`);
+    process.stderr.write(`balms compare: wrote ${r.jsonPath} and ${r.htmlPath}${r.complete ? '' : ' (incomplete: some runs have not finished)'}\n`);
     return 0;
   },
 };

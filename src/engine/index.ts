@@ -51,4 +51,6 @@ export { runCompare, compareRunConfig } from './compare/runCompare.js';
 export type { CompareOptions, CompareOutcome } from './compare/runCompare.js';
 export { COMPARE_METHODS, COMPARE_PRESETS, COMPARE_BASELINE, compareMethod } from './compare/methods.js';
 export type { CompareMethod, ComparePreset } from './compare/methods.js';
+export { parseShard, assignShards } from './compare/shards.js';
+export type { ShardSpec } from './compare/shards.js';
 export { lossClassStats } from './buildModel.js';

@@ -1,13 +1,12 @@
 /**
- * `compare.html`: one self-contained page — the methods' test-split AP table (mean ± standard
- * deviation over seeds, mask and box), the paired bootstrap interval of each method's difference to
- * the baseline, APr/APc/APf bars with error bars, per-category AP against training images for every
- * method, and training time per method.
+ * `compare.html`: one self-contained page — per family of the task's metric set (detection: mask
+ * and box), the methods' test-split table (mean ± standard deviation over seeds), the paired
+ * bootstrap interval of each method's difference to the baseline, bucket bars with error bars,
+ * per-category values against training images for every method, and training time per method.
  */
+import { familyOf } from './compareMetrics.js';
 import type { CompareSummary } from './compareSummary.js';
 import { barChart, escapeXml, scatterChart } from './svgCharts.js';
-
-const KEYS = ['AP', 'APr', 'APc', 'APf', 'AP50', 'AP75'] as const;
 
 function pm(mean: number | undefined, std: number | undefined): string {
   if (mean === undefined || mean < 0) return '<td class="na">n/a</td>';
@@ -21,51 +20,56 @@ function ci(v: { difference: number; low: number; high: number } | undefined): s
 }
 
 export function renderCompareReport(s: CompareSummary): string {
+  const set = s.metrics;
   const methods = s.methods.filter((m) => m.runs.length > 0);
   const parts: string[] = [];
-  parts.push(`<p>Split: <b>${s.split}</b> (held out; settings are chosen on val). Preset: ${escapeXml(s.preset)}. Seeds: ${s.seeds}. Baseline: <b>${escapeXml(s.baseline)}</b>.${s.complete ? '' : ' <b>Incomplete</b>: some runs have not finished (rerun with --resume).'}</p>`);
-  for (const iou of ['segm', 'bbox'] as const) {
+  parts.push(`<p>Task: ${escapeXml(set.task)}. Split: <b>${s.split}</b> (held out; settings are chosen on val). Preset: ${escapeXml(s.preset)}. Seeds: ${s.seeds}. Baseline: <b>${escapeXml(s.baseline)}</b>.${s.complete ? '' : ' <b>Incomplete</b>: some runs have not finished (rerun with --resume, or the missing shards).'}</p>`);
+  const bucketKeys = [...set.buckets.map((b) => b.key), set.headline];
+  for (const fam of set.families) {
     const rows = methods
-      .filter((m) => iou === 'bbox' || m.mean.segm)
+      .filter((m) => familyOf(m.mean, fam.key))
       .map((m) => {
-        const mean = m.mean[iou] as unknown as Record<string, number>, std = m.std[iou] as unknown as Record<string, number>;
-        return `<tr><th title="${escapeXml(m.summary)}">${escapeXml(m.name)}</th><td>${m.runs.length}</td>${KEYS.map((k) => pm(mean[k], std[k])).join('')}${ci(m.vsBaseline?.[`${iou}.AP`])}${ci(m.vsBaseline?.[`${iou}.APr`])}</tr>`;
+        const mean = familyOf(m.mean, fam.key)!, std = familyOf(m.std, fam.key) ?? {};
+        return `<tr><th title="${escapeXml(m.summary)}">${escapeXml(m.name)}</th><td>${m.runs.length}</td>${set.columns.map((k) => pm(mean[k], std[k])).join('')}${set.bootstrap.map((k) => ci(m.vsBaseline?.[`${fam.key}.${k}`])).join('')}</tr>`;
       })
       .join('');
+    if (!rows) continue;
     parts.push(
-      `<h2>${iou === 'segm' ? 'Mask' : 'Box'} AP on test (×100, mean ± std over seeds)</h2><table><thead><tr><th>method</th><th>runs</th>${KEYS.map((k) => `<th>${k}</th>`).join('')}<th>ΔAP vs ${escapeXml(s.baseline)} [95 % CI]</th><th>ΔAPr [95 % CI]</th></tr></thead><tbody>${rows}</tbody></table>`,
+      `<h2>${escapeXml(fam.label)} ${escapeXml(set.unit)} on test (×100, mean ± std over seeds)</h2><table><thead><tr><th>method</th><th>runs</th>${set.columns.map((k) => `<th>${escapeXml(k)}</th>`).join('')}${set.bootstrap.map((k) => `<th>Δ${escapeXml(k)} vs ${escapeXml(s.baseline)} [95 % CI]</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>`,
     );
   }
   parts.push(
-    '<p class="note">Δ: mean over seeds and categories of AP(method) − AP(baseline), with a paired two-level bootstrap interval (seeds, then categories of the bucket, drawn with replacement; 2,000 replicates). Green: the interval lies above 0; red: below.</p>',
+    `<p class="note">Δ: mean over seeds and categories of ${escapeXml(set.unit)}(method) − ${escapeXml(set.unit)}(baseline), with a paired two-level bootstrap interval (seeds, then categories of the bucket, drawn with replacement; 2,000 replicates). Green: the interval lies above 0; red: below.</p>`,
   );
-  for (const iou of ['segm', 'bbox'] as const) {
-    const withIou = methods.filter((m) => iou === 'bbox' || m.mean.segm);
+  for (const fam of set.families) {
+    const withFam = methods.filter((m) => familyOf(m.mean, fam.key));
+    if (!withFam.length) continue;
     parts.push(
       barChart({
-        title: `${iou === 'segm' ? 'Mask' : 'Box'} AP by frequency bucket (test; error bars: std over seeds)`,
-        groups: ['APr', 'APc', 'APf', 'AP'],
-        series: withIou.map((m) => ({
+        title: `${fam.label} ${set.unit} by frequency bucket (test; error bars: std over seeds)`,
+        groups: bucketKeys,
+        series: withFam.map((m) => ({
           name: m.name,
-          values: ['APr', 'APc', 'APf', 'AP'].map((k) => (m.mean[iou] as unknown as Record<string, number>)[k] ?? -1),
-          errors: ['APr', 'APc', 'APf', 'AP'].map((k) => (m.std[iou] as unknown as Record<string, number>)[k] ?? 0),
+          values: bucketKeys.map((k) => familyOf(m.mean, fam.key)![k] ?? -1),
+          errors: bucketKeys.map((k) => familyOf(m.std, fam.key)?.[k] ?? 0),
         })),
-        yLabel: 'AP',
+        yLabel: set.unit,
       }),
     );
   }
   const groups = methods.map((m) => m.name);
+  const fam = set.families.find((f) => methods.some((m) => familyOf(m.mean, f.key))) ?? set.families[0]!;
   parts.push(
     scatterChart({
-      title: 'Per-category mask AP (test, mean over seeds) against training images',
+      title: `Per-category ${fam.label.toLowerCase()} ${set.unit} (test, mean over seeds) against training images`,
       xLabel: 'training images',
-      yLabel: 'AP',
+      yLabel: set.unit,
       logX: true,
       groups,
       points: methods.flatMap((m) => {
         const cats = m.runs[0]!.perCategory;
         return cats.map((c, i) => {
-          const vals = m.runs.map((r) => r.perCategory[i]?.segm ?? -1).filter((v) => v >= 0);
+          const vals = m.runs.map((r) => r.perCategory[i]?.[fam.key]).filter((v): v is number => typeof v === 'number' && v >= 0);
           const y = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : -1;
           return { x: c.trainImages, y, group: m.name, label: `${m.name}: ${c.name}` };
         });

@@ -1,27 +1,27 @@
 /**
  * The summary of a `balms compare`: per method, its runs, the mean and standard deviation over
- * seeds of every metric, and the paired bootstrap interval of its difference to the baseline on
- * AP and APr (mask and box), as written to `compare.json`.
+ * seeds of every metric, and the paired bootstrap interval of its difference to the baseline on the
+ * task's bootstrap metrics (detection: AP and APr, mask and box), as written to `compare.json`. The
+ * metric names come from the task's {@link CompareMetricSet}.
  */
-import type { Frequency } from '../coco/types.js';
-import type { LvisStats } from '../eval/index.js';
+import { bootstrapNames, DETECTION_METRICS, familyOf, type CompareMetricSet, type FamilyValues, type MetricValues } from './compareMetrics.js';
 import { mean, pairedBootstrap, sampleStd, type BootstrapInterval } from './compareStatistics.js';
 
 export interface CompareCategory {
   id: number;
   name: string;
-  frequency: Frequency | null;
+  /** The category's frequency bucket (detection: LVIS 'r' / 'c' / 'f'). */
+  frequency: string | null;
   /** Training images of the category (the dataset's image_count). */
   trainImages: number;
-  bbox: number;
-  segm: number;
+  /** Per family (detection: `bbox`, `segm`), the category's value (−1: undefined). */
+  [family: string]: number | string | null;
 }
 
+/** A run's result on one split: per family its metric values (detection: `bbox`, `segm`), and per category. */
 export interface CompareSplitResult {
-  bbox: LvisStats;
-  /** null for a model without masks. */
-  segm: LvisStats | null;
   perCategory: CompareCategory[];
+  [family: string]: MetricValues | null | CompareCategory[];
 }
 
 export interface CompareRun {
@@ -33,7 +33,14 @@ export interface CompareRun {
   test: CompareSplitResult;
 }
 
-export type IouType = 'bbox' | 'segm';
+/** One run in compare.json: its test-split families beside `seed`, `perCategory`, `seconds` and the val families. */
+export interface CompareRunSummary {
+  seed: number;
+  seconds: number;
+  perCategory: CompareCategory[];
+  val: FamilyValues | null;
+  [family: string]: MetricValues | FamilyValues | CompareCategory[] | number | null;
+}
 
 export interface CompareMethodSummary {
   name: string;
@@ -41,13 +48,13 @@ export interface CompareMethodSummary {
   config: string;
   /** Stage-2 methods: the stage-1 method they start from. */
   from: string | null;
-  /** Test-split results; `bbox`/`segm` hold the keys of `balms eval --json`. */
-  runs: Array<{ seed: number; bbox: LvisStats; segm: LvisStats | null; perCategory: CompareCategory[]; seconds: number; val: { bbox: LvisStats; segm: LvisStats | null } | null }>;
-  mean: { bbox: LvisStats; segm: LvisStats | null };
-  std: { bbox: LvisStats; segm: LvisStats | null };
+  /** Test-split results; detection's `bbox`/`segm` hold the keys of `balms eval --json`. */
+  runs: CompareRunSummary[];
+  mean: FamilyValues;
+  std: FamilyValues;
   /** Val-split means (what settings are chosen on). */
-  valMean: { bbox: LvisStats; segm: LvisStats | null } | null;
-  /** Paired bootstrap of (method − baseline) on the test split, per metric; absent for the baseline itself. */
+  valMean: FamilyValues | null;
+  /** Paired bootstrap of (method − baseline) on the test split, per `<family>.<metric>`; absent for the baseline itself. */
   vsBaseline: Record<string, BootstrapInterval> | null;
   /** Mean training seconds per run (stage 2: the stage-2 run only). */
   seconds: number;
@@ -55,6 +62,9 @@ export interface CompareMethodSummary {
 
 export interface CompareSummary {
   split: 'test';
+  /** The task whose metrics these are, and the metric set itself (what the report shows). */
+  task: string;
+  metrics: CompareMetricSet;
   preset: string;
   baseline: string;
   seeds: number;
@@ -63,6 +73,8 @@ export interface CompareSummary {
 }
 
 export interface CompareInput {
+  /** The task's metric set (default: detection). */
+  metrics?: CompareMetricSet;
   preset: string;
   baseline: string;
   seeds: number;
@@ -70,41 +82,44 @@ export interface CompareInput {
   methods: Array<{ name: string; summary: string; config: string; from: string | null; runs: CompareRun[] }>;
 }
 
-/** Per-key mean (or std) over runs of LVIS stats; −1 (undefined) stays −1 when every run has it so. */
-function reduceStats(stats: LvisStats[], f: (v: number[]) => number): LvisStats {
-  const out: Record<string, number> = {};
-  for (const k of Object.keys(stats[0]!)) {
-    const vals = stats.map((s) => (s as unknown as Record<string, number>)[k]!).filter((v) => v >= 0);
+/** Per-key mean (or std) over runs of one family's values; −1 (undefined) stays −1 when every run has it so. */
+function reduceValues(list: MetricValues[], f: (v: number[]) => number): MetricValues {
+  const out: MetricValues = {};
+  for (const k of Object.keys(list[0]!)) {
+    const vals = list.map((s) => s[k]!).filter((v) => v >= 0);
     out[k] = vals.length ? f(vals) : -1;
   }
-  return out as unknown as LvisStats;
+  return out;
 }
 
-function statsOf(list: Array<LvisStats | null>, f: (v: number[]) => number): LvisStats | null {
-  if (list.length === 0 || list.some((s) => s === null)) return null;
-  return reduceStats(list as LvisStats[], f);
+/** Per family of the set, the reduction over splits; a family missing from any split is null. */
+function reduceFamilies(set: CompareMetricSet, splits: object[], f: (v: number[]) => number): FamilyValues {
+  const out: FamilyValues = {};
+  for (const { key } of set.families) {
+    const list = splits.map((s) => familyOf(s, key));
+    out[key] = list.length === 0 || list.some((v) => v === null) ? null : reduceValues(list as MetricValues[], f);
+  }
+  return out;
 }
 
-/** The per-category APs (one row per run) of the categories of a bucket (all when bucket is null). */
-function categoryRows(runs: CompareRun[], iou: IouType, bucket: Frequency | null): { ids: number[]; rows: number[][] } {
-  const first = runs[0]!.test.perCategory.filter((c) => (bucket === null || c.frequency === bucket) && c[iou] >= 0);
+function familiesOf(set: CompareMetricSet, split: object): FamilyValues {
+  return Object.fromEntries(set.families.map(({ key }) => [key, familyOf(split, key)]));
+}
+
+/** The per-category values (one row per run) of the categories of a bucket (all when bucket is null). */
+function categoryRows(runs: CompareRun[], family: string, bucket: string | null): { ids: number[]; rows: number[][] } {
+  const value = (c: CompareCategory) => (typeof c[family] === 'number' ? (c[family] as number) : -1);
+  const first = runs[0]!.test.perCategory.filter((c) => (bucket === null || c.frequency === bucket) && value(c) >= 0);
   const ids = first.map((c) => c.id);
   const rows = runs.map((r) => {
-    const byId = new Map(r.test.perCategory.map((c) => [c.id, c[iou]]));
+    const byId = new Map(r.test.perCategory.map((c) => [c.id, value(c)]));
     return ids.map((id) => Math.max(0, byId.get(id) ?? 0));
   });
   return { ids, rows };
 }
 
-/** The metrics the bootstrap is reported for: name → (iou type, bucket). */
-export const BOOTSTRAP_METRICS: Record<string, [IouType, Frequency | null]> = {
-  'segm.AP': ['segm', null],
-  'segm.APr': ['segm', 'r'],
-  'bbox.AP': ['bbox', null],
-  'bbox.APr': ['bbox', 'r'],
-};
-
 export function summarizeCompare(input: CompareInput): CompareSummary {
+  const set = input.metrics ?? DETECTION_METRICS;
   const base = input.methods.find((m) => m.name === input.baseline);
   const methods = input.methods.map((m): CompareMethodSummary => {
     const runs = m.runs.slice().sort((a, b) => a.seed - b.seed);
@@ -115,9 +130,9 @@ export function summarizeCompare(input: CompareInput): CompareSummary {
       const mine = runs.filter((r) => baseRuns.some((x) => x.seed === r.seed));
       if (mine.length > 0) {
         vsBaseline = {};
-        for (const [name, [iou, bucket]] of Object.entries(BOOTSTRAP_METRICS)) {
-          if (iou === 'segm' && mine.some((r) => !r.test.segm)) continue;
-          const a = categoryRows(mine, iou, bucket), b = categoryRows(baseRuns, iou, bucket);
+        for (const { name, family, bucket } of bootstrapNames(set)) {
+          if (mine.some((r) => !familyOf(r.test, family))) continue;
+          const a = categoryRows(mine, family, bucket), b = categoryRows(baseRuns, family, bucket);
           if (a.ids.length === 0 || a.ids.join() !== b.ids.join()) continue;
           vsBaseline[name] = pairedBootstrap(a.rows, b.rows, { seed: 0 });
         }
@@ -125,18 +140,19 @@ export function summarizeCompare(input: CompareInput): CompareSummary {
     }
     const test = runs.map((r) => r.test);
     const vals = runs.map((r) => r.val);
+    const none = () => Object.fromEntries(set.families.map(({ key }) => [key, null])) as FamilyValues;
     return {
       name: m.name,
       summary: m.summary,
       config: m.config,
       from: m.from,
-      runs: runs.map((r) => ({ seed: r.seed, bbox: r.test.bbox, segm: r.test.segm, perCategory: r.test.perCategory, seconds: r.seconds, val: r.val ? { bbox: r.val.bbox, segm: r.val.segm } : null })),
-      mean: { bbox: have ? reduceStats(test.map((t) => t.bbox), mean) : (null as unknown as LvisStats), segm: have ? statsOf(test.map((t) => t.segm), mean) : null },
-      std: { bbox: have ? reduceStats(test.map((t) => t.bbox), sampleStd) : (null as unknown as LvisStats), segm: have ? statsOf(test.map((t) => t.segm), sampleStd) : null },
-      valMean: have && vals.every((v) => v) ? { bbox: reduceStats(vals.map((v) => v!.bbox), mean), segm: statsOf(vals.map((v) => v!.segm), mean) } : null,
+      runs: runs.map((r): CompareRunSummary => ({ seed: r.seed, ...familiesOf(set, r.test), perCategory: r.test.perCategory, seconds: r.seconds, val: r.val ? familiesOf(set, r.val) : null })),
+      mean: have ? reduceFamilies(set, test, mean) : none(),
+      std: have ? reduceFamilies(set, test, sampleStd) : none(),
+      valMean: have && vals.every((v) => v) ? reduceFamilies(set, vals as CompareSplitResult[], mean) : null,
       vsBaseline,
       seconds: have ? mean(runs.map((r) => r.seconds)) : 0,
     };
   });
-  return { split: 'test', preset: input.preset, baseline: input.baseline, seeds: input.seeds, complete: input.complete, methods };
+  return { split: 'test', task: set.task, metrics: set, preset: input.preset, baseline: input.baseline, seeds: input.seeds, complete: input.complete, methods };
 }

@@ -1,5 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMPARE_METHODS, resolveTrainConfig, runCompare, type ComparePreset } from '../../src/engine/index.js';
@@ -65,10 +65,32 @@ describe('balms compare (cpu, tiny)', () => {
     expect(crtOnly.trained).toBe(1);
   }, 600_000);
 
+  it('a shard runs the stage-1 run of its stage-2 cell when nobody holds it, and waits for a live holder of a cell it needs', async () => {
+    // tiny preset: softmax_rfs/0 weighs 3 iterations → shard 0; crt/0 weighs 2 → shard 1
+    const opts = { methods: ['crt'], seeds: 1, preset: tinyPreset(), ...quiet };
+    const lines: string[] = [];
+    const alone = await runCompare({ ...opts, outDir: join(root, 'shard-alone'), shard: { index: 1, count: 2 }, log: (l) => lines.push(l) });
+    expect(lines.join('\n')).toMatch(/shard 1\/2: 1 of 2 runs \(crt\/0\)/);
+    expect(alone.trained).toBe(2); // its own crt/0 and, nobody holding it, shard 0's softmax_rfs/0
+    expect(alone.complete).toBe(true);
+    expect(existsSync(join(root, 'shard-alone', 'softmax_rfs', 'seed0.lock'))).toBe(false);
+
+    const held = join(root, 'shard-held');
+    mkdirSync(join(held, 'softmax_rfs'), { recursive: true });
+    const lock = join(held, 'softmax_rfs', 'seed0.lock');
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), time: new Date().toISOString(), token: 'live' })); // a live holder: this process
+    for (const index of [0, 1]) {
+      // shard 0: its own cell is held; shard 1: the stage 1 its cell needs is
+      await expect(runCompare({ ...opts, outDir: held, shard: { index, count: 2 }, waitMs: 50 })).rejects.toThrow(/waited too long for softmax_rfs\/0 \(held by pid/);
+    }
+    expect(readFileSync(lock, 'utf8')).toContain('"live"');
+  }, 300_000);
+
   it('rejects unknown methods and --set of the keys it owns', async () => {
     await expect(runCompare({ outDir: join(root, 'bad'), methods: ['nope'], preset: tinyPreset(), ...quiet })).rejects.toThrow(/unknown method 'nope'/);
     await expect(runCompare({ outDir: join(root, 'bad'), sets: ['seed=3'], preset: tinyPreset(), ...quiet })).rejects.toThrow(/sets seed itself/);
     await expect(runCompare({ outDir: join(root, 'bad'), preset: 'huge', ...quiet })).rejects.toThrow(/--preset/);
+    await expect(runCompare({ outDir: join(root, 'bad'), preset: tinyPreset(), merge: true, shard: { index: 0, count: 2 }, ...quiet })).rejects.toThrow(/--merge .* do not pass --shard/);
   });
 
   it('every method config resolves as a balms train config', () => {

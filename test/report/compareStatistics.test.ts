@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { mean, pairedBootstrap, quantile, sampleStd } from '../../src/report/compareStatistics.js';
 import { summarizeCompare, type CompareRun } from '../../src/report/compareSummary.js';
-import type { LvisStats } from '../../src/eval/index.js';
+import type { CompareMetricSet, MetricValues } from '../../src/report/compareMetrics.js';
+import { renderCompareReport } from '../../src/report/compareReport.js';
 
 describe('compare statistics on hand-made numbers', () => {
   it('mean and sample standard deviation (n − 1)', () => {
@@ -54,8 +55,8 @@ describe('compare statistics on hand-made numbers', () => {
   });
 });
 
-function stats(ap: number, apr: number): LvisStats {
-  return { AP: ap, AP50: ap, AP75: ap, APs: -1, APm: ap, APl: -1, APr: apr, APc: ap, APf: ap, 'AR@300': ap, 'ARs@300': -1, 'ARm@300': ap, 'ARl@300': -1 } as LvisStats;
+function stats(ap: number, apr: number): MetricValues {
+  return { AP: ap, AP50: ap, AP75: ap, APs: -1, APm: ap, APl: -1, APr: apr, APc: ap, APf: ap, 'AR@300': ap, 'ARs@300': -1, 'ARm@300': ap, 'ARl@300': -1 };
 }
 
 function run(method: string, seed: number, ap: number, perCat: [number, 'r' | 'f', number][]): CompareRun {
@@ -91,5 +92,60 @@ describe('summarizeCompare', () => {
     // all categories: differences {0.2, 0} per seed → mean 0.1
     expect(b.vsBaseline!['segm.AP']!.difference).toBeCloseTo(0.1, 12);
     expect(s.methods[0]!.vsBaseline).toBeNull();
+  });
+});
+
+/** A task with other metric names (the shape a classification task would plug in): one family, top-1 and shot buckets. */
+const CLASSIFICATION_LIKE: CompareMetricSet = {
+  task: 'classification',
+  families: [{ key: 'cls', label: 'Top-1' }],
+  columns: ['top1', 'many', 'medium', 'few', 'tail'],
+  headline: 'top1',
+  buckets: [
+    { key: 'many', bucket: 'many' },
+    { key: 'medium', bucket: 'medium' },
+    { key: 'few', bucket: 'few' },
+  ],
+  bootstrap: ['top1', 'few'],
+  focus: 'few',
+  unit: 'accuracy',
+};
+
+function clsRun(method: string, seed: number, perClass: [number, 'many' | 'few', number][]): CompareRun {
+  const perCategory = perClass.map(([id, frequency, v]) => ({ id, name: `k${id}`, frequency, trainImages: frequency === 'few' ? 5 : 500, cls: v }));
+  const avg = (b: string | null) => mean(perClass.filter((c) => b === null || c[1] === b).map((c) => c[2]));
+  const cls = { top1: avg(null), many: avg('many'), medium: -1, few: avg('few'), tail: avg('few') };
+  return { method, seed, seconds: 1, backend: 'cpu', val: null, test: { cls, perCategory } };
+}
+
+describe('summarizeCompare with a task of its own metric names', () => {
+  it('takes families, columns and bootstrap buckets from the metric set (nothing AP-specific)', () => {
+    const s = summarizeCompare({
+      metrics: CLASSIFICATION_LIKE,
+      preset: 'hand',
+      baseline: 'ce',
+      seeds: 2,
+      complete: true,
+      methods: [
+        { name: 'ce', summary: '', config: 'x', from: null, runs: [clsRun('ce', 0, [[1, 'many', 0.9], [2, 'few', 0.1], [3, 'few', 0.3]]), clsRun('ce', 1, [[1, 'many', 0.8], [2, 'few', 0.2], [3, 'few', 0.2]])] },
+        { name: 'bsm', summary: '', config: 'y', from: null, runs: [clsRun('bsm', 0, [[1, 'many', 0.8], [2, 'few', 0.4], [3, 'few', 0.6]]), clsRun('bsm', 1, [[1, 'many', 0.7], [2, 'few', 0.5], [3, 'few', 0.5]])] },
+      ],
+    });
+    expect(s.task).toBe('classification');
+    const b = s.methods[1]!;
+    // few: seed 0 (0.5 vs 0.2), seed 1 (0.5 vs 0.2) → mean 0.5 and std 0; difference +0.3 in every (seed, class) pair
+    expect(b.mean['cls']!['few']).toBeCloseTo(0.5, 12);
+    expect(b.std['cls']!['few']).toBeCloseTo(0, 12);
+    expect(b.mean['cls']!['medium']).toBe(-1);
+    expect(Object.keys(b.vsBaseline!)).toEqual(['cls.top1', 'cls.few']);
+    expect(b.vsBaseline!['cls.few']!.low).toBeCloseTo(0.3, 12);
+    expect(b.vsBaseline!['cls.few']!.high).toBeCloseTo(0.3, 12);
+    // top1 over all classes: per seed differences {−0.1, +0.3, +0.3} → mean 1/6
+    expect(b.vsBaseline!['cls.top1']!.difference).toBeCloseTo(0.5 / 3, 12);
+    expect(b.runs[0]!['cls']).toEqual(clsRun('bsm', 0, [[1, 'many', 0.8], [2, 'few', 0.4], [3, 'few', 0.6]]).test['cls']);
+    const html = renderCompareReport(s);
+    expect(html).toContain('<th>few</th>');
+    expect(html).toContain('Δfew vs ce');
+    expect(html).not.toContain('APr');
   });
 });

@@ -4,25 +4,34 @@
  * writes `compare.json` and `compare.html`. Resumable: a finished run leaves `result.json` in its
  * folder and is not trained again; an interrupted one continues from its last checkpoint; a
  * stage-2 method reuses the stage-1 run of its seed.
+ *
+ * Several processes may share one output folder (`--shard i/n`, see shards.ts): a process trains a
+ * cell only while it holds the cell's lock file (`<method>/seed<s>.lock`, util/fileLock.ts), so no
+ * two train the same cell; a stage-2 cell whose stage-1 run is not finished trains that run itself
+ * when nobody holds it, and otherwise waits for it (polling; a dead holder's lock goes stale). The
+ * summary is always rebuilt from the `result.json` files on disk, under `compare.lock`, so the last
+ * process to finish writes the complete compare.json; `--merge` only rebuilds it. A shard ends
+ * when each of its cells is finished, by itself or by another process.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CategoryEval, LvisStats } from '../../eval/index.js';
-import { renderCompareReport, summarizeCompare, type CompareRun, type CompareSummary } from '../../report/index.js';
+import { DETECTION_METRICS, familyOf, renderCompareReport, summarizeCompare, type CompareRun, type CompareSummary } from '../../report/index.js';
 import { ensureDir, writeFileAtomic } from '../../util/atomicWrite.js';
-import { BalmsInputError, BalmsInternalError } from '../../util/errors.js';
+import { BalmsInputError } from '../../util/errors.js';
+import { lockHolder, tryLock, withLock, type FileLock } from '../../util/fileLock.js';
 import type { JsonObject } from '../config/configSchema.js';
 import { deepMerge, parseSetOverrides } from '../config/mergeConfig.js';
 import { resolveTrainConfig } from '../config/resolveTrainConfig.js';
 import type { TrainConfig } from '../config/trainConfig.js';
 import { CONFIG_DIR } from '../demo.js';
-import { evaluateDetector, type ModelEvaluation } from '../evaluateModel.js';
-import { testTransform } from '../exampleTransforms.js';
 import { RUN_FILES } from '../runFiles.js';
-import { train } from '../trainer.js';
+import { prepareCompareData } from './compareData.js';
+import { cellKey, cellLockPath, readFingerprint, readFinishedRun, readRun, runFingerprint, trainCell, type CompareRunPlan } from './compareCell.js';
 import { COMPARE_BASELINE, COMPARE_METHODS, COMPARE_PRESETS, compareMethod, type CompareMethod, type ComparePreset } from './methods.js';
+import { assignShards, type ShardSpec } from './shards.js';
+
+export type { CompareRunPlan } from './compareCell.js';
 
 export interface CompareOptions {
   outDir: string;
@@ -38,6 +47,12 @@ export interface CompareOptions {
   sets?: string[];
   /** Continue an interrupted compare (finished runs are kept, unfinished ones resume). */
   resume?: boolean;
+  /** Run only this shard's cells (implies `resume`: the shards share the folder). */
+  shard?: ShardSpec;
+  /** Train nothing: build compare.json / compare.html from the finished cells in the folder. */
+  merge?: boolean;
+  /** Longest wait for a cell another live process is training (default 24 h). */
+  waitMs?: number;
   quiet?: boolean;
   log?: (line: string) => void;
   /** Stop after this many training runs (tests: simulates an interruption). */
@@ -50,19 +65,13 @@ export interface CompareOutcome {
   htmlPath: string;
   /** Runs trained (or resumed) by this call; finished ones found on disk are not counted. */
   trained: number;
+  /** Every cell of the compare (all shards') has its result. */
   complete: boolean;
 }
 
 /** Keys compare sets itself in every run. */
 const OWNED_KEYS = ['seed', 'outputDir', 'stage2.initCheckpoint'];
-
-export interface CompareRunPlan {
-  method: CompareMethod;
-  seed: number;
-  dir: string;
-  /** Listed in compare.json (a stage-1 dependency that was not asked for is trained but not listed). */
-  listed: boolean;
-}
+const POLL_MS = 2000;
 
 /**
  * Runs method by method (every seed of one method before the next, a stage-1 dependency first), in
@@ -112,44 +121,6 @@ export function compareRunConfig(plan: CompareRunPlan, preset: ComparePreset, op
   return resolveTrainConfig({ file: join(CONFIG_DIR, 'compare', plan.method.config), overrides: over });
 }
 
-const RESULT_FILE = 'result.json';
-/** Written when a run starts: an interrupted run resumes only under the same fingerprint. */
-const FINGERPRINT_FILE = 'fingerprint.txt';
-
-function readFingerprint(dir: string): string | null {
-  const p = join(dir, FINGERPRINT_FILE);
-  return existsSync(p) ? readFileSync(p, 'utf8').trim() : null;
-}
-
-/**
- * What a run's result depends on: its resolved config (less the keys that do not change the
- * numbers) and, for stage 2, its stage-1 run's fingerprint.
- */
-function runFingerprint(cfg: TrainConfig, stage1: string | null): string {
-  const { outputDir: _o, backend: _b, stage2, eval: _e, checkpoint: _c, log: _l, ...rest } = cfg;
-  const { initCheckpoint: _i, ...s2 } = stage2;
-  return createHash('sha256').update(JSON.stringify({ rest, s2, stage1 })).digest('hex').slice(0, 16);
-}
-
-function readRun(dir: string): (CompareRun & { fingerprint?: string }) | null {
-  const p = join(dir, RESULT_FILE);
-  if (!existsSync(p)) return null;
-  try {
-    return JSON.parse(readFileSync(p, 'utf8')) as CompareRun;
-  } catch {
-    return null; // written atomically, so only a foreign file gets here: train again
-  }
-}
-
-function compactCategories(bbox: CategoryEval[], segm: CategoryEval[] | null, trainImages: Map<number, number>): CompareRun['test']['perCategory'] {
-  const segmAp = new Map((segm ?? []).map((c) => [c.id, c.AP]));
-  return bbox.map((c) => ({ id: c.id, name: c.name, frequency: c.frequency ?? null, trainImages: trainImages.get(c.id) ?? 0, bbox: c.AP, segm: segmAp.get(c.id) ?? -1 }));
-}
-
-function splitResult(ev: ModelEvaluation, trainImages: Map<number, number>): CompareRun['test'] {
-  return { bbox: ev.bbox, segm: ev.segm ?? (null as unknown as LvisStats), perCategory: compactCategories(ev.perCategory.bbox, ev.perCategory.segm, trainImages) };
-}
-
 export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const outDir = resolve(opts.outDir);
@@ -157,6 +128,7 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
   if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new BalmsInputError(`--seeds must be an integer in [1, 100], got ${seeds}`);
   const preset = typeof opts.preset === 'object' ? opts.preset : COMPARE_PRESETS[opts.preset ?? 'default'];
   if (!preset) throw new BalmsInputError(`--preset must be one of ${Object.keys(COMPARE_PRESETS).join(', ')}, got '${String(opts.preset)}'`);
+  if (opts.merge && opts.shard) throw new BalmsInputError('--merge builds the summary of all shards: do not pass --shard with it');
   const sets = parseSetOverrides(opts.sets ?? []);
   for (const k of OWNED_KEYS) {
     const [head, tail] = k.split('.');
@@ -170,89 +142,129 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
   // Resolve every config first: a bad --set or config fails before hours of training.
   const base = opts.baseConfig ? baseConfigSections(opts.baseConfig) : undefined;
   const configs = plans.map((p) => compareRunConfig(p, preset, { ...opts, base }, p.method.from ? join(outDir, p.method.from, `seed${p.seed}`) : undefined));
-  if (configs.some((c) => c.eval.maxImages !== 0)) log('compare: eval.maxImages is set: runs are evaluated on part of the splits only');
-  ensureDir(outDir);
-  if (!opts.resume && plans.some((p) => existsSync(p.dir))) {
-    throw new BalmsInputError('the output folder already holds compare runs: pass --resume to continue them, or choose another --out', { file: outDir });
-  }
-
-  const runs = new Map<string, CompareRun>();
-  /** compare.json and compare.html from the runs so far (rewritten after every run, so a long compare shows its progress). */
-  const writeSummary = (done: boolean): CompareSummary => {
-    const summary = summarizeCompare({
-      preset: opts.baseConfig ? `config ${opts.baseConfig}` : preset.name,
-      baseline: methods.some((m) => m.name === COMPARE_BASELINE) ? COMPARE_BASELINE : methods[0]!.name,
-      methods: methods.map((m) => ({
-        name: m.name,
-        summary: m.summary,
-        config: join('configs', 'compare', m.config),
-        from: m.from ?? null,
-        runs: Array.from({ length: seeds }, (_, s) => runs.get(`${m.name}/${s}`)).filter((x): x is CompareRun => !!x),
-      })),
-      seeds,
-      complete: done,
-    });
-    writeFileAtomic(join(outDir, 'compare.json'), JSON.stringify(summary, null, 1) + '\n');
-    writeFileAtomic(join(outDir, 'compare.html'), renderCompareReport(summary));
-    return summary;
-  };
-  // Fingerprints first (plans list a stage-1 run before its stage-2 runs), and the finished runs
-  // they match, so that every summary written along the way shows all results so far.
+  // Fingerprints in plan order (a stage-1 run comes before its stage-2 runs).
   const fingerprints = new Map<string, string>();
-  for (let i = 0; i < plans.length; i++) {
-    const plan = plans[i]!;
-    const key = `${plan.method.name}/${plan.seed}`;
-    fingerprints.set(key, runFingerprint(configs[i]!, plan.method.from ? fingerprints.get(`${plan.method.from}/${plan.seed}`)! : null));
-    const done = readRun(plan.dir);
-    if (done && done.fingerprint === fingerprints.get(key)) runs.set(key, done);
-  }
-  let trained = 0;
-  let complete = true;
-  for (let i = 0; i < plans.length; i++) {
-    const plan = plans[i]!, cfg = configs[i]!;
-    const key = `${plan.method.name}/${plan.seed}`;
-    const fingerprint = fingerprints.get(key)!;
-    if (runs.has(key)) continue;
-    const done = readRun(plan.dir);
-    if (existsSync(plan.dir) && (done || readFingerprint(plan.dir) !== fingerprint)) {
-      log(`compare: ${key}: the config (or its stage-1 run) changed since this run was started: training it again`);
-      rmSync(plan.dir, { recursive: true, force: true });
-    }
-    if (opts.stopAfterRuns !== undefined && trained >= opts.stopAfterRuns) {
-      complete = false;
-      break;
-    }
-    log(`compare: run ${i + 1}/${plans.length}: ${plan.method.name}, seed ${plan.seed}${plan.listed ? '' : ' (stage 1 of a listed method)'}`);
-    ensureDir(plan.dir);
-    writeFileAtomic(join(plan.dir, FINGERPRINT_FILE), fingerprint + '\n');
-    const r = await train(cfg, { resume: existsSync(join(plan.dir, RUN_FILES.last)), quiet: opts.quiet, log, skipEval: true });
-    trained++;
-    try {
-      if (!r.finished) throw new BalmsInternalError(`compare run ${key} stopped at iteration ${r.iteration}`);
-      const trainImages = new Map(r.data.categories.map((c, k) => [c.id, r.data.classStats.imageCount[k]!]));
-      const evalOn = async (split: 'val' | 'test') => {
-        const ds = split === 'val' ? r.data.val : r.data.test;
-        if (!ds) return null;
-        const ev = await evaluateDetector(r.detector, ds, { transform: testTransform(cfg), maxImages: cfg.eval.maxImages, categoryIds: r.data.categories.map((c) => c.id) });
-        return splitResult(ev, trainImages);
-      };
-      const val = await evalOn('val');
-      const test = await evalOn('test');
-      if (!test) throw new BalmsInputError('compare reports on a held-out test split: set data.synth.testImages, or data.testAnnotations and data.testImageDir', { path: 'data.testAnnotations' });
-      const run: CompareRun = { method: plan.method.name, seed: plan.seed, seconds: r.seconds, backend: r.backend, val, test };
-      writeFileAtomic(join(plan.dir, RESULT_FILE), JSON.stringify({ ...run, fingerprint }) + '\n');
-      runs.set(key, run);
-      writeSummary(false);
-      log(`compare: ${plan.method.name} seed ${plan.seed}: test mask AP ${pct(test.segm?.AP)} APr ${pct(test.segm?.APr)}, box AP ${pct(test.bbox.AP)} (${r.seconds.toFixed(0)} s)`);
-    } finally {
-      r.detector.dispose();
-    }
-    if (tf.memory().numTensors > 5000) log(`compare: ${tf.memory().numTensors} live tensors after ${key} (a leak?)`);
-  }
-
+  plans.forEach((p, i) => fingerprints.set(cellKey(p), runFingerprint(configs[i]!, p.method.from ? fingerprints.get(`${p.method.from}/${p.seed}`)! : null)));
+  const fingerprintOf = (p: CompareRunPlan) => fingerprints.get(cellKey(p))!;
   const jsonPath = join(outDir, 'compare.json');
   const htmlPath = join(outDir, 'compare.html');
-  const summary = writeSummary(complete);
+
+  /** compare.json and compare.html from the finished cells on disk (rewritten after every run, so a long compare shows its progress). */
+  const writeSummary = async (): Promise<{ summary: CompareSummary; complete: boolean }> =>
+    withLock(join(outDir, 'compare.lock'), () => {
+      const runs = new Map<string, CompareRun>();
+      for (const p of plans) {
+        const r = readFinishedRun(p.dir, fingerprintOf(p));
+        if (r) runs.set(cellKey(p), r);
+      }
+      const complete = runs.size === plans.length;
+      const summary = summarizeCompare({
+        metrics: DETECTION_METRICS,
+        preset: opts.baseConfig ? `config ${opts.baseConfig}` : preset.name,
+        baseline: methods.some((m) => m.name === COMPARE_BASELINE) ? COMPARE_BASELINE : methods[0]!.name,
+        methods: methods.map((m) => ({
+          name: m.name,
+          summary: m.summary,
+          config: join('configs', 'compare', m.config),
+          from: m.from ?? null,
+          runs: Array.from({ length: seeds }, (_, s) => runs.get(`${m.name}/${s}`)).filter((x): x is CompareRun => !!x),
+        })),
+        seeds,
+        complete,
+      });
+      writeFileAtomic(jsonPath, JSON.stringify(summary, null, 1) + '\n');
+      writeFileAtomic(htmlPath, renderCompareReport(summary));
+      return { summary, complete };
+    }, { heartbeatMs: 0, timeoutMs: 900_000, pollMs: 50 });
+
+  ensureDir(outDir);
+  if (opts.merge) {
+    const { summary, complete } = await writeSummary();
+    const missing = plans.filter((p) => !readFinishedRun(p.dir, fingerprintOf(p))).map(cellKey);
+    if (missing.length) log(`compare --merge: ${missing.length} of ${plans.length} runs not finished (${missing.join(', ')})`);
+    const foreign = plans.filter((p) => readRun(p.dir) && !readFinishedRun(p.dir, fingerprintOf(p))).length;
+    if (foreign) log(`compare --merge: ${foreign} finished runs in ${outDir} were made with other options (preset, config, --set): pass the options the shards ran with`);
+    return { summary, jsonPath, htmlPath, trained: 0, complete };
+  }
+  if (configs.some((c) => c.eval.maxImages !== 0)) log('compare: eval.maxImages is set: runs are evaluated on part of the splits only');
+  if (!opts.resume && !opts.shard && plans.some((p) => existsSync(p.dir))) {
+    throw new BalmsInputError('the output folder already holds compare runs: pass --resume to continue them, or choose another --out', { file: outDir });
+  }
+  // The data every run reads, generated once (under a lock: concurrent shards share the cache).
+  await prepareCompareData(configs, log);
+
+  const shardOf = opts.shard ? assignShards(configs.map((c) => c.solver.maxIter), opts.shard.count) : null;
+  const mine = plans.filter((_, i) => !shardOf || shardOf[i] === opts.shard!.index);
+  if (opts.shard) log(`compare: shard ${opts.shard.index}/${opts.shard.count}: ${mine.length} of ${plans.length} runs (${mine.map(cellKey).join(', ') || 'none'})`);
+  const planOf = (method: string, seed: number) => plans.find((p) => p.method.name === method && p.seed === seed)!;
+  let trained = 0;
+  let stopped = false;
+
+  /** Trains `plan` holding `lock`; returns whether it trained. */
+  const trainLocked = async (plan: CompareRunPlan, lock: FileLock): Promise<boolean> => {
+    try {
+      const fingerprint = fingerprintOf(plan);
+      if (readFinishedRun(plan.dir, fingerprint)) return false; // another process finished it meanwhile
+      if (existsSync(plan.dir) && (readRun(plan.dir) || readFingerprint(plan.dir) !== fingerprint)) {
+        log(`compare: ${cellKey(plan)}: the config (or its stage-1 run) changed since this run was started: training it again`);
+        rmSync(plan.dir, { recursive: true, force: true });
+      }
+      const i = plans.indexOf(plan);
+      log(`compare: run ${i + 1}/${plans.length}: ${plan.method.name}, seed ${plan.seed}${plan.listed ? '' : ' (stage 1 of a listed method)'}`);
+      ensureDir(plan.dir);
+      const run = await trainCell(plan, configs[i]!, fingerprint, { quiet: opts.quiet, log });
+      trained++;
+      const segm = familyOf(run.test, 'segm'), bbox = familyOf(run.test, 'bbox');
+      log(`compare: ${plan.method.name} seed ${plan.seed}: test mask AP ${pct(segm?.['AP'])} APr ${pct(segm?.['APr'])}, box AP ${pct(bbox?.['AP'])} (${run.seconds.toFixed(0)} s)`);
+    } finally {
+      lock.release();
+    }
+    await writeSummary();
+    if (tf.memory().numTensors > 5000) log(`compare: ${tf.memory().numTensors} live tensors after ${cellKey(plan)} (a leak?)`);
+    return true;
+  };
+
+  /** Makes sure `plan` is finished: trains it when nobody else is; a live holder's cell is waited for (`wait`) or reported 'elsewhere'. */
+  const ensureCell = async (plan: CompareRunPlan, wait: boolean): Promise<'done' | 'elsewhere' | 'stopped'> => {
+    const deadline = Date.now() + (opts.waitMs ?? 86_400_000);
+    let told = false;
+    for (;;) {
+      if (readFinishedRun(plan.dir, fingerprintOf(plan))) return 'done';
+      if (opts.stopAfterRuns !== undefined && trained >= opts.stopAfterRuns) return 'stopped';
+      const lock = tryLock(cellLockPath(plan));
+      if (lock) {
+        await trainLocked(plan, lock);
+        continue;
+      }
+      const holder = lockHolder(cellLockPath(plan));
+      if (!wait) return 'elsewhere';
+      if (Date.now() > deadline) throw new BalmsInputError(`waited too long for ${cellKey(plan)} (held by pid ${holder?.pid} on ${holder?.host} since ${holder?.time})`, { file: cellLockPath(plan) });
+      if (!told) log(`compare: waiting for ${cellKey(plan)}, trained by pid ${holder?.pid} on ${holder?.host}`);
+      told = true;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  };
+
+  // First pass: every cell of this shard that nobody holds (a stage-2 cell's stage 1 first, waited
+  // for when held); then the cells another process held, waited for (taken over if it dies).
+  const held: CompareRunPlan[] = [];
+  for (const plan of mine) {
+    const stage1 = plan.method.from ? await ensureCell(planOf(plan.method.from, plan.seed), true) : 'done';
+    const state = stage1 === 'stopped' ? stage1 : await ensureCell(plan, false);
+    if (state === 'stopped') {
+      stopped = true;
+      break;
+    }
+    if (state === 'elsewhere') held.push(plan);
+  }
+  for (const plan of stopped ? [] : held) {
+    if ((await ensureCell(plan, true)) === 'stopped') {
+      stopped = true;
+      break;
+    }
+  }
+  if (stopped) log(`compare: stopped after ${trained} runs`);
+  const { summary, complete } = await writeSummary();
   return { summary, jsonPath, htmlPath, trained, complete };
 }
 
