@@ -42,7 +42,12 @@ export async function ensureSynthDataset(
   try {
     log?.(`generating synthetic dataset into ${dir}`);
     await writeSynthDataset(tmp, full, log);
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true }); // an incomplete leftover
+    const finished = readSynthSummary(dir); // another process finished first: keep its copy, drop ours
+    if (finished) {
+      rmSync(tmp, { recursive: true, force: true });
+      return finished;
+    }
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true }); // an incomplete leftover (no manifest)
     renameSync(tmp, dir);
     // the summary was written naming the temp folder: record the folder it now lives in
     const moved = readSynthSummary(dir);
