@@ -37,7 +37,7 @@ export async function readImageFolderTree(root: string, split: string, opts: Dec
     where: { file: item.path },
     bytes: () => readBytes(item.path),
   }));
-  const key = [`tree ${splitDir}`, ...ordered.map((o) => `${o.className}/${o.fileName} ${o.item.stat.size} ${o.item.stat.mtimeMs}`)].join('\n');
+  const key = [`tree ${splitDir}`, ...ordered.map((o) => `${o.className}/${o.fileName} ${o.item.stat.size} ${Math.floor(o.item.stat.mtimeMs)}`)].join('\n');
   return cachedImageSet(`tree-${split}`, key, opts, () => decodeLabelledImages(images, classNames, opts.log));
 }
 

@@ -21,7 +21,7 @@ export async function readImageTarball(tarPath: string, split: string, opts: Dec
   let key: string;
   try {
     const st = statSync(file);
-    key = `tarball ${file} ${st.size} ${st.mtimeMs} ${split}`;
+    key = `tarball ${file} ${st.size} ${Math.floor(st.mtimeMs)} ${split}`;
   } catch (e) {
     throw fsInputError(e, file, 'cannot read the tarball');
   }
