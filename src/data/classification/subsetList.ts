@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { BalmsInputError } from '../../util/errors.js';
 import { fsInputError } from '../../util/fsErrors.js';
+import { parseJsonText } from '../../util/jsonText.js';
 import { classCounts, type ImageClassificationSet } from './imageSet.js';
 
 const FORMAT = 'balms-image-subset';
@@ -53,14 +54,9 @@ export function readSubsetList(path: string, set: ImageClassificationSet): Int32
 }
 
 function parseList(text: string, file: string): { source: string; where: string }[] {
-  const trimmed = text.trimStart();
+  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      throw new BalmsInputError(`not valid JSON (${(e as Error).message})`, { file });
-    }
+    const json = parseJsonText(text, file);
     const isObject = !Array.isArray(json);
     const sources = isObject ? (json as { sources?: unknown }).sources : json;
     if (!Array.isArray(sources)) throw new BalmsInputError('expected a JSON array of sources or an object with "sources"', { file });

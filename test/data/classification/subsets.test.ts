@@ -114,6 +114,8 @@ describe('subset lists', () => {
     writeFileSync(p, 'img1.png\nimg99.png\n');
     const e = inputErrorOf(() => readSubsetList(p, set));
     expect(e.message).toBe(`${p}: line 2: "img99.png" is not an image of the data set (e.g. img0.png)`);
+    writeFileSync(p, '["img1.png",');
+    expect(inputErrorOf(() => readSubsetList(p, set)).file).toBe(p);
     writeFileSync(p, 'img1.png\nimg1.png\n');
     expect(inputErrorOf(() => readSubsetList(p, set)).message).toMatch(/line 2: "img1.png" is listed twice/);
   });
