@@ -5,11 +5,14 @@
  * probability ½ (after the crop, as `RandomHorizontalFlip` follows `RandomCrop`), normalisation, then
  * Cutout (DeVries & Taylor 2017): a centre drawn uniformly over the pixels, the square
  * [cy − ⌊s/2⌋, cy + ⌊s/2⌋) × [cx − ⌊s/2⌋, cx + ⌊s/2⌋) clipped at the border set to 0 after normalisation.
- * Random draws per image, in this order: crop dy, dx (when padCrop > 0), flip (when on), cutout cy, cx
- * (when cutout > 0). No allocation per pixel: one 256-entry lookup table per channel per batch.
+ * With `autoAugment`, AutoAugment's CIFAR-10 policy runs on the uint8 image after the flip (as in the
+ * BALMS code). Random draws per image, in this order: crop dy, dx (when padCrop > 0), flip (when on),
+ * AutoAugment's (when on), cutout cy, cx (when cutout > 0). No allocation per pixel: one 256-entry
+ * lookup table per channel and one image-sized scratch buffer per batch.
  */
 import { BalmsInputError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
+import { autoAugmentImage } from './autoAugment.js';
 import type { ImageClassificationSet } from './imageSet.js';
 
 /** Per-channel mean and std on the 0–255 scale (as `PixelStats` of detection), one entry per channel. */
@@ -25,6 +28,8 @@ export interface AugmentOptions extends ChannelStats {
   readonly flip: boolean;
   /** Side of the Cutout square (16 for CIFAR-10 in DeVries & Taylor); 0 = off. */
   readonly cutout: number;
+  /** AutoAugment's CIFAR-10 policy after the crop and flip (RGB only; see autoAugment.ts). Default off. */
+  readonly autoAugment?: boolean;
 }
 
 /** CIFAR-10's usual normalisation (0.4914, 0.4822, 0.4465) / (0.2023, 0.1994, 0.2010), as in the BALMS code, on the 0–255 scale. */
@@ -52,15 +57,18 @@ function writeBatch(
   out: Float32Array,
   stats: ChannelStats,
   rng: Rng | undefined,
-  aug: { padCrop: number; flip: boolean; cutout: number },
+  aug: { padCrop: number; flip: boolean; cutout: number; autoAugment?: boolean },
 ): void {
   const { height: H, width: W, channels: C, pixels } = set;
   const size = H * W * C;
   const n = set.labels.length;
   if (out.length < indices.length * size) throw new BalmsInputError(`batch buffer holds ${out.length} values; ${indices.length} images need ${indices.length * size}`);
   const lut = channelLut(stats, C);
+  if (aug.autoAugment && C !== 3) throw new BalmsInputError(`AutoAugment needs RGB images; these have ${C} channel(s)`);
   const p = aug.padCrop;
   const half = aug.cutout >> 1;
+  const img = new Uint8Array(size); // one image after crop and flip (and AutoAugment)
+  const tmp = aug.autoAugment ? new Uint8Array(size) : img;
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]!;
     if (!(i >= 0 && i < n)) throw new BalmsInputError(`image index ${i} is outside 0…${n - 1}`);
@@ -68,21 +76,23 @@ function writeBatch(
     const dx = p > 0 ? rng!.int(2 * p + 1) - p : 0;
     const flip = aug.flip && rng!.next() < 0.5;
     const src = i * size;
-    const dst = k * size;
     for (let y = 0; y < H; y++) {
       const sy = y + dy;
       const rowInside = sy >= 0 && sy < H;
       for (let x = 0; x < W; x++) {
         const sx = (flip ? W - 1 - x : x) + dx;
-        const o = dst + (y * W + x) * C;
+        const o = (y * W + x) * C;
         if (rowInside && sx >= 0 && sx < W) {
           const s = src + (sy * W + sx) * C;
-          for (let c = 0; c < C; c++) out[o + c] = lut[(c << 8) | pixels[s + c]!]!;
+          for (let c = 0; c < C; c++) img[o + c] = pixels[s + c]!;
         } else {
-          for (let c = 0; c < C; c++) out[o + c] = lut[c << 8]!;
+          for (let c = 0; c < C; c++) img[o + c] = 0;
         }
       }
     }
+    if (aug.autoAugment) autoAugmentImage(img, tmp, H, W, rng!);
+    const dst = k * size;
+    for (let j = 0; j < size; j += C) for (let c = 0; c < C; c++) out[dst + j + c] = lut[(c << 8) | img[j + c]!]!;
     if (aug.cutout > 0) {
       const cy = rng!.int(H);
       const cx = rng!.int(W);

@@ -18,3 +18,5 @@ export type { ValidationCarveOptions } from './validationSplit.js';
 export { writeSubsetList, readSubsetList } from './subsetList.js';
 export { augmentBatch, normalizeBatch, CIFAR10_CHANNEL_STATS } from './augmentBatch.js';
 export type { AugmentOptions, ChannelStats } from './augmentBatch.js';
+export { autoAugmentImage, CIFAR10_AUTOAUGMENT_POLICY } from './autoAugment.js';
+export type { AutoAugmentOp, SubPolicy } from './autoAugment.js';
