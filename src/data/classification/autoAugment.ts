@@ -113,15 +113,20 @@ function affine(img: Uint8Array, tmp: Uint8Array, H: number, W: number, m: numbe
 /** PIL's bicubic sample (a = −1 cubic, neighbours clamped to the image), truncated to uint8. */
 function bicubicAt(img: Uint8Array, H: number, W: number, xs: number, ys: number, ch: number): number {
   const x = Math.floor(xs), y = Math.floor(ys); // prettier-ignore
-  const dx = xs - x, dy = ys - y; // prettier-ignore
-  const clampX = (v: number) => (v < 0 ? 0 : v >= W ? W - 1 : v);
-  const clampY = (v: number) => (v < 0 ? 0 : v >= H ? H - 1 : v);
-  const row = (yy: number) => {
-    const base = clampY(yy) * W;
-    return cubic(img[(base + clampX(x - 1)) * 3 + ch]!, img[(base + clampX(x)) * 3 + ch]!, img[(base + clampX(x + 1)) * 3 + ch]!, img[(base + clampX(x + 2)) * 3 + ch]!, dx);
-  };
-  const v = cubic(row(y - 1), row(y), row(y + 1), row(y + 2), dy);
+  const dx = xs - x;
+  const x0 = clamp(x - 1, W) * 3 + ch, x1 = clamp(x, W) * 3 + ch, x2 = clamp(x + 1, W) * 3 + ch, x3 = clamp(x + 2, W) * 3 + ch; // prettier-ignore
+  const row = W * 3;
+  const b0 = clamp(y - 1, H) * row, b1 = clamp(y, H) * row, b2 = clamp(y + 1, H) * row, b3 = clamp(y + 2, H) * row; // prettier-ignore
+  const r0 = cubic(img[b0 + x0]!, img[b0 + x1]!, img[b0 + x2]!, img[b0 + x3]!, dx);
+  const r1 = cubic(img[b1 + x0]!, img[b1 + x1]!, img[b1 + x2]!, img[b1 + x3]!, dx);
+  const r2 = cubic(img[b2 + x0]!, img[b2 + x1]!, img[b2 + x2]!, img[b2 + x3]!, dx);
+  const r3 = cubic(img[b3 + x0]!, img[b3 + x1]!, img[b3 + x2]!, img[b3 + x3]!, dx);
+  const v = cubic(r0, r1, r2, r3, ys - y);
   return v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
+}
+
+function clamp(v: number, size: number): number {
+  return v < 0 ? 0 : v >= size ? size - 1 : v;
 }
 
 function cubic(v1: number, v2: number, v3: number, v4: number, d: number): number {
