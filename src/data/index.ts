@@ -21,3 +21,4 @@ export { readImageChecked, ImageReadError } from './imageRead.js';
 export type { ImageReadFailure } from './imageRead.js';
 export type { PrefetchOptions, ExampleStreamOptions } from './prefetch.js';
 export * from './synth/index.js';
+export * from './classification/index.js';

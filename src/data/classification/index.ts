@@ -1,0 +1,22 @@
+/** Image classification data: the in-memory set, local readers, long-tailed subsets, val carving, subset lists, augmentation. */
+export { subsetOf, classCounts, indicesByClass, imageCount, checkImageSet } from './imageSet.js';
+export type { ImageClassificationSet } from './imageSet.js';
+export { loadClassificationSplit } from './loadSplit.js';
+export type { ClassificationSplit } from './loadSplit.js';
+export { readImageFolderTree } from './imageFolderTree.js';
+export { readImageTarball } from './imageTarball.js';
+export { readCifarBinary } from './cifarBinary.js';
+export { readIdxSplit, readIdxFiles } from './idxFiles.js';
+export { readTarGz } from './tarGz.js';
+export type { TarEntry } from './tarGz.js';
+export { DEFAULT_CLASSIFICATION_CACHE_DIR } from './decodeCache.js';
+export type { DecodeCacheOptions } from './decodeCache.js';
+export { longTailedCounts, longTailedSubset } from './longTailed.js';
+export type { LongTailedOptions } from './longTailed.js';
+export { carveValidation } from './validationSplit.js';
+export type { ValidationCarveOptions } from './validationSplit.js';
+export { writeSubsetList, readSubsetList } from './subsetList.js';
+export { augmentBatch, normalizeBatch, CIFAR10_CHANNEL_STATS } from './augmentBatch.js';
+export type { AugmentOptions, ChannelStats } from './augmentBatch.js';
+export { autoAugmentImage, CIFAR10_AUTOAUGMENT_POLICY } from './autoAugment.js';
+export type { AutoAugmentOp, SubPolicy } from './autoAugment.js';
