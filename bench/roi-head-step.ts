@@ -10,7 +10,10 @@
  * Each tfjs backend runs in its own child process, so a crash (e.g. the 4 GB wasm heap running
  * out) is reported instead of ending the benchmark.
  *
- *   npx tsx bench/roi-head-step.ts [--quick] [--steps N] [--fg N]
+ * With `--profile` one more step per backend runs under `tf.profile` and the kernels' summed
+ * times (nested kernels, e.g. inside a customGrad, count in their scope too) are printed and saved.
+ *
+ *   npx tsx bench/roi-head-step.ts [--quick] [--steps N] [--fg N] [--profile]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -32,6 +35,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     steps: { type: 'string', default: '3' },
     fg: { type: 'string', default: '128' },
+    profile: { type: 'boolean', default: false },
     worker: { type: 'string' },
   },
 });
@@ -81,6 +85,8 @@ interface Figures {
   numRois: number;
   /** This backend's median step over PyTorch's (1 thread, all threads) in the same run. */
   vsTorch?: { oneThread: number | null; allThreads: number | null };
+  /** With --profile: per kernel name, calls and summed milliseconds of one step, slowest first. */
+  kernels?: Array<{ name: string; calls: number; ms: number }>;
 }
 
 type Backend = 'wasm' | 'cpu' | 'tfjs-node';
@@ -117,11 +123,29 @@ async function runTfjs(backend: Backend, steps: number): Promise<Figures> {
     tf.addN(Object.values(l)).dataSync();
   });
   const forwardMs = performance.now() - f0;
+  const kernels = args.profile ? await profileStep(() => {
+    const l = opt.minimize(() => tf.addN(Object.values(heads.losses(feats, proposals, targets, new Rng(3)))) as tf.Scalar, true);
+    l!.dataSync();
+    l!.dispose();
+  }) : undefined;
   opt.dispose();
   tf.dispose(feats.map((f) => f.features));
   store.dispose();
   const sorted = [...times].sort((a, b) => a - b);
-  return { backend, stepMs: times, peakHeapMB: heapMB(), medianStepMs: sorted[(sorted.length - 1) >> 1]!, forwardMs, numFg: sampled.numFg, numRois: sampled.classes.length };
+  return { backend, stepMs: times, peakHeapMB: heapMB(), medianStepMs: sorted[(sorted.length - 1) >> 1]!, forwardMs, numFg: sampled.numFg, numRois: sampled.classes.length, kernels };
+}
+
+/** Kernel times of one call of `step`, summed per kernel name, slowest first. */
+async function profileStep(step: () => void): Promise<Array<{ name: string; calls: number; ms: number }>> {
+  const info = await tf.profile(step);
+  const by = new Map<string, { name: string; calls: number; ms: number }>();
+  for (const k of info.kernels) {
+    const e = by.get(k.name) ?? { name: k.name, calls: 0, ms: 0 };
+    e.calls++;
+    e.ms += Number(k.kernelTimeMs) || 0;
+    by.set(k.name, e);
+  }
+  return [...by.values()].sort((a, b) => b.ms - a.ms).map((e) => ({ ...e, ms: Math.round(e.ms * 10) / 10 }));
 }
 
 function runTorch(): Record<string, number> | string {
@@ -143,7 +167,7 @@ function heapMB(): number | undefined {
 /** Runs one backend in a child process and returns its figures (or the error it died with). */
 function runChild(backend: Backend, steps: number): Figures {
   const self = fileURLToPath(import.meta.url);
-  const child = spawnSync(process.execPath, [...process.execArgv, self, '--worker', backend, '--steps', String(steps), '--fg', String(FG)], {
+  const child = spawnSync(process.execPath, [...process.execArgv, self, '--worker', backend, '--steps', String(steps), '--fg', String(FG), ...(args.profile ? ['--profile'] : [])], {
     encoding: 'utf8', maxBuffer: 1 << 26,
   });
   // Forward the child's short progress lines (a wasm crash dumps the minified glue code on one line).
@@ -196,6 +220,11 @@ if (typeof torch === 'object') {
   console.log(`torch ${String(torch.threads).padEnd(2)} threads      ${torch.step_ms!.toFixed(0).padStart(15)} ${torch.forward_ms!.toFixed(0).padStart(12)}   ${(tN! / t1!).toFixed(2).padStart(17)}×   ${'1.00×'.padStart(18)}`);
 } else {
   console.log(`torch: ${torch}`);
+}
+for (const r of results) {
+  if (!r.kernels) continue;
+  console.log(`\nkernels of one ${r.backend} step (ms summed per name; a customGrad's 'unnamed scope' includes its kernels):`);
+  for (const k of r.kernels.slice(0, 20)) console.log(`  ${k.name.padEnd(28)} ${String(k.calls).padStart(4)} × ${k.ms.toFixed(1).padStart(9)} ms`);
 }
 
 const json = {

@@ -4,7 +4,7 @@
  * `./ops` (customGrad conv / dense / deconv with fast gradients on cpu and wasm).
  */
 import * as tf from '@tensorflow/tfjs';
-import { conv2dSame, deconv2x2, dense } from './ops/index.js';
+import { conv2dSame, deconv2x2, deconv2x2Blocks, dense } from './ops/index.js';
 import type { Initializer, ParameterStore } from './parameterStore.js';
 
 /** A k×k 'same' convolution, NHWC, kernel `[k, k, Cin, Cout]`, He-normal init and zero bias by default. */
@@ -70,6 +70,11 @@ export class Deconv2x2 {
 
   apply(x: tf.Tensor4D, relu = false): tf.Tensor4D {
     return deconv2x2(x, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, { relu });
+  }
+
+  /** The output before its pixel shuffle, `[N, H, W, 2, 2, Cout]` (see ops/deconv2x2Blocks). */
+  applyBlocks(x: tf.Tensor4D, relu = false): tf.Tensor {
+    return deconv2x2Blocks(x, this.kernel as tf.Tensor4D, this.bias as tf.Tensor1D, { relu });
   }
 }
 

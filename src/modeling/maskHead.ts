@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Conv2d, Deconv2x2 } from './layers.js';
 import type { ParameterStore } from './parameterStore.js';
-import { matMulT } from './ops/index.js';
+import { matMulT, pixelShuffle2x } from './ops/index.js';
 import { BalmsInputError } from '../util/errors.js';
 
 export class MaskHead {
@@ -46,13 +46,16 @@ export class MaskHead {
     if (classes.length !== m) throw new BalmsInputError(`MaskHead: ${m} RoIs but ${classes.length} classes`);
     let x = pooled;
     for (const conv of this.convs) x = conv.apply(x, true);
-    x = this.deconv.apply(x, true);
-    const [, h, w, c] = x.shape;
-    if (m === 0) return tf.zeros([0, h, w]) as tf.Tensor3D;
+    // the predictor reads the deconv's output before its pixel shuffle; only the [M, h, w, 2, 2]
+    // logits are shuffled, not the [M, h, w, 2, 2, C] features (two full-size transposes saved)
+    const blocks = this.deconv.applyBlocks(x, true);
+    const [, h, w, , , c] = blocks.shape as number[];
+    if (m === 0) return tf.zeros([0, 2 * h!, 2 * w!]) as tf.Tensor3D;
     const onehot = tf.oneHot(tf.tensor1d(classes, 'int32'), this.numClasses).toFloat() as tf.Tensor2D;
     const wSel = matMulT(onehot, tf.transpose(this.predictorKernel as tf.Tensor2D)); // [M, C]
     const bSel = matMulT(onehot, tf.reshape(this.predictorBias, [this.numClasses, 1]) as tf.Tensor2D); // [M, 1]
-    const logits = tf.matMul(tf.reshape(x, [m, h * w, c]) as tf.Tensor3D, tf.reshape(wSel, [m, c, 1]) as tf.Tensor3D);
-    return tf.reshape(tf.add(tf.reshape(logits, [m, h * w]), bSel), [m, h, w]) as tf.Tensor3D;
+    const logits = tf.matMul(tf.reshape(blocks, [m, h! * w! * 4, c!]) as tf.Tensor3D, tf.reshape(wSel, [m, c!, 1]) as tf.Tensor3D);
+    const shuffled = pixelShuffle2x(tf.reshape(logits, [m, h!, w!, 2, 2, 1]));
+    return tf.reshape(tf.add(tf.reshape(shuffled, [m, 4 * h! * w!]), bSel), [m, 2 * h!, 2 * w!]) as tf.Tensor3D;
   }
 }

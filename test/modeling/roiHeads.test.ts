@@ -5,6 +5,7 @@ import { defaultDetectorConfig, type RoIHeadsConfig } from '../../src/modeling/c
 import { ParameterStore } from '../../src/modeling/parameterStore.js';
 import { RoIHeads, type FeatureLevel, type InstanceTargets } from '../../src/modeling/roiHeads.js';
 import { roiWeightsFromClassWeights } from '../../src/losses/roiClassWeights.js';
+import { TEST_BACKENDS } from '../helpers/testBackends.js';
 import { Rng } from '../../src/util/rng.js';
 import { softmaxClassifier } from './helpers.js';
 
@@ -42,13 +43,13 @@ function makeFeatures(seed: number, n = 2, c = 4): FeatureLevel[] {
   return [{ features: tf.tensor4d(data, [n, 8, 8, c]), stride: 4 }];
 }
 
-describe.each(['wasm', 'cpu'] as const)('RoIHeads on %s', (backend) => {
+describe.each(TEST_BACKENDS)('RoIHeads on %s', (backend) => {
   beforeAll(async () => {
     await initBackend(backend);
   });
 
   it('names its parameters and produces finite losses and predictions of the right shape', () => {
-    expect(tf.getBackend()).toBe(backend);
+    expect(tf.getBackend()).toBe(backend === 'tfjs-node' ? 'tensorflow' : backend);
     const store = new ParameterStore(new Rng(0));
     const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
     const names = [...store.variables().keys()];

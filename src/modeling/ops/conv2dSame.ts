@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { matMulTN } from '../../backends/matMulTN.js';
 import { im2col } from '../../backends/im2col.js';
+import { onTensorFlow, reluGrad } from '../../backends/tensorflowKernels.js';
 import { sumRows } from './sumRows.js';
 import { BalmsInputError, BalmsInternalError } from '../../util/errors.js';
 
@@ -16,7 +17,9 @@ export interface Conv2dSameOptions {
  * 2-D convolution with 'same' padding (TensorFlow rule: total pad `max((out-1)·s + k - in, 0)`,
  * the smaller half on top/left; for odd k at stride 1 this is the symmetric `(k-1)/2` of PyTorch).
  * `x: [N, H, W, Cin]` (NHWC), `W: [k, k, Cin, Cout]` with odd k (1×1 and 3×3 are the usual), optional
- * bias `[Cout]` and ReLU. One customGrad whose backward is fast on wasm and cpu: `dx` is a forward
+ * bias `[Cout]` and ReLU. One customGrad whose backward is fast on every backend: on TensorFlow
+ * (tfjs-node) its own Conv2DBackpropInput / Conv2DBackpropFilter and ReluGrad; on wasm and cpu,
+ * whose conv-gradient kernels are missing (wasm) or very slow (cpu), `dx` is a forward
  * convolution of (zero-dilated, for stride > 1) `dy` with the flipped, in/out-swapped filter, and
  * `dW` is im2col (one pass; see backends/im2col) followed by one matMul with an explicit transpose.
  */
@@ -74,9 +77,10 @@ function makeConv(withBias: boolean, relu: boolean, stride: number) {
         tf.tidy(() => {
           const sx = saved[0] as tf.Tensor4D;
           const sW = saved[1] as tf.Tensor4D;
-          const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor4D;
-          const dx = convInputGrad(dz, sW, sx.shape, stride);
-          const dW = convFilterGrad(sx, dz, sW.shape[0], stride);
+          const dz = (relu ? reluGrad(dy, saved[2]!) : dy) as tf.Tensor4D;
+          const native = onTensorFlow();
+          const dx = native ? tf.conv2dTranspose(dz, sW, sx.shape, stride, 'same') : convInputGrad(dz, sW, sx.shape, stride);
+          const dW = native ? nativeFilterGrad(sx, dz, sW.shape, stride) : convFilterGrad(sx, dz, sW.shape[0], stride);
           return withBias ? [dx, dW, sumRows(tf.reshape(dz, [-1, dz.shape[3]]) as tf.Tensor2D)] : [dx, dW];
         }),
     };
@@ -134,4 +138,10 @@ function convFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, stride: numb
     ? (tf.reshape(x, [m, cin]) as tf.Tensor2D)
     : im2col(x, k, stride, samePadding(h, k, stride)[0], samePadding(w, k, stride)[0], ho, wo);
   return tf.reshape(matMulTN(patches, dy2), [k, k, cin, cout]);
+}
+
+/** dW of a 'same' convolution by TensorFlow's own Conv2DBackpropFilter (tfjs has no public op for it). */
+function nativeFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], stride: number): tf.Tensor4D {
+  const attrs = { strides: [stride, stride], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape };
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }

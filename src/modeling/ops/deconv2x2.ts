@@ -15,6 +15,20 @@ export function deconv2x2(
   b?: tf.Tensor1D | null,
   options: { relu?: boolean } = {},
 ): tf.Tensor4D {
+  return tf.tidy(() => pixelShuffle2x(deconv2x2Blocks(x, W, b, options)));
+}
+
+/**
+ * {@link deconv2x2} before its pixel shuffle: `[N, H, W, 2, 2, Cout]` with `[n, i, j, a, b, o]` =
+ * `y[n, 2i+a, 2j+b, o]`. A consumer that reduces over channels per pixel (the mask predictor) can
+ * work on this layout and shuffle only its much smaller result ({@link pixelShuffle2x}).
+ */
+export function deconv2x2Blocks(
+  x: tf.Tensor4D,
+  W: tf.Tensor4D,
+  b?: tf.Tensor1D | null,
+  options: { relu?: boolean } = {},
+): tf.Tensor {
   if (x.rank !== 4 || W.rank !== 4) throw new BalmsInputError(`deconv2x2: expected 4-D x and W, got ranks ${x.rank} and ${W.rank}`);
   const [n, h, w, cin] = x.shape;
   const [kh, kw, cout, wcin] = W.shape;
@@ -28,7 +42,15 @@ export function deconv2x2(
     const Wm = tf.reshape(tf.transpose(W, [3, 0, 1, 2]), [cin, 4 * cout]) as tf.Tensor2D;
     const b4 = b ? (tf.tile(b, [4]) as tf.Tensor1D) : null;
     const y2 = dense(tf.reshape(x, [n * h * w, cin]), Wm, b4, options.relu ? 'relu' : 'linear');
-    const y6 = tf.transpose(tf.reshape(y2, [n, h, w, 2, 2, cout]), [0, 1, 3, 2, 4, 5]);
-    return tf.reshape(y6, [n, 2 * h, 2 * w, cout]) as tf.Tensor4D;
+    return tf.reshape(y2, [n, h, w, 2, 2, cout]);
   });
+}
+
+/** `[N, H, W, 2, 2, C]` blocks (see {@link deconv2x2Blocks}) → `[N, 2H, 2W, C]`. */
+export function pixelShuffle2x(blocks: tf.Tensor): tf.Tensor4D {
+  if (blocks.rank !== 6 || blocks.shape[3] !== 2 || blocks.shape[4] !== 2) {
+    throw new BalmsInputError(`pixelShuffle2x: expected [N, H, W, 2, 2, C], got [${blocks.shape}]`);
+  }
+  const [n, h, w, , , c] = blocks.shape as number[];
+  return tf.tidy(() => tf.reshape(tf.transpose(blocks, [0, 1, 3, 2, 4, 5]), [n!, 2 * h!, 2 * w!, c!]) as tf.Tensor4D);
 }

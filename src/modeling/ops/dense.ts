@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { matMulTN } from '../../backends/matMulTN.js';
+import { matMulNT, matMulTN } from '../../backends/matMulTN.js';
+import { reluGrad } from '../../backends/tensorflowKernels.js';
 import { sumRows } from './sumRows.js';
 import { BalmsInputError } from '../../util/errors.js';
 
@@ -8,7 +9,8 @@ export type DenseActivation = 'linear' | 'relu';
 
 /**
  * Fully connected layer `act(x @ W + b)` for `x: [N, In]`, `W: [In, Out]`, `b: [Out]`, as one
- * customGrad whose backward uses explicit transposes (fast on wasm) and folds the ReLU mask in:
+ * customGrad whose backward uses explicit transposes on wasm and cpu (TensorFlow's transpose flags
+ * on tfjs-node; see matMulTN/matMulNT) and folds the ReLU mask in:
  * `dz = dy · [y > 0]`, `dx = dz @ Wᵀ`, `dW = xᵀ @ dz`, `db = Σ_rows dz`.
  */
 export function dense(
@@ -44,8 +46,8 @@ function makeDense(withBias: boolean, relu: boolean) {
         tf.tidy(() => {
           const sx = saved[0] as tf.Tensor2D;
           const sW = saved[1] as tf.Tensor2D;
-          const dz = (relu ? tf.mul(dy, tf.step(saved[2]!)) : dy) as tf.Tensor2D;
-          const dx = tf.matMul(dz, tf.transpose(sW));
+          const dz = (relu ? reluGrad(dy, saved[2]!) : dy) as tf.Tensor2D;
+          const dx = matMulNT(dz, sW);
           const dW = matMulTN(sx, dz);
           return withBias ? [dx, dW, sumRows(dz)] : [dx, dW];
         }),

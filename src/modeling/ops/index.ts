@@ -2,7 +2,7 @@ export { assignFpnLevels } from './assignFpnLevels.js';
 export type { FpnLevelOptions } from './assignFpnLevels.js';
 export { conv2dSame, samePadding } from './conv2dSame.js';
 export type { Conv2dSameOptions } from './conv2dSame.js';
-export { deconv2x2 } from './deconv2x2.js';
+export { deconv2x2, deconv2x2Blocks, pixelShuffle2x } from './deconv2x2.js';
 export { dense } from './dense.js';
 export type { DenseActivation } from './dense.js';
 export { matMulT } from './matMulT.js';

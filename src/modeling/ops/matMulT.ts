@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { matMulTN } from '../../backends/matMulTN.js';
+import { matMulNT, matMulTN } from '../../backends/matMulTN.js';
 import { BalmsInputError } from '../../util/errors.js';
 
 /**
  * `a @ b` for 2-D tensors with a gradient that applies transposes explicitly
- * (`da = dy @ transpose(b)`, `db = transpose(a) @ dy`). The built-in matMul gradient uses the
- * transposeA/B flags, which the wasm backend runs 7–13× slower than an explicit transpose.
+ * (`da = dy @ transpose(b)`, `db = transpose(a) @ dy`) on wasm and cpu. The built-in matMul gradient
+ * uses the transposeA/B flags, which the wasm backend runs 7–13× slower than an explicit transpose
+ * (tfjs-node keeps the flags: see matMulTN/matMulNT).
  */
 export function matMulT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   if (a.rank !== 2 || b.rank !== 2) throw new BalmsInputError(`matMulT: expected 2-D inputs, got ranks ${a.rank} and ${b.rank}`);
@@ -26,7 +27,7 @@ const matMulTOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) =>
       // free the transposed operand now, not at the end of the backward pass
       tf.tidy(() => {
         const [sa, sb] = saved as [tf.Tensor2D, tf.Tensor2D];
-        return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), matMulTN(sa, dy as tf.Tensor2D)];
+        return [matMulNT(dy as tf.Tensor2D, sb), matMulTN(sa, dy as tf.Tensor2D)];
       }),
   };
 });

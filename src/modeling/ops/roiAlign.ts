@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFloat32 } from '../../backends/readFloat32.js';
-import { planAxis, type RoiAxisPlan } from './roiAlignPlan.js';
+import { planAxis, type RoiAlignPlan } from './roiAlignPlan.js';
+import { roiAlignSparse } from './roiAlignSparse.js';
+import { onTensorFlow } from '../../backends/tensorflowKernels.js';
 import { BalmsInputError } from '../../util/errors.js';
 
 /** Options of {@link roiAlign}. */
@@ -19,9 +21,11 @@ export interface RoiAlignOptions {
  * RoIAlign with Detectron2 / torchvision semantics (`ROIAlign(output_size, spatial_scale,
  * sampling_ratio, aligned)`): `features: [N, H, W, C]` (NHWC, float32), `boxes` R×4 (x1, y1, x2, y2
  * in image pixels), `batchIdx[r]` the image of RoI r. Returns `[R, Ph, Pw, C]`. Differentiable w.r.t.
- * `features` on every backend: forward and backward are one pass each over typed arrays with a
- * separable bilinear sampling plan (avg-pooling folded in, weights merged per feature row/column), so neither cropAndResize's missing
- * gradient nor any slow pooling gradient is involved. Boxes get no gradient (as in Mask R-CNN).
+ * `features` on every backend. One separable bilinear sampling plan (avg-pooling folded in, weights
+ * merged per feature row/column) drives both paths, so neither cropAndResize's missing gradient nor
+ * any slow pooling gradient is involved: on TensorFlow (tfjs-node) forward and backward are one
+ * sparse × dense product each, in TF (see roiAlignSparse); on cpu and wasm one pass each over
+ * typed arrays. Boxes get no gradient (as in Mask R-CNN).
  */
 export function roiAlign(
   features: tf.Tensor4D,
@@ -87,7 +91,8 @@ export function roiAlignLevels(
   }
   const py = planAxis(boxes, 1, 3, scales, hs, ph, sr, aligned);
   const px = planAxis(boxes, 0, 2, scales, ws, pw, sr, aligned);
-  const plan: Plan = { R, C, ph, pw, py, px, level, batchIdx };
+  const plan: RoiAlignPlan = { R, C, ph, pw, py, px, level, batchIdx };
+  if (onTensorFlow() && R > 0) return roiAlignSparse(levels, plan);
 
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const maps = args.slice(0, levels.length) as tf.Tensor4D[];
@@ -115,19 +120,8 @@ export function roiAlignLevels(
   return op(...levels) as tf.Tensor4D;
 }
 
-interface Plan {
-  R: number;
-  C: number;
-  ph: number;
-  pw: number;
-  py: RoiAxisPlan;
-  px: RoiAxisPlan;
-  level: Int32Array;
-  batchIdx: Int32Array;
-}
-
 /** out[r, bin] = Σ_rows Σ_cols Wy·Wx·f / count (out-of-map samples count but add 0). */
-function forwardRoi(p: Plan, r: number, f: Float32Array, H: number, W: number, out: Float32Array): void {
+function forwardRoi(p: RoiAlignPlan, r: number, f: Float32Array, H: number, W: number, out: Float32Array): void {
   const { C, ph, pw, py, px } = p;
   const inv = 1 / Math.max(py.grid[r]! * px.grid[r]!, 1);
   const base = p.batchIdx[r]! * H * W * C;
@@ -150,7 +144,7 @@ function forwardRoi(p: Plan, r: number, f: Float32Array, H: number, W: number, o
 }
 
 /** grad[rows × cols of r's bins] += Wy·Wx·dy / count — the exact transpose of forwardRoi. */
-function backwardRoi(p: Plan, r: number, g: Float32Array, H: number, W: number, grad: Float32Array): void {
+function backwardRoi(p: RoiAlignPlan, r: number, g: Float32Array, H: number, W: number, grad: Float32Array): void {
   const { C, ph, pw, py, px } = p;
   const inv = 1 / Math.max(py.grid[r]! * px.grid[r]!, 1);
   const base = p.batchIdx[r]! * H * W * C;

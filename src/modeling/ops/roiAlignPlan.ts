@@ -17,6 +17,20 @@ export interface RoiAxisPlan {
   w: Float32Array;
 }
 
+/** The plan of a RoIAlign call: both axes' plans of every RoI, with its level and image. */
+export interface RoiAlignPlan {
+  R: number;
+  C: number;
+  ph: number;
+  pw: number;
+  py: RoiAxisPlan;
+  px: RoiAxisPlan;
+  /** Feature map (index into the levels) of each RoI. */
+  level: Int32Array;
+  /** Image of each RoI. */
+  batchIdx: Int32Array;
+}
+
 const f32 = Math.fround;
 
 /**

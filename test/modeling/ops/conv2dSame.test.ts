@@ -6,6 +6,7 @@ import { deconv2x2 } from '../../../src/modeling/ops/deconv2x2.js';
 import { Rng } from '../../../src/util/rng.js';
 import { gradCheck, maxAbsDiff, randn } from './gradCheck.js';
 import { naiveConv } from './naiveConv.js';
+import { TEST_BACKENDS } from '../../helpers/testBackends.js';
 
 describe('samePadding', () => {
   it('follows the TensorFlow SAME rule', () => {
@@ -16,7 +17,7 @@ describe('samePadding', () => {
   });
 });
 
-describe.each(['cpu', 'wasm'] as const)('conv2dSame / deconv2x2 on %s', (backend) => {
+describe.each(TEST_BACKENDS)('conv2dSame / deconv2x2 on %s', (backend) => {
   beforeAll(async () => {
     await initBackend(backend);
   });

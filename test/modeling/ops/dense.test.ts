@@ -5,8 +5,9 @@ import { dense } from '../../../src/modeling/ops/dense.js';
 import { matMulT } from '../../../src/modeling/ops/matMulT.js';
 import { Rng } from '../../../src/util/rng.js';
 import { gradCheck, maxAbsDiff, randn } from './gradCheck.js';
+import { TEST_BACKENDS } from '../../helpers/testBackends.js';
 
-describe.each(['cpu', 'wasm'] as const)('matMulT / dense on %s', (backend) => {
+describe.each(TEST_BACKENDS)('matMulT / dense on %s', (backend) => {
   beforeAll(async () => {
     await initBackend(backend);
   });
