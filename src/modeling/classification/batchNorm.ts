@@ -5,8 +5,9 @@
  * Learnable `<name>/gamma` (ones) and `<name>/beta` (zeros); non-trainable state `<name>/running_mean`
  * (zeros) and `<name>/running_var` (ones) in the same `ParameterStore`, so checkpoints carry them.
  *
- * The training-mode layer is one customGrad with the closed-form backward (a handful of whole-tensor
- * ops instead of autodiff through the moments), with an optional residual added after the affine step
+ * The training-mode layer is one customGrad: on tfjs-node TensorFlow's fused training kernels
+ * (backends/nativeBatchNorm), elsewhere the closed-form backward (a handful of whole-tensor ops instead
+ * of autodiff through the moments), with an optional residual added after the affine step
  * and an optional ReLU last (`relu(bn(x) + r)`, the tail of a residual block).
  *
  * Running statistics are not touched by the forward pass (it runs inside gradient tapes and tidies):
@@ -15,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BalmsInputError } from '../../util/errors.js';
+import { fusedBatchNormGrad, fusedBatchNormTraining, nativeBatchNormAvailable, nativeReluGrad } from '../../backends/nativeBatchNorm.js';
 import type { ParameterStore } from '../parameterStore.js';
 
 /** Hyper-parameters of {@link BatchNorm2d} (PyTorch's defaults). */
@@ -39,8 +41,8 @@ type Op = (...inputs: tf.Tensor[]) => tf.Tensor;
 
 interface Pending {
   mean: tf.Tensor1D;
+  /** Unbiased (Bessel-corrected), as PyTorch averages it. */
   variance: tf.Tensor1D;
-  count: number;
 }
 
 export class BatchNorm2d {
@@ -94,7 +96,7 @@ export class BatchNorm2d {
     const m = this.momentum;
     tf.tidy(() => {
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(p.mean, m)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(p.variance, (m * p.count) / (p.count - 1))));
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(p.variance, m)));
     });
     tf.dispose([p.mean, p.variance]);
     return true;
@@ -106,10 +108,11 @@ export class BatchNorm2d {
     this.pending = null;
   }
 
-  private record(mean: tf.Tensor1D, variance: tf.Tensor1D, count: number): void {
+  /** Keeps the batch mean and unbiased variance for the next {@link updateRunningStats}. */
+  private record(mean: tf.Tensor1D, unbiasedVariance: tf.Tensor1D): void {
     this.discardPendingStats();
     // clones share the data but not the lifetime of the tensors the gradient tape saved
-    this.pending = { mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(variance)), count };
+    this.pending = { mean: tf.keep(tf.clone(mean)), variance: tf.keep(tf.clone(unbiasedVariance)) };
   }
 
   private op(relu: boolean, withResidual: boolean): Op {
@@ -131,30 +134,59 @@ export class BatchNorm2d {
       const r = withResidual ? (args[3] as tf.Tensor4D) : null;
       const save = args[withResidual ? 4 : 3] as tf.GradSaveFunc;
       const count = x.shape[0] * x.shape[1] * x.shape[2];
-      const { mean, variance } = tf.moments(x, [0, 1, 2]) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
-      let y: tf.Tensor4D = tf.batchNorm(x, mean, variance, beta, gamma, eps);
+      const native = nativeBatchNormAvailable();
+      let y: tf.Tensor4D;
+      let saved: tf.Tensor[];
+      if (native) {
+        // TensorFlow's fused training kernels: one op forward, one backward
+        const f = fusedBatchNormTraining(x, gamma, beta, eps);
+        this.record(f.mean, f.unbiasedVariance);
+        y = f.y;
+        saved = [x, gamma, ...f.reserve];
+      } else {
+        const { mean, variance } = tf.moments(x, [0, 1, 2]) as { mean: tf.Tensor1D; variance: tf.Tensor1D };
+        this.record(mean, tf.mul(variance, count / (count - 1)));
+        y = tf.batchNorm(x, mean, variance, beta, gamma, eps);
+        saved = [x, gamma, mean, variance];
+      }
       if (r) y = tf.add(y, r);
       if (relu) y = tf.relu(y);
-      this.record(mean, variance, count);
-      save(relu ? [x, mean, variance, gamma, y] : [x, mean, variance, gamma]);
+      save(relu ? [...saved, y] : saved);
       return {
         value: y,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        gradFunc: (dy: tf.Tensor, s: tf.Tensor[]) =>
           tf.tidy(() => {
-            const [sx, sm, sv, sg] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-            const dz = relu ? tf.mul(dy, tf.step(saved[4]!)) : dy;
-            const rstd = tf.rsqrt(tf.add(sv, eps));
-            const xc = tf.sub(sx, sm);
-            const s1 = tf.sum(dz, [0, 1, 2]); // dβ
-            const s2 = tf.sum(tf.mul(dz, xc), [0, 1, 2]); // dγ / rstd
-            // dx = γ·rstd·(dz − s1/M − xc·rstd²·s2/M)
-            const k1 = tf.mul(sg, rstd);
-            const k2 = tf.mul(k1, tf.mul(tf.square(rstd), tf.div(s2, -count)));
-            const dx = tf.add(tf.add(tf.mul(dz, k1), tf.mul(xc, k2)), tf.mul(k1, tf.div(s1, -count)));
-            const grads = [dx, tf.mul(s2, rstd), s1];
+            const sx = s[0] as tf.Tensor4D;
+            const sg = s[1] as tf.Tensor1D;
+            const sy = relu ? s[s.length - 1]! : null;
+            let grads: tf.Tensor[];
+            let dz: tf.Tensor;
+            if (native) {
+              dz = sy ? nativeReluGrad(dy, sy) : dy;
+              grads = fusedBatchNormGrad(dz as tf.Tensor4D, sx, sg, s.slice(2, 5), eps);
+            } else {
+              dz = sy ? tf.mul(dy, tf.step(sy)) : dy;
+              grads = batchNormGrad(dz, sx, sg, s[2] as tf.Tensor1D, s[3] as tf.Tensor1D, eps);
+            }
             return withResidual ? [...grads, dz] : grads;
           }),
       };
     }) as unknown as Op;
   }
+}
+
+/**
+ * `[dx, dγ, dβ]` of training-mode batch norm for upstream `dz`, with the batch mean and biased variance:
+ * `dβ = Σdz`, `dγ = rstd·Σdz·(x − μ)`, `dx = γ·rstd·(dz − dβ/M − (x − μ)·rstd²·Σdz·(x − μ)/M)`.
+ */
+function batchNormGrad(dz: tf.Tensor, x: tf.Tensor4D, gamma: tf.Tensor1D, mean: tf.Tensor1D, variance: tf.Tensor1D, eps: number): tf.Tensor[] {
+  const count = x.shape[0] * x.shape[1] * x.shape[2];
+  const rstd = tf.rsqrt(tf.add(variance, eps));
+  const xc = tf.sub(x, mean);
+  const s1 = tf.sum(dz, [0, 1, 2]);
+  const s2 = tf.sum(tf.mul(dz, xc), [0, 1, 2]);
+  const k1 = tf.mul(gamma, rstd);
+  const k2 = tf.mul(k1, tf.mul(tf.square(rstd), tf.div(s2, -count)));
+  const dx = tf.add(tf.add(tf.mul(dz, k1), tf.mul(xc, k2)), tf.mul(k1, tf.div(s1, -count)));
+  return [dx, tf.mul(s2, rstd), s1];
 }
