@@ -42,6 +42,8 @@ interface Figures {
   error?: string;
   stepMs: number[];
   medianStepMs: number;
+  /** Median process CPU time of a step (all threads): steadier than wall time on a busy machine. */
+  medianStepCpuMs: number;
   forwardMs: number;
   /** This backend's median step over PyTorch's (1 thread, default threads) in the same run. */
   vsTorch?: { oneThread: number | null; allThreads: number | null };
@@ -57,14 +59,20 @@ async function runTfjs(backend: Backend, steps: number): Promise<Figures> {
   const opt = tf.train.momentum(0.1, 0.9);
   const vars = [...model.variables().values()];
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let s = 0; s < steps + 1; s++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const l = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.logits(x, { training: true })) as tf.Scalar, true, vars);
     model.updateRunningStats();
     l!.dataSync();
     l!.dispose();
     const ms = performance.now() - t0;
-    if (s > 0 || steps === 0) times.push(ms);
+    const c = process.cpuUsage(c0);
+    if (s > 0 || steps === 0) {
+      times.push(ms);
+      cpu.push((c.user + c.system) / 1000);
+    }
     process.stderr.write(`  ${backend} step ${s}${s === 0 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms\n`);
   }
   const f0 = performance.now();
@@ -76,8 +84,12 @@ async function runTfjs(backend: Backend, steps: number): Promise<Figures> {
   opt.dispose();
   tf.dispose([x, y]);
   model.dispose();
-  const sorted = [...times].sort((a, b) => a - b);
-  return { backend, stepMs: times, medianStepMs: sorted[(sorted.length - 1) >> 1]!, forwardMs };
+  return { backend, stepMs: times, medianStepMs: median(times), medianStepCpuMs: median(cpu), forwardMs };
+}
+
+function median(v: number[]): number {
+  const sorted = [...v].sort((a, b) => a - b);
+  return sorted[(sorted.length - 1) >> 1]!;
 }
 
 function runTorch(): Record<string, number> | string {
@@ -101,7 +113,7 @@ function runChild(backend: Backend, steps: number): Figures {
   for (const l of errLines) if (/step|Error|Abort/.test(l)) process.stderr.write(l + '\n');
   if (child.status === 0) return JSON.parse(child.stdout.trim().split('\n').pop()!) as Figures;
   const error = errLines.find((l) => /Error|Abort/.test(l)) ?? `exit ${child.status ?? child.signal}`;
-  return { backend, error, stepMs: [], medianStepMs: NaN, forwardMs: NaN };
+  return { backend, error, stepMs: [], medianStepMs: NaN, medianStepCpuMs: NaN, forwardMs: NaN };
 }
 
 function nativeInstalled(): boolean {
@@ -129,7 +141,7 @@ console.log(`\nResNet-${DEPTH} training step: batch ${BATCH}, 32×32×3, ${CLASS
 const tN = typeof torch === 'object' ? torch.step_ms : undefined;
 const t1 = typeof torch === 'object' ? torch.step_ms_1thread : undefined;
 const nThreads = typeof torch === 'object' ? torch.threads : undefined;
-console.log(`backend              median step ms   forward ms   vs torch(1 thread)   vs torch(${nThreads ?? 'N'} threads)`);
+console.log(`backend              median step ms   forward ms   vs torch(1 thread)   vs torch(${nThreads ?? 'N'} threads)   step CPU ms`);
 for (const r of results) {
   if (r.error) {
     console.log(`tfjs ${r.backend.padEnd(15)} failed: ${r.error}`);
@@ -138,11 +150,11 @@ for (const r of results) {
   r.vsTorch = { oneThread: t1 ? r.medianStepMs / t1 : null, allThreads: tN ? r.medianStepMs / tN : null };
   const ratio = t1 ? `${(r.medianStepMs / t1).toFixed(2)}×` : '–';
   const ratioN = tN ? `${(r.medianStepMs / tN).toFixed(2)}×` : '–';
-  console.log(`tfjs ${r.backend.padEnd(15)} ${r.medianStepMs.toFixed(0).padStart(15)} ${r.forwardMs.toFixed(0).padStart(12)}   ${ratio.padStart(18)}   ${ratioN.padStart(18)}`);
+  console.log(`tfjs ${r.backend.padEnd(15)} ${r.medianStepMs.toFixed(0).padStart(15)} ${r.forwardMs.toFixed(0).padStart(12)}   ${ratio.padStart(18)}   ${ratioN.padStart(18)}   ${r.medianStepCpuMs.toFixed(0).padStart(11)}`);
 }
 if (typeof torch === 'object') {
-  console.log(`torch 1 thread       ${torch.step_ms_1thread!.toFixed(0).padStart(15)} ${torch.forward_ms_1thread!.toFixed(0).padStart(12)}   ${'1.00×'.padStart(18)}   ${(t1! / tN!).toFixed(2).padStart(17)}×`);
-  console.log(`torch ${String(torch.threads).padEnd(2)} threads      ${torch.step_ms!.toFixed(0).padStart(15)} ${torch.forward_ms!.toFixed(0).padStart(12)}   ${(tN! / t1!).toFixed(2).padStart(17)}×   ${'1.00×'.padStart(18)}`);
+  console.log(`torch 1 thread       ${torch.step_ms_1thread!.toFixed(0).padStart(15)} ${torch.forward_ms_1thread!.toFixed(0).padStart(12)}   ${'1.00×'.padStart(18)}   ${(t1! / tN!).toFixed(2).padStart(17)}×   ${torch.step_cpu_ms_1thread!.toFixed(0).padStart(11)}`);
+  console.log(`torch ${String(torch.threads).padEnd(2)} threads      ${torch.step_ms!.toFixed(0).padStart(15)} ${torch.forward_ms!.toFixed(0).padStart(12)}   ${(tN! / t1!).toFixed(2).padStart(17)}×   ${'1.00×'.padStart(18)}   ${torch.step_cpu_ms!.toFixed(0).padStart(11)}`);
 } else {
   console.log(`torch: ${torch}`);
 }

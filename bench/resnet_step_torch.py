@@ -1,7 +1,7 @@
 """PyTorch (CPU) reference for bench/resnet-step.ts: one training step of the official BALMS ResNet-32
 (CIFAR, option-A shortcuts, 10 classes) on a batch of 128 32x32 images: forward in train mode,
-cross-entropy, backward, SGD with momentum 0.9. Prints one JSON line with the median step and the
-forward milliseconds for 1 thread and for the default thread count.
+cross-entropy, backward, SGD with momentum 0.9. Prints one JSON line with the median step (wall and
+process CPU time) and the forward milliseconds for 1 thread and for the default thread count.
 
     python3 bench/resnet_step_torch.py STEPS [DEPTH] [BATCH]
 """
@@ -64,8 +64,9 @@ def measure(threads):
     x = torch.randn(BATCH, 3, 32, 32, generator=g)
     y = torch.randint(0, 10, (BATCH,), generator=g)
     net.train()
-    times = []
+    times, cpu = [], []
     for s in range(steps + 1):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         loss = F.cross_entropy(net(x), y)
         opt.zero_grad()
@@ -74,16 +75,18 @@ def measure(threads):
         loss.item()
         if s > 0:
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
     with torch.no_grad():
         t0 = time.perf_counter()
         F.cross_entropy(net(x), y).item()
         fwd = (time.perf_counter() - t0) * 1000
     times.sort()
-    return times[(len(times) - 1) // 2], fwd
+    cpu.sort()
+    return times[(len(times) - 1) // 2], fwd, cpu[(len(cpu) - 1) // 2]
 
 
 default_threads = torch.get_num_threads()
-s1, f1 = measure(1)
-sn, fn = measure(default_threads)
+s1, f1, c1 = measure(1)
+sn, fn, cn = measure(default_threads)
 print(json.dumps({'torch': torch.__version__, 'threads': default_threads, 'step_ms_1thread': s1, 'forward_ms_1thread': f1,
-                  'step_ms': sn, 'forward_ms': fn}))
+                  'step_cpu_ms_1thread': c1, 'step_ms': sn, 'forward_ms': fn, 'step_cpu_ms': cn}))
