@@ -103,6 +103,20 @@ describe('ImageClassifier', () => {
     for (const m of [a, b, c]) m.dispose();
   });
 
+  it('re-initialises the head alone, reproducibly from a seed', () => {
+    const m = new ImageClassifier({ numClasses: 5, depth: 8 });
+    const conv = m.variables().get('backbone/conv1/kernel')!.dataSync().slice();
+    const k0 = m.head.kernel.dataSync().slice();
+    m.head.reinitialize(3);
+    const k1 = m.head.kernel.dataSync().slice();
+    expect(k1).not.toEqual(k0);
+    expect(Math.max(...k1.map(Math.abs), ...m.head.bias.dataSync().map(Math.abs))).toBeLessThanOrEqual(1 / 8);
+    m.head.reinitialize(3);
+    expect(m.head.kernel.dataSync()).toEqual(k1);
+    expect(m.variables().get('backbone/conv1/kernel')!.dataSync()).toEqual(conv);
+    m.dispose();
+  });
+
   it('keeps the tensor count flat across SGD steps with running-stat updates and eval forwards', () => {
     const m = new ImageClassifier({ numClasses: 4, depth: 8 });
     const x = tf.randomNormal([4, 8, 8, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
