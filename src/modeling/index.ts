@@ -3,6 +3,7 @@ export * from './backbone.js';
 export * from './boxCoder.js';
 export * from './boxes.js';
 export * from './boxHead.js';
+export * from './classification/index.js';
 export type * from './classifierLoss.js';
 export * from './config.js';
 export * from './detector.js';

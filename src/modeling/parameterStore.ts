@@ -17,7 +17,9 @@ export type Initializer =
   /** Glorot (Xavier) uniform, limit = sqrt(6 / (fanIn + fanOut)). */
   | { kind: 'glorotUniform'; fanIn: number; fanOut: number }
   /** Normal with a fixed std (detectron2 uses 0.01 for class scores, 0.001 for box deltas). */
-  | { kind: 'normal'; std: number };
+  | { kind: 'normal'; std: number }
+  /** Uniform on [−limit, limit] (PyTorch's `nn.Linear` default: limit = 1/sqrt(fanIn) for weight and bias). */
+  | { kind: 'uniform'; limit: number };
 
 /** Fills a new array of `size` values by the initializer. */
 export function initialValues(init: Initializer, size: number, rng: Rng): Float32Array {
@@ -40,6 +42,9 @@ export function initialValues(init: Initializer, size: number, rng: Rng): Float3
     }
     case 'normal':
       for (let i = 0; i < size; i++) out[i] = init.std * rng.normal();
+      break;
+    case 'uniform':
+      for (let i = 0; i < size; i++) out[i] = rng.uniform(-init.limit, init.limit);
       break;
   }
   return out;

@@ -1,0 +1,10 @@
+export { BasicBlock } from './basicBlock.js';
+export { BatchNorm2d } from './batchNorm.js';
+export type { BatchNormApplyOptions, BatchNormOptions } from './batchNorm.js';
+export { CifarResNet, cifarResNetBlocks } from './cifarResNet.js';
+export type { CifarResNetOptions } from './cifarResNet.js';
+export { ImageClassifier } from './imageClassifier.js';
+export type { ForwardOptions, ImageClassifierOptions } from './imageClassifier.js';
+export { LinearClassifier } from './linearClassifier.js';
+export { optionAShortcut } from './optionAShortcut.js';
+export { PaddedConv2d } from './paddedConv2d.js';

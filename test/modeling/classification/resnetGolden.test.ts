@@ -1,0 +1,4 @@
+import { resnetGoldenSuite } from './resnetGolden.js';
+
+resnetGoldenSuite('cpu');
+resnetGoldenSuite('wasm');
