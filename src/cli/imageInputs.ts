@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
 import type { LvisCategory, LvisDataset, LvisImage } from '../coco/index.js';
-import { DetectionDataset, decodeImageFile } from '../data/index.js';
+import { DetectionDataset, imageFileSize } from '../data/index.js';
 import type { CheckpointCategory } from '../engine/index.js';
 import { BalmsInputError } from '../util/errors.js';
 
@@ -65,7 +65,7 @@ function asCategories(categories: readonly CheckpointCategory[]): LvisCategory[]
 /**
  * Image files to a dataset. An image whose file name matches a ground-truth image (`gt`) takes its id
  * and size; the others get sequential ids after the largest ground-truth id (from 1 without `gt`),
- * in the order given, and their size from decoding the file.
+ * in the order given, and their upright size from the file's header (the pixels are decoded later, once).
  */
 export async function imagesFromFiles(files: readonly string[], categories: readonly CheckpointCategory[], gt?: LvisDataset): Promise<ImageInputs> {
   if (!files.length) throw new BalmsInputError('no images given (--images DIR|FILE)');
@@ -87,7 +87,7 @@ export async function imagesFromFiles(files: readonly string[], categories: read
     }
     let size;
     try {
-      size = await decodeImageFile(file);
+      size = await imageFileSize(file);
     } catch (e) {
       throw new BalmsInputError(`cannot decode image: ${(e as Error).message.split('\n')[0]}`, { file });
     }

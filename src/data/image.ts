@@ -1,23 +1,82 @@
 import { readFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import jpeg from 'jpeg-js';
 import { Jimp } from 'jimp';
+import { isJpeg, readJpegInfo } from './jpegInfo.js';
+import { applyOrientation, orientationSwapsAxes } from './orientation.js';
 
 /** An 8-bit RGB image, row-major HWC: pixel (y, x) channel c is at `(y * width + x) * 3 + c`. */
 export interface RgbImage {
   data: Uint8Array;
   height: number;
   width: number;
+  /** The EXIF orientation that was applied on decode (1 or absent: none). */
+  orientation?: number;
 }
 
-/** Decodes PNG, JPEG, BMP, GIF or TIFF bytes with jimp into RGB (alpha dropped). */
+/** Largest JPEG decoded, in megapixels (jpeg-js's own guard against decompression bombs). */
+const MAX_MEGAPIXELS = 200;
+
+function isPng(b: Uint8Array): boolean {
+  return b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47;
+}
+
+/**
+ * Decodes image bytes into 8-bit RGB, upright: a JPEG's EXIF orientation is applied (see
+ * `applyOrientation`). JPEG (baseline, progressive, greyscale, Adobe CMYK/YCCK) is decoded straight
+ * to RGB with jpeg-js; PNG (any bit depth, palette, grey, alpha), BMP, GIF and TIFF through jimp
+ * (pngjs), with alpha dropped (not composited) and 16-bit samples rounded to 8 bits.
+ * A JPEG that stops before its end-of-image marker is an error (`truncated JPEG`), not a grey tail.
+ */
 export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
+  if (isJpeg(bytes)) return decodeJpeg(bytes);
   const img = await Jimp.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const { width, height, data: rgba } = img.bitmap;
   return { data: rgbaToRgb(rgba, width * height), height, width };
 }
 
-/** Reads and decodes an image file (see `decodeImage`). Errors are the raw fs/jimp errors. */
+function decodeJpeg(bytes: Uint8Array): RgbImage {
+  const info = readJpegInfo(bytes, true);
+  if (!info) throw new Error('not a readable JPEG (no frame header)');
+  if (!info.complete) throw new Error('truncated JPEG: the file ends before its end-of-image marker');
+  const d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false, maxResolutionInMP: MAX_MEGAPIXELS, maxMemoryUsageInMB: 4096 });
+  const stored: RgbImage = { data: d.data, height: d.height, width: d.width };
+  const upright = applyOrientation(stored, info.orientation);
+  return { ...upright, orientation: info.orientation };
+}
+
+/** Reads and decodes an image file (see `decodeImage`). Errors are the raw fs/decoder errors. */
 export async function decodeImageFile(path: string): Promise<RgbImage> {
   return decodeImage(await readFile(path));
+}
+
+/**
+ * The upright size of an image file from its header alone (JPEG frame header + EXIF orientation,
+ * PNG IHDR), without decoding its pixels; other formats (and unreadable headers) are decoded.
+ */
+export async function imageFileSize(path: string): Promise<{ width: number; height: number }> {
+  const head = readHead(path, 1 << 16);
+  if (isPng(head) && head.length >= 24) {
+    const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    return { width: v.getUint32(16), height: v.getUint32(20) };
+  }
+  if (isJpeg(head)) {
+    // The frame header usually sits in the first 64 KiB; a large EXIF block can push it further.
+    const info = readJpegInfo(head) ?? readJpegInfo(await readFile(path));
+    if (info) return orientationSwapsAxes(info.orientation) ? { width: info.height, height: info.width } : { width: info.width, height: info.height };
+  }
+  const img = await decodeImageFile(path);
+  return { width: img.width, height: img.height };
+}
+
+function readHead(path: string, n: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = new Uint8Array(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Drops the alpha channel of `n` RGBA pixels. */

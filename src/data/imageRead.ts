@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { decodeImageFile, type RgbImage } from './image.js';
+import { orientationSwapsAxes } from './orientation.js';
 
 /** Why an image could not be used. */
 export type ImageReadFailure = 'missing' | 'undecodable' | 'wrong-size';
@@ -25,6 +26,14 @@ export async function readImageChecked(path: string, height: number, width: numb
     throw new ImageReadError('undecodable', `cannot decode image: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (img.height !== height || img.width !== width) {
+    const o = img.orientation ?? 1;
+    if (o !== 1 && orientationSwapsAxes(o) && img.width === height && img.height === width) {
+      throw new ImageReadError(
+        'wrong-size',
+        `image is ${img.width}×${img.height} upright (its EXIF orientation ${o} turns the stored ${img.height}×${img.width} a quarter turn) but the dataset says ${width}×${height}: ` +
+          'balms applies EXIF orientation as detectron2 and browsers do, so the annotations must be in the upright frame (or remove the tag, e.g. exiftran -a)',
+      );
+    }
     throw new ImageReadError('wrong-size', `image is ${img.width}×${img.height} but the dataset says ${width}×${height}`);
   }
   return img;
