@@ -5,16 +5,22 @@
  * (palette, 16-bit grey, RGBA) are made here from a real COCO photo in ../shared/real (those tests
  * skip, saying so, when it is absent).
  *
+ * JPEG pixels are also checked bit for bit against jpeg-js (whose integer IDCT and colour maths the
+ * decoder shares by design, while its parsing, Huffman and progressive decoding are separate code).
+ *
  * Tolerances: lossless variants (PNG) must match exactly; a JPEG against its lossless original
- * within mean |Δ| ≤ 1.5 and max |Δ| ≤ 24 levels (q95, 4:4:4); a JPEG against Pillow's (libjpeg's)
+ * within mean |Δ| ≤ 1.5 and max |Δ| ≤ 24 levels (q95, 4:4:4; mean ≤ 6 at q90 4:2:0, where chroma
+ * edges blur); a JPEG against Pillow's (libjpeg's)
  * decode of the same file within mean |Δ| ≤ 1 and max |Δ| ≤ 8 (IDCT rounding differs).
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { applyOrientation, decodeImage, decodeImageFile, imageFileSize, readImageChecked, readJpegInfo, type RgbImage } from '../../src/data/index.js';
+import { decodeJpegRgb } from '../../src/data/jpegDecode.js';
 import { crc32 } from '../../src/util/crc32.js';
 
 const FIX = join(import.meta.dirname, '..', 'fixtures', 'data', 'images');
@@ -124,6 +130,39 @@ describe('synthetic JPEG variants (Pillow fixtures)', () => {
     expect(diff(await decodeImage(prog), await fixture('baseline.jpg'))).toEqual({ mean: 0, max: 0 });
   });
 
+  it('4:2:0 chroma: progressive and restart-marker twins decode to exactly the baseline pixels', async () => {
+    const base = await fixture('baseline_420.jpg');
+    // 4:2:0 keeps a quarter of the chroma samples: the disc's and bar's colour edges blur
+    expect(diff(base, await fixture('synth.png')).mean).toBeLessThanOrEqual(6);
+    expect(diff(await fixture('progressive_420.jpg'), base)).toEqual({ mean: 0, max: 0 });
+    expect(diff(await fixture('restart_420.jpg'), base)).toEqual({ mean: 0, max: 0 });
+  });
+
+  it('a greyscale JPEG decodes to grey RGB as Pillow does', async () => {
+    const vsPillow = diff(await fixture('grey.jpg'), await fixture('grey_expected.png'));
+    expect(vsPillow.mean).toBeLessThanOrEqual(1);
+    expect(vsPillow.max).toBeLessThanOrEqual(8);
+  });
+
+  it('every fixture decodes to exactly what jpeg-js (an independent decoder) gives', () => {
+    for (const f of ['baseline.jpg', 'progressive.jpg', 'baseline_420.jpg', 'progressive_420.jpg', 'restart_420.jpg', 'grey.jpg', 'cmyk.jpg']) {
+      expect(sameAsJpegJs(readFileSync(join(FIX, f))), f).toBe(true);
+    }
+  });
+
+  it('corrupt and unsupported JPEGs give one-line reasons', () => {
+    const base = readFileSync(join(FIX, 'baseline.jpg'));
+    expect(() => decodeJpegRgb(Buffer.from([0xff, 0xd8, 0xff, 0xd9]))).toThrow(/no frame header/);
+    const sof = base.indexOf(Buffer.from([0xff, 0xc0]));
+    const lossless = Buffer.from(base);
+    lossless[sof + 1] = 0xc3;
+    expect(() => decodeJpegRgb(lossless)).toThrow(/unsupported JPEG: lossless/);
+    const twelveBit = Buffer.from(base);
+    twelveBit[sof + 4] = 12;
+    expect(() => decodeJpegRgb(twelveBit)).toThrow(/12-bit/);
+    expect(() => decodeJpegRgb(base, 100)).toThrow(/larger than/);
+  });
+
   it('a CMYK JPEG (Adobe, non-zero K) decodes to RGB as Pillow does, and to the original within JPEG tolerance', async () => {
     const bytes = readFileSync(join(FIX, 'cmyk.jpg'));
     expect(readJpegInfo(bytes)).toMatchObject({ components: 4 });
@@ -136,7 +175,20 @@ describe('synthetic JPEG variants (Pillow fixtures)', () => {
   });
 });
 
+/** Whether our decoder gives exactly jpeg-js's pixels (same IDCT, upsampling and colour maths by design). */
+function sameAsJpegJs(bytes: Uint8Array): boolean {
+  const a = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 2048 });
+  const b = decodeJpegRgb(bytes);
+  return a.width === b.width && a.height === b.height && Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)) === 0;
+}
+
 describe.skipIf(!hasReal)('variants of a real photo (../shared/real/lvis_val_64)', () => {
+  it('16 photos of the set decode to exactly what jpeg-js gives', () => {
+    const files = readdirSync(REAL).filter((f) => f.endsWith('.jpg')).sort().slice(0, 16);
+    expect(files).toHaveLength(16);
+    expect(files.filter((f) => !sameAsJpegJs(readFileSync(join(REAL, f))))).toEqual([]);
+  });
+
   const name = hasReal ? readdirSync(REAL).filter((f) => f.endsWith('.jpg')).sort()[0]! : '';
   const bytes = hasReal ? readFileSync(join(REAL, name)) : Buffer.alloc(0);
   const original = hasReal ? decodeImage(bytes) : Promise.resolve({ data: new Uint8Array(0), height: 0, width: 0 });
