@@ -48,22 +48,26 @@ export async function decodeImageFile(path: string): Promise<RgbImage> {
 }
 
 /**
- * The upright size of an image file from its header alone (JPEG frame header + EXIF orientation,
- * PNG IHDR), without decoding its pixels; other formats (and unreadable headers) are decoded.
+ * The upright size (and EXIF orientation, 1 for none) of an image file without decoding its pixels: a JPEG's frame header and EXIF
+ * orientation (the whole file is walked, so a truncated JPEG fails here, before any model work),
+ * a PNG's IHDR; other formats (and unreadable headers) are decoded.
  */
-export async function imageFileSize(path: string): Promise<{ width: number; height: number }> {
-  const head = readHead(path, 1 << 16);
+export async function imageFileSize(path: string): Promise<{ width: number; height: number; orientation: number }> {
+  const head = readHead(path, 32);
   if (isPng(head) && head.length >= 24) {
     const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
-    return { width: v.getUint32(16), height: v.getUint32(20) };
+    return { width: v.getUint32(16), height: v.getUint32(20), orientation: 1 };
   }
   if (isJpeg(head)) {
-    // The frame header usually sits in the first 64 KiB; a large EXIF block can push it further.
-    const info = readJpegInfo(head) ?? readJpegInfo(await readFile(path));
-    if (info) return orientationSwapsAxes(info.orientation) ? { width: info.height, height: info.width } : { width: info.width, height: info.height };
+    const info = readJpegInfo(await readFile(path), true);
+    if (info && !info.complete) throw new Error('truncated JPEG: the file ends before its end-of-image marker');
+    if (info) {
+      const { width, height, orientation } = info;
+      return orientationSwapsAxes(orientation) ? { width: height, height: width, orientation } : { width, height, orientation };
+    }
   }
   const img = await decodeImageFile(path);
-  return { width: img.width, height: img.height };
+  return { width: img.width, height: img.height, orientation: img.orientation ?? 1 };
 }
 
 function readHead(path: string, n: number): Uint8Array {

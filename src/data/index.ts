@@ -20,7 +20,7 @@ export { prefetchBatches, exampleBatches } from './prefetch.js';
 export { padImages } from './batch.js';
 export type { PaddedImages } from './batch.js';
 export { WorkerImagePipeline } from './workerPipeline.js';
-export { readImageChecked, ImageReadError } from './imageRead.js';
+export { readImageChecked, ImageReadError, sizeMismatch } from './imageRead.js';
 export type { ImageReadFailure } from './imageRead.js';
 export type { PrefetchOptions, ExampleStreamOptions } from './prefetch.js';
 export * from './synth/index.js';
