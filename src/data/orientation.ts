@@ -2,7 +2,7 @@
  * EXIF orientation (tag 0x0112, values 1–8): how a stored pixel frame is turned to be shown upright.
  * balms applies it on decode, as browsers, Pillow's `ImageOps.exif_transpose` and detectron2's
  * `read_image` (the reference BALMS trains with) do; an annotation's width/height must then be those
- * of the upright frame (see docs/images.md).
+ * of the upright frame (see docs/api.md).
  */
 import type { RgbImage } from './image.js';
 
