@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
+import { tinyTrainOverrides } from '../test/helpers/tinyTrainConfig.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'src/cli/main.ts');
@@ -49,26 +50,11 @@ function bigJpeg(path: string, width: number, height: number): void {
 try {
   const data = join(tmp, 'synth');
   run(['--import', 'tsx', cli, 'synth', '--out', data, '--categories', '4', '--train-images', '4', '--val-images', '1', '--size', '64', '--json']);
-  const config = {
-    backend: 'cpu',
-    data: {
-      synth: { enabled: false },
-      trainAnnotations: join(data, 'lvis_synth_train.json'),
-      trainImageDir: join(data, 'train'),
-      minSizeTest: 800,
-      maxSize: 1333,
-      imagesPerBatch: 2,
-      prefetch: 1,
-    },
-    model: {
-      backbone: { stemChannels: 8, stageChannels: [8, 16, 32], convsPerStage: 1 },
-      fpn: { enabled: false, channels: 16, inStages: [2] },
-      anchors: { sizes: [[16, 32, 64]] },
-      rpn: { preNmsTopKTrain: 200, postNmsTopKTrain: 64, preNmsTopKTest: 200, postNmsTopKTest: 50, batchSizePerImage: 64 },
-      roiHeads: { batchSizePerImage: 64, boxHead: { fcDims: [64, 64] }, mask: { convDims: [16, 16], pooledSize: 7 } },
-    },
-    solver: { maxIter: 1, warmupIters: 1, steps: [1], baseLr: 0.01 },
-  };
+  // The tests' tiny detector, trained one step on a tiny synthetic set, with LVIS's test size.
+  const config = tinyTrainOverrides('unused', '', {
+    data: { synth: { enabled: false }, trainAnnotations: join(data, 'lvis_synth_train.json'), trainImageDir: join(data, 'train'), minSizeTest: 800, maxSize: 1333 },
+    solver: { maxIter: 1, warmupIters: 1, steps: [1] },
+  });
   writeFileSync(join(tmp, 'tiny.json'), JSON.stringify(config));
   const out = join(tmp, 'run');
   const train = JSON.parse(run(['--import', 'tsx', cli, 'train', '--config', join(tmp, 'tiny.json'), '--output', out, '--backend', 'cpu', '--quiet', '--json']).stdout.trim()) as { checkpoint: string };

@@ -359,61 +359,45 @@ function decodeScan(b: Uint8Array, p: number, comps: Component[], sp: ScanParams
   return p;
 }
 
-/** IDCT of one block (jpeg-js's integer IDCT) from `coeffs[o…o+63]` into `out` (8-bit, row-major 8×8). */
-function idctBlock(coeffs: Int16Array, o: number, q: Int32Array, work: Int32Array, out: Uint8Array): void {
-  const w = work;
+/**
+ * One 8-point pass of jpeg-js's integer IDCT (Loeffler–Ligtenberg–Moschytz, from poppler) over
+ * `w[o + i·step]`, i = 0…7, in place. Rows and columns differ only in fixed-point scaling: `sh`/`rnd`
+ * for the first products, `pre` for the odd inputs, `zsh`/`zrnd` for an all-zero-AC line.
+ */
+function idctPass(w: Int32Array, o: number, step: number, sh: number, rnd: number, pre: number, zsh: number, zrnd: number): void {
+  const x0 = w[o]!, x1 = w[o + step]!, x2 = w[o + 2 * step]!, x3 = w[o + 3 * step]!; // prettier-ignore
+  const x4 = w[o + 4 * step]!, x5 = w[o + 5 * step]!, x6 = w[o + 6 * step]!, x7 = w[o + 7 * step]!; // prettier-ignore
+  if (x1 === 0 && x2 === 0 && x3 === 0 && x4 === 0 && x5 === 0 && x6 === 0 && x7 === 0) {
+    const t = (SQRT2 * x0 + zrnd) >> zsh;
+    for (let i = 0; i < 8; i++) w[o + i * step] = t;
+    return;
+  }
+  let v0 = (SQRT2 * x0 + rnd) >> sh;
+  let v1 = (SQRT2 * x4 + rnd) >> sh;
+  let v2 = x2;
+  let v3 = x6;
+  let v4 = (SQRT1D2 * (x1 - x7) + rnd) >> sh;
+  let v7 = (SQRT1D2 * (x1 + x7) + rnd) >> sh;
+  let v5 = x3 << pre;
+  let v6 = x5 << pre;
+  let t;
+  t = (v0 - v1 + 1) >> 1; v0 = (v0 + v1 + 1) >> 1; v1 = t; // prettier-ignore
+  t = (v2 * SIN6 + v3 * COS6 + rnd) >> sh; v2 = (v2 * COS6 - v3 * SIN6 + rnd) >> sh; v3 = t; // prettier-ignore
+  t = (v4 - v6 + 1) >> 1; v4 = (v4 + v6 + 1) >> 1; v6 = t; // prettier-ignore
+  t = (v7 + v5 + 1) >> 1; v5 = (v7 - v5 + 1) >> 1; v7 = t; // prettier-ignore
+  t = (v0 - v3 + 1) >> 1; v0 = (v0 + v3 + 1) >> 1; v3 = t; // prettier-ignore
+  t = (v1 - v2 + 1) >> 1; v1 = (v1 + v2 + 1) >> 1; v2 = t; // prettier-ignore
+  t = (v4 * SIN3 + v7 * COS3 + 2048) >> 12; v4 = (v4 * COS3 - v7 * SIN3 + 2048) >> 12; v7 = t; // prettier-ignore
+  t = (v5 * SIN1 + v6 * COS1 + 2048) >> 12; v5 = (v5 * COS1 - v6 * SIN1 + 2048) >> 12; v6 = t; // prettier-ignore
+  w[o] = v0 + v7; w[o + 7 * step] = v0 - v7; w[o + step] = v1 + v6; w[o + 6 * step] = v1 - v6; // prettier-ignore
+  w[o + 2 * step] = v2 + v5; w[o + 5 * step] = v2 - v5; w[o + 3 * step] = v3 + v4; w[o + 4 * step] = v3 - v4; // prettier-ignore
+}
+
+/** Dequantises and inverse-transforms one block from `coeffs[o…o+63]` into `out` (8-bit, row-major 8×8). */
+function idctBlock(coeffs: Int16Array, o: number, q: Int32Array, w: Int32Array, out: Uint8Array): void {
   for (let i = 0; i < 64; i++) w[i] = coeffs[o + i]! * q[i]!;
-  let v0, v1, v2, v3, v4, v5, v6, v7, t; // prettier-ignore
-  for (let r = 0; r < 64; r += 8) {
-    if (w[1 + r] === 0 && w[2 + r] === 0 && w[3 + r] === 0 && w[4 + r] === 0 && w[5 + r] === 0 && w[6 + r] === 0 && w[7 + r] === 0) {
-      t = (SQRT2 * w[r]! + 512) >> 10;
-      for (let i = 0; i < 8; i++) w[r + i] = t;
-      continue;
-    }
-    v0 = (SQRT2 * w[r]! + 128) >> 8;
-    v1 = (SQRT2 * w[4 + r]! + 128) >> 8;
-    v2 = w[2 + r]!;
-    v3 = w[6 + r]!;
-    v4 = (SQRT1D2 * (w[1 + r]! - w[7 + r]!) + 128) >> 8;
-    v7 = (SQRT1D2 * (w[1 + r]! + w[7 + r]!) + 128) >> 8;
-    v5 = w[3 + r]! << 4;
-    v6 = w[5 + r]! << 4;
-    t = (v0 - v1 + 1) >> 1; v0 = (v0 + v1 + 1) >> 1; v1 = t; // prettier-ignore
-    t = (v2 * SIN6 + v3 * COS6 + 128) >> 8; v2 = (v2 * COS6 - v3 * SIN6 + 128) >> 8; v3 = t; // prettier-ignore
-    t = (v4 - v6 + 1) >> 1; v4 = (v4 + v6 + 1) >> 1; v6 = t; // prettier-ignore
-    t = (v7 + v5 + 1) >> 1; v5 = (v7 - v5 + 1) >> 1; v7 = t; // prettier-ignore
-    t = (v0 - v3 + 1) >> 1; v0 = (v0 + v3 + 1) >> 1; v3 = t; // prettier-ignore
-    t = (v1 - v2 + 1) >> 1; v1 = (v1 + v2 + 1) >> 1; v2 = t; // prettier-ignore
-    t = (v4 * SIN3 + v7 * COS3 + 2048) >> 12; v4 = (v4 * COS3 - v7 * SIN3 + 2048) >> 12; v7 = t; // prettier-ignore
-    t = (v5 * SIN1 + v6 * COS1 + 2048) >> 12; v5 = (v5 * COS1 - v6 * SIN1 + 2048) >> 12; v6 = t; // prettier-ignore
-    w[r] = v0 + v7; w[7 + r] = v0 - v7; w[1 + r] = v1 + v6; w[6 + r] = v1 - v6; // prettier-ignore
-    w[2 + r] = v2 + v5; w[5 + r] = v2 - v5; w[3 + r] = v3 + v4; w[4 + r] = v3 - v4; // prettier-ignore
-  }
-  for (let c = 0; c < 8; c++) {
-    if (w[8 + c] === 0 && w[16 + c] === 0 && w[24 + c] === 0 && w[32 + c] === 0 && w[40 + c] === 0 && w[48 + c] === 0 && w[56 + c] === 0) {
-      t = (SQRT2 * w[c]! + 8192) >> 14;
-      for (let i = 0; i < 64; i += 8) w[c + i] = t;
-      continue;
-    }
-    v0 = (SQRT2 * w[c]! + 2048) >> 12;
-    v1 = (SQRT2 * w[32 + c]! + 2048) >> 12;
-    v2 = w[16 + c]!;
-    v3 = w[48 + c]!;
-    v4 = (SQRT1D2 * (w[8 + c]! - w[56 + c]!) + 2048) >> 12;
-    v7 = (SQRT1D2 * (w[8 + c]! + w[56 + c]!) + 2048) >> 12;
-    v5 = w[24 + c]!;
-    v6 = w[40 + c]!;
-    t = (v0 - v1 + 1) >> 1; v0 = (v0 + v1 + 1) >> 1; v1 = t; // prettier-ignore
-    t = (v2 * SIN6 + v3 * COS6 + 2048) >> 12; v2 = (v2 * COS6 - v3 * SIN6 + 2048) >> 12; v3 = t; // prettier-ignore
-    t = (v4 - v6 + 1) >> 1; v4 = (v4 + v6 + 1) >> 1; v6 = t; // prettier-ignore
-    t = (v7 + v5 + 1) >> 1; v5 = (v7 - v5 + 1) >> 1; v7 = t; // prettier-ignore
-    t = (v0 - v3 + 1) >> 1; v0 = (v0 + v3 + 1) >> 1; v3 = t; // prettier-ignore
-    t = (v1 - v2 + 1) >> 1; v1 = (v1 + v2 + 1) >> 1; v2 = t; // prettier-ignore
-    t = (v4 * SIN3 + v7 * COS3 + 2048) >> 12; v4 = (v4 * COS3 - v7 * SIN3 + 2048) >> 12; v7 = t; // prettier-ignore
-    t = (v5 * SIN1 + v6 * COS1 + 2048) >> 12; v5 = (v5 * COS1 - v6 * SIN1 + 2048) >> 12; v6 = t; // prettier-ignore
-    w[c] = v0 + v7; w[56 + c] = v0 - v7; w[8 + c] = v1 + v6; w[48 + c] = v1 - v6; // prettier-ignore
-    w[16 + c] = v2 + v5; w[40 + c] = v2 - v5; w[24 + c] = v3 + v4; w[32 + c] = v3 - v4; // prettier-ignore
-  }
+  for (let r = 0; r < 64; r += 8) idctPass(w, r, 1, 8, 128, 4, 10, 512);
+  for (let c = 0; c < 8; c++) idctPass(w, c, 8, 12, 2048, 0, 14, 8192);
   for (let i = 0; i < 64; i++) {
     const s = 128 + ((w[i]! + 8) >> 4);
     out[i] = s < 0 ? 0 : s > 255 ? 255 : s;
