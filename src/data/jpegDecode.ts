@@ -74,7 +74,11 @@ export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6): { data: Uint8Ar
 
   for (;;) {
     if (p + 2 > n) throw new Error('truncated JPEG: the file ends before its end-of-image marker');
-    if (b[p] !== 0xff) throw new Error(`corrupt JPEG: expected a marker at byte ${p}`);
+    if (b[p] !== 0xff) {
+      // Stray bytes before a marker: libjpeg warns and skips them; so do we.
+      p++;
+      continue;
+    }
     const marker = b[p + 1]!;
     if (marker === 0xff) {
       p++;

@@ -37,7 +37,10 @@ export function readJpegInfo(b: Uint8Array, scanToEnd = false): JpegInfo | null 
   let p = 2;
   const n = b.length;
   while (p + 2 <= n) {
-    if (b[p] !== 0xff) return frameOrNull(false);
+    if (b[p] !== 0xff) {
+      p++; // stray bytes before a marker are skipped, as libjpeg does
+      continue;
+    }
     const marker = b[p + 1]!;
     if (marker === 0xff) {
       p++; // fill byte
