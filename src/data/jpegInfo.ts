@@ -106,7 +106,7 @@ export function exifOrientation(app1: Uint8Array): number {
     if (e + 12 > t.length) return 1;
     if (u16(e) !== 0x0112) continue;
     // type SHORT (3), count 1: the value sits in the first two bytes of the value field
-    const v = u16(e) === 0x0112 && u16(e + 2) === 3 ? u16(e + 8) : 1;
+    const v = u16(e + 2) === 3 ? u16(e + 8) : 1;
     return v >= 1 && v <= 8 ? v : 1;
   }
   return 1;
