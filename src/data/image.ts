@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { Jimp } from 'jimp';
 import { decodeJpegRgb } from './jpegDecode.js';
 import { isJpeg, readJpegInfo } from './jpegInfo.js';
-import { applyOrientation, orientationSwapsAxes } from './orientation.js';
+import { orientationSwapsAxes } from './orientation.js';
 
 /** An 8-bit RGB image, row-major HWC: pixel (y, x) channel c is at `(y * width + x) * 3 + c`. */
 export interface RgbImage {
@@ -37,9 +37,7 @@ export async function decodeImage(bytes: Uint8Array): Promise<RgbImage> {
 
 function decodeJpeg(bytes: Uint8Array): RgbImage {
   const orientation = readJpegInfo(bytes)?.orientation ?? 1;
-  const stored: RgbImage = decodeJpegRgb(bytes, MAX_MEGAPIXELS * 1e6);
-  const upright = applyOrientation(stored, orientation);
-  return { ...upright, orientation };
+  return { ...decodeJpegRgb(bytes, MAX_MEGAPIXELS * 1e6, orientation), orientation };
 }
 
 /** Reads and decodes an image file (see `decodeImage`). Errors are the raw fs/decoder errors. */

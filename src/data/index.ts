@@ -2,7 +2,7 @@
 export { CategoryMap } from './categoryMap.js';
 export { classStatsFromDataset } from './classStats.js';
 export { decodeImage, decodeImageFile, imageFileSize, rgbaToRgb } from './image.js';
-export { applyOrientation, orientationSwapsAxes } from './orientation.js';
+export { applyOrientation, orientationMap, orientationSwapsAxes } from './orientation.js';
 export { readJpegInfo, exifOrientation } from './jpegInfo.js';
 export type { JpegInfo } from './jpegInfo.js';
 export type { RgbImage } from './image.js';

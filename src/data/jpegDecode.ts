@@ -11,6 +11,8 @@
  * does) and a scan cut short is an error, not a grey tail.
  */
 
+import { orientationMap } from './orientation.js';
+
 const ZIGZAG = Int32Array.from([
   0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37,
   44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
@@ -56,8 +58,12 @@ function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
   return { maxCode, valOffset, values };
 }
 
-/** Decodes a JPEG into RGB. Throws an Error with a one-line reason on anything it cannot read. */
-export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6): { data: Uint8Array; width: number; height: number } {
+/**
+ * Decodes a JPEG into RGB, turned upright for an EXIF `orientation` (1–8, see `orientationMap`) as
+ * the pixels are written (no second full-size buffer). Throws an Error with a one-line reason on
+ * anything it cannot read.
+ */
+export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6, orientation = 1): { data: Uint8Array; width: number; height: number } {
   if (!(b[0] === 0xff && b[1] === 0xd8)) throw new Error('not a JPEG (no start-of-image marker)');
   const qt: Int32Array[] = [];
   const dcTables: (Huffman | null)[] = [null, null, null, null];
@@ -166,7 +172,8 @@ export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6): { data: Uint8Ar
   if (!comps.length) throw new Error('corrupt JPEG: no frame header');
   for (const c of comps) if (!qt[c.tq]) throw new Error('corrupt JPEG: missing quantisation table');
   const transform = comps.length === 3 ? !(adobeTransform === 0 || (adobeTransform < 0 && !jfif && comps[0]!.id === 82 && comps[1]!.id === 71 && comps[2]!.id === 66)) : adobeTransform > 0;
-  return { data: toRgb(comps, qt, width, height, maxH, maxV, mcusPerColumn, transform), width, height };
+  const m = orientationMap(orientation, width, height);
+  return { data: toRgb(comps, qt, width, height, maxH, maxV, mcusPerColumn, transform, m), width: m.width, height: m.height };
 }
 
 interface ScanParams {
@@ -412,9 +419,21 @@ const clamp = (a: number): number => (a < 0 ? 0 : a > 255 ? 255 : a);
 
 /**
  * Pixels from the coefficients, one MCU row at a time: each component's blocks of that row go
- * through the IDCT into a strip, then every output pixel takes its nearest component samples.
+ * through the IDCT into a strip, then every pixel takes its nearest component samples and is
+ * written where `place` puts it in the upright image.
  */
-function toRgb(comps: Component[], qt: Int32Array[], width: number, height: number, maxH: number, maxV: number, mcusPerColumn: number, transform: boolean): Uint8Array {
+function toRgb(
+  comps: Component[],
+  qt: Int32Array[],
+  width: number,
+  height: number,
+  maxH: number,
+  maxV: number,
+  mcusPerColumn: number,
+  transform: boolean,
+  place: ReturnType<typeof orientationMap>,
+): Uint8Array {
+  const st = place.step * 3;
   const out = new Uint8Array(width * height * 3);
   const nc = comps.length;
   const work = new Int32Array(64);
@@ -451,13 +470,13 @@ function toRgb(comps: Component[], qt: Int32Array[], width: number, height: numb
         const cy = ((y * (c.v / maxV)) | 0) - mr * c.v * 8;
         lines[ci] = strips[ci]!.subarray(cy * lineLen, (cy + 1) * lineLen);
       }
-      let o = y * width * 3;
+      let o = (place.start + y * place.rowStep) * 3;
       if (nc === 1) {
         const l = lines[0]!, m = xMaps[0]!; // prettier-ignore
-        for (let x = 0; x < width; x++, o += 3) out[o] = out[o + 1] = out[o + 2] = l[m[x]!]!;
+        for (let x = 0; x < width; x++, o += st) out[o] = out[o + 1] = out[o + 2] = l[m[x]!]!;
       } else if (nc === 3) {
         const l0 = lines[0]!, l1 = lines[1]!, l2 = lines[2]!, m0 = xMaps[0]!, m1 = xMaps[1]!, m2 = xMaps[2]!; // prettier-ignore
-        for (let x = 0; x < width; x++, o += 3) {
+        for (let x = 0; x < width; x++, o += st) {
           const a = l0[m0[x]!]!, b = l1[m1[x]!]!, d = l2[m2[x]!]!; // prettier-ignore
           if (transform) {
             out[o] = clamp(a + 1.402 * (d - 128));
@@ -472,7 +491,7 @@ function toRgb(comps: Component[], qt: Int32Array[], width: number, height: numb
       } else {
         const l0 = lines[0]!, l1 = lines[1]!, l2 = lines[2]!, l3 = lines[3]!; // prettier-ignore
         const m0 = xMaps[0]!, m1 = xMaps[1]!, m2 = xMaps[2]!, m3 = xMaps[3]!; // prettier-ignore
-        for (let x = 0; x < width; x++, o += 3) {
+        for (let x = 0; x < width; x++, o += st) {
           let cc: number, mm: number, yy: number; // prettier-ignore
           const a = l0[m0[x]!]!, b = l1[m1[x]!]!, d = l2[m2[x]!]!; // prettier-ignore
           if (transform) {
