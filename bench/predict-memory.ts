@@ -3,19 +3,21 @@
  * here at run time) run through a tiny checkpoint whose test size is LVIS's (short side 800, max
  * 1333), so the image path — decode, orientation, resize to the test size — dominates. Peak RSS is
  * the child's `process.resourceUsage().maxRSS` as reported by /usr/bin/time (`%M`, KiB), one run.
- * A second child only decodes and transforms the image (no model) to show the image path's share.
+ * Two more children only decode and transform the image (no model) to show the image path's share:
+ * as made, and turned as a phone stores a portrait shot (EXIF orientation 6).
  * Temp files are deleted at the end. Writes bench/results/predict-memory.json.
  *
  *   npx tsx bench/predict-memory.ts
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { tinyTrainOverrides } from '../test/helpers/tinyTrainConfig.js';
+import { withOrientation } from '../test/helpers/exifJpeg.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'src/cli/main.ts');
@@ -64,26 +66,31 @@ try {
   const t0 = performance.now();
   const predict = run(['--import', 'tsx', cli, 'predict', '--checkpoint', train.checkpoint, '--images', photo, '--out', join(tmp, 'pred'), '--backend', 'cpu', '--quiet'], true);
   const predictSeconds = (performance.now() - t0) / 1000;
-  const decodeOnly = run(
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      `const d = await import(${JSON.stringify(join(root, 'src/data/index.ts'))});
-       const ds = new d.DetectionDataset({ images: [{ id: 1, height: 3000, width: 4000, file_name: 'big.jpg' }], annotations: [], categories: [{ id: 1, name: 'a' }] }, ${JSON.stringify(tmp)});
-       const ex = await ds.example(1, { shortSide: 800, maxSize: 1333, flipProbability: 0 }, new (await import(${JSON.stringify(join(root, 'src/util/rng.ts'))})).Rng(1));
-       console.log(ex.width, ex.height);`,
-    ],
-    true,
-  );
+  // The same photo as a phone stores a portrait shot: the frame turned, EXIF orientation 6.
+  const turned = join(tmp, 'big-exif6.jpg');
+  writeFileSync(turned, withOrientation(readFileSync(photo), 6));
+  const decodeOnly = (file: string, height: number, width: number) =>
+    run(
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const d = await import(${JSON.stringify(join(root, 'src/data/index.ts'))});
+         const ds = new d.DetectionDataset({ images: [{ id: 1, height: ${height}, width: ${width}, file_name: ${JSON.stringify(file)} }], annotations: [], categories: [{ id: 1, name: 'a' }] }, ${JSON.stringify(tmp)});
+         const ex = await ds.example(1, { shortSide: 800, maxSize: 1333, flipProbability: 0 }, new (await import(${JSON.stringify(join(root, 'src/util/rng.ts'))})).Rng(1));
+         console.log(ex.width, ex.height);`,
+      ],
+      true,
+    ).maxRssMb;
   const result = {
     image: '4000×3000 JPEG q90 (synthetic noisy gradient), test size 800/1333 (→ 1067×800)',
     node: process.version,
     predictPeakRssMb: predict.maxRssMb,
     predictSeconds,
-    decodeAndTransformPeakRssMb: decodeOnly.maxRssMb,
-    note: 'peak RSS from /usr/bin/time %M of one child run each; includes node + tsx (~50–100 MB) and, for predict, tfjs (cpu backend) and the model',
+    decodeAndTransformPeakRssMb: decodeOnly('big.jpg', 3000, 4000),
+    decodeAndTransformExif6PeakRssMb: decodeOnly('big-exif6.jpg', 4000, 3000),
+    note: 'peak RSS from /usr/bin/time %M of one child run each; includes node + tsx with src/data (95 MB) and, for predict, tfjs (cpu backend) and the model',
   };
   console.log(JSON.stringify(result, null, 1));
   writeFileAtomic(join(root, 'bench/results/predict-memory.json'), JSON.stringify(result, null, 1) + '\n');

@@ -13,6 +13,7 @@ import { subsetCommand } from '../../src/cli/subsetCommand.js';
 import { trainCommand } from '../../src/cli/trainCommand.js';
 import { runCli, type CliResult } from '../helpers/runCli.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
+import { withOrientation } from '../helpers/exifJpeg.js';
 import { expectCliInputError as expectInputError, inputErrorOfAsync as inputError } from '../helpers/inputErrors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'balms-cli-model-'));
@@ -120,9 +121,7 @@ describe('balms train / predict / eval --checkpoint on the tiny synthetic datase
     };
     oneLine(runCli(['predict', '--checkpoint', ckpt, '--images', join(bad, 'cut.jpg'), '--out', join(root, 'pred-bad'), '--backend', 'cpu', '--quiet']), /^balms predict: .*cut\.jpg: cannot decode image: truncated JPEG/);
     // baseline.jpg is 48×32 stored; tagged orientation 6 it is 32×48 upright, but this ground truth says 48×32
-    const exif = Buffer.concat([Buffer.from('Exif\0\0II*\0', 'latin1'), Buffer.from([8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0])]);
-    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, exif.length + 2]), exif]);
-    writeFileSync(join(bad, 'turned.jpg'), Buffer.concat([jpg.subarray(0, 2), app1, jpg.subarray(2)]));
+    writeFileSync(join(bad, 'turned.jpg'), withOrientation(jpg, 6));
     const gtFile = join(bad, 'gt.json');
     writeFileSync(gtFile, JSON.stringify({ images: [{ id: 7, file_name: 'turned.jpg', width: 48, height: 32 }], annotations: [], categories: [{ id: 1, name: 'a' }] }));
     oneLine(
