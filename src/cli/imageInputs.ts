@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, relative, resolve, sep } from 'node:path';
 import type { LvisCategory, LvisDataset, LvisImage } from '../coco/index.js';
-import { DetectionDataset, decodeImageFile } from '../data/index.js';
+import { DetectionDataset, imageFileSize, sizeMismatch } from '../data/index.js';
 import type { CheckpointCategory } from '../engine/index.js';
 import { BalmsInputError } from '../util/errors.js';
 
@@ -65,7 +65,9 @@ function asCategories(categories: readonly CheckpointCategory[]): LvisCategory[]
 /**
  * Image files to a dataset. An image whose file name matches a ground-truth image (`gt`) takes its id
  * and size; the others get sequential ids after the largest ground-truth id (from 1 without `gt`),
- * in the order given, and their size from decoding the file.
+ * in the order given, and their upright size from the file's header (the pixels are decoded later,
+ * once). Every file's header is read first, so an unreadable or truncated file, or one whose size is
+ * not its ground truth's, stops before any model work.
  */
 export async function imagesFromFiles(files: readonly string[], categories: readonly CheckpointCategory[], gt?: LvisDataset): Promise<ImageInputs> {
   if (!files.length) throw new BalmsInputError('no images given (--images DIR|FILE)');
@@ -79,17 +81,19 @@ export async function imagesFromFiles(files: readonly string[], categories: read
   const images: ImageInputs['images'] = [];
   const used = new Set<number>();
   for (const file of files) {
+    let size;
+    try {
+      size = await imageFileSize(file);
+    } catch (e) {
+      throw new BalmsInputError(`cannot decode image: ${(e as Error).message.split('\n')[0]}`, { file });
+    }
     const g = byName.get(basename(file));
     if (g && !used.has(g.id)) {
+      const wrong = sizeMismatch(size, g.height, g.width);
+      if (wrong) throw new BalmsInputError(wrong, { file, path: `--gt images id ${g.id}` });
       used.add(g.id);
       images.push({ id: g.id, file, height: g.height, width: g.width, fromGt: true });
       continue;
-    }
-    let size;
-    try {
-      size = await decodeImageFile(file);
-    } catch (e) {
-      throw new BalmsInputError(`cannot decode image: ${(e as Error).message.split('\n')[0]}`, { file });
     }
     images.push({ id: nextId++, file, height: size.height, width: size.width, fromGt: false });
   }

@@ -1,7 +1,10 @@
 /** Data: LVIS/COCO image reading, transforms, training examples, prefetching, and the synthetic dataset. */
 export { CategoryMap } from './categoryMap.js';
 export { classStatsFromDataset } from './classStats.js';
-export { decodeImage, decodeImageFile, rgbaToRgb } from './image.js';
+export { decodeImage, decodeImageFile, imageFileSize, rgbaToRgb } from './image.js';
+export { applyOrientation, orientationMap, orientationSwapsAxes } from './orientation.js';
+export { readJpegInfo, exifOrientation } from './jpegInfo.js';
+export type { JpegInfo } from './jpegInfo.js';
 export type { RgbImage } from './image.js';
 export { LvisImageFolder } from './imageFolder.js';
 export { shortestEdgeSize, resizeBilinear } from './resize.js';
@@ -17,7 +20,7 @@ export { prefetchBatches, exampleBatches } from './prefetch.js';
 export { padImages } from './batch.js';
 export type { PaddedImages } from './batch.js';
 export { WorkerImagePipeline } from './workerPipeline.js';
-export { readImageChecked, ImageReadError } from './imageRead.js';
+export { readImageChecked, ImageReadError, sizeMismatch } from './imageRead.js';
 export type { ImageReadFailure } from './imageRead.js';
 export type { PrefetchOptions, ExampleStreamOptions } from './prefetch.js';
 export * from './synth/index.js';

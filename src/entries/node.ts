@@ -12,7 +12,7 @@ export { JsonStreamScanner, JsonStreamSyntaxError, scanJsonFile } from '../coco/
 export type { JsonStreamHandlers } from '../coco/jsonStream.js';
 export { writeJsonFileAtomic } from '../coco/writeJson.js';
 // Images and the data pipeline's readers.
-export { decodeImage, decodeImageFile, rgbaToRgb } from '../data/index.js';
+export { decodeImage, decodeImageFile, imageFileSize, rgbaToRgb, applyOrientation } from '../data/index.js';
 export type { RgbImage } from '../data/index.js';
 export { LvisImageFolder, WorkerImagePipeline, readImageChecked, ImageReadError } from '../data/index.js';
 export type { ImageReadFailure } from '../data/index.js';

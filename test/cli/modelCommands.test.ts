@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { subsetCommand } from '../../src/cli/subsetCommand.js';
 import { trainCommand } from '../../src/cli/trainCommand.js';
 import { runCli, type CliResult } from '../helpers/runCli.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
+import { withOrientation } from '../helpers/exifJpeg.js';
 import { expectCliInputError as expectInputError, inputErrorOfAsync as inputError } from '../helpers/inputErrors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'balms-cli-model-'));
@@ -102,6 +103,31 @@ describe('balms train / predict / eval --checkpoint on the tiny synthetic datase
     const e = await runInProcess(evalCommand, ['--gt', valJson, '--results', join(pred, 'results.json'), '--iou-type', 'bbox', '--json']);
     expect(e.code).toBe(0);
     expect(JSON.parse(e.stdout)).toEqual(metricsEval.bbox);
+  });
+
+  it('predict stops on a truncated JPEG, or on a --gt image whose EXIF orientation turns it off its record, with exit 2 and one line naming the file', () => {
+    const bad = join(root, 'bad-images');
+    mkdirSync(bad, { recursive: true });
+    const jpg = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'data', 'images', 'baseline.jpg'));
+    writeFileSync(join(bad, 'cut.jpg'), jpg.subarray(0, jpg.length >> 1));
+    // After the backend starts, tfjs's own "install the node backend" banner may precede balms's line.
+    const oneLine = (r: CliResult, re: RegExp) => {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      const ours = r.stderr.trimEnd().split('\n').filter((l) => l.startsWith('balms '));
+      expect(ours).toHaveLength(1);
+      expect(ours[0]).toMatch(re);
+    };
+    oneLine(runCli(['predict', '--checkpoint', ckpt, '--images', join(bad, 'cut.jpg'), '--out', join(root, 'pred-bad'), '--backend', 'cpu', '--quiet']), /^balms predict: .*cut\.jpg: cannot decode image: truncated JPEG/);
+    // baseline.jpg is 48×32 stored; tagged orientation 6 it is 32×48 upright, but this ground truth says 48×32
+    writeFileSync(join(bad, 'turned.jpg'), withOrientation(jpg, 6));
+    const gtFile = join(bad, 'gt.json');
+    writeFileSync(gtFile, JSON.stringify({ images: [{ id: 7, file_name: 'turned.jpg', width: 48, height: 32 }], annotations: [], categories: [{ id: 1, name: 'a' }] }));
+    oneLine(
+      runCli(['predict', '--checkpoint', ckpt, '--images', join(bad, 'turned.jpg'), '--gt', gtFile, '--out', join(root, 'pred-bad'), '--backend', 'cpu', '--quiet']),
+      /^balms predict: .*turned\.jpg.*EXIF orientation 6 .*annotations must be in the upright frame/,
+    );
   });
 
   it('eval --checkpoint --images runs the model over the ground truth and reproduces the training-time evaluation', async () => {
