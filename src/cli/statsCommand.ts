@@ -2,7 +2,8 @@ import type { Command } from './command.js';
 import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
 import { categoryStats, loadLvisDataset, type DatasetStats } from '../coco/index.js';
-import { LVIS_VERSIONS, loadLvisCategoryTable, type LvisVersion } from '../coco/lvisCategoryTable.js';
+import { LVIS_VERSIONS, type LvisVersion } from '../coco/lvisCategoryTable.js';
+import { loadLvisCategoryTable } from '../coco/loadLvisCategoryTable.js';
 
 const usage = `Usage: balms stats --gt GT.json [--json] [--max-mismatches N]
        balms stats --lvis v0.5|v1 [--gt GT.json] [--json]

@@ -4,9 +4,8 @@
  * image_count / instance_count for LVIS v0.5 (1,230 categories) and v1 (1,203; instance_count not
  * published, null). A user training on an LVIS subset offline gets the full data set's class prior
  * from them (`loss.priorCounts: 'lvis_v0.5' | 'lvis_v1'`), and `balms stats --lvis` prints them.
+ * No file system here (the page builds models too): `loadLvisCategoryTable.ts` reads the files.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { BalmsInputError } from '../util/errors.js';
 import type { Frequency } from './types.js';
 
@@ -31,24 +30,6 @@ export interface LvisCategoryTable {
   numTrainImages: number;
   /** Ascending id. */
   categories: LvisTableCategory[];
-}
-
-/** The table file of `version` (inside the package: `data/` at its root, beside `dist/` and `src/`). */
-export function lvisCategoryTablePath(version: LvisVersion): string {
-  return fileURLToPath(new URL(`../../data/lvis_${version}_categories.json`, import.meta.url));
-}
-
-const cache = new Map<LvisVersion, LvisCategoryTable>();
-
-/** Loads (once per process) the category table of LVIS `version`. */
-export function loadLvisCategoryTable(version: LvisVersion): LvisCategoryTable {
-  const hit = cache.get(version);
-  if (hit) return hit;
-  const file = lvisCategoryTablePath(version);
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { source: string; num_train_images: number; categories: LvisTableCategory[] };
-  const table: LvisCategoryTable = { version, source: raw.source, numTrainImages: raw.num_train_images, categories: raw.categories };
-  cache.set(version, table);
-  return table;
 }
 
 /** The part of a category the prior lookup matches on. */

@@ -1,5 +1,5 @@
 /** Builds the detector and its classification loss from a training config and class statistics. */
-import { loadLvisCategoryTable, lvisPriorCounts, type NamedCategory } from '../coco/lvisCategoryTable.js';
+import { lvisPriorCounts, type LvisCategoryTable, type LvisVersion, type NamedCategory } from '../coco/lvisCategoryTable.js';
 import { createClassifierLoss, isSoftmaxFamily, priorCountsOf, type ClassStats, type ClassifierLoss } from '../losses/index.js';
 import { Detector } from '../modeling/index.js';
 import { sampledClassCounts, type IndexSampler } from '../sampling/index.js';
@@ -26,6 +26,8 @@ export interface LossStatsSource {
   sampler?: IndexSampler;
   /** The training categories in class order (`priorCounts: 'lvis_v0.5' | 'lvis_v1'`). */
   categories?: readonly NamedCategory[];
+  /** Reads an LVIS category table (`loadLvisCategoryTable` in Node; the page never needs it: checkpoints store the counts). */
+  lvisTable?: (version: LvisVersion) => LvisCategoryTable;
   /** The statistics the loss was built from, as a checkpoint stores them: used as they are. */
   lossStats?: ClassStats;
 }
@@ -47,9 +49,9 @@ export function lossClassStats(cfg: TrainConfig, stats: ClassStats, source: Loss
     const sampler = source.sampler ?? buildTrainSampler(cfg, imageClasses, k);
     return { ...stats, imageCount: sampledClassCounts(imageClasses, sampler.expectedDraws(), k) };
   }
-  if (!source.categories) throw new BalmsInternalError(`loss.priorCounts "${prior}" needs the training categories`);
+  if (!source.categories || !source.lvisTable) throw new BalmsInternalError(`loss.priorCounts "${prior}" needs the training categories and the LVIS table reader`);
   const file = cfg.data.synth.enabled ? 'the synthetic training set' : cfg.data.trainAnnotations;
-  const table = lvisPriorCounts(loadLvisCategoryTable(prior === 'lvis_v1' ? 'v1' : 'v0.5'), source.categories, file);
+  const table = lvisPriorCounts(source.lvisTable(prior === 'lvis_v1' ? 'v1' : 'v0.5'), source.categories, file);
   return { imageCount: table.imageCount, instanceCount: table.instanceCount ?? stats.instanceCount, numTrainImages: table.numTrainImages };
 }
 

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../backends/index.js';
+import { loadLvisCategoryTable } from '../coco/loadLvisCategoryTable.js';
 import type { ClassStats, ClassifierLoss } from '../losses/index.js';
 import { TRAINABLE_SUBSETS, type Detector } from '../modeling/index.js';
 import { ensureDir, writeFileAtomic } from '../util/atomicWrite.js';
@@ -68,7 +69,7 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
   log(`balms train: backend ${backend}, ${data.train.size} training images, ${numClasses} classes, loss ${cfg.loss.type}, sampler ${cfg.sampler.type}${cfg.stage2.enabled ? `, stage 2 (${cfg.stage2.trainable}${cfg.meta.type !== 'none' ? ` + ${cfg.meta.type}` : ''})` : ''}`);
   // the one training sampler of the run (the loss's 'sampled' prior reads its expected draws)
   const sampler = buildTrainSampler(cfg, data.imageClasses, numClasses);
-  const { detector, loss, lossStats } = buildModel(cfg, numClasses, data.classStats, { imageClasses: data.imageClasses, sampler, categories: data.categories });
+  const { detector, loss, lossStats } = buildModel(cfg, numClasses, data.classStats, { imageClasses: data.imageClasses, sampler, categories: data.categories, lvisTable: loadLvisCategoryTable });
   const lastPath = join(outputDir, RUN_FILES.last);
   const resumedFrom = opts.resume && existsSync(lastPath) ? lastPath : null;
   if (opts.resume && !resumedFrom) log(`resume: no ${lastPath} yet, starting from iteration 0`);

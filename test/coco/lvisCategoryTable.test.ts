@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadLvisCategoryTable, lvisPriorCounts } from '../../src/coco/lvisCategoryTable.js';
+import { lvisPriorCounts } from '../../src/coco/lvisCategoryTable.js';
+import { loadLvisCategoryTable } from '../../src/coco/loadLvisCategoryTable.js';
 import { inputErrorOf } from '../helpers/inputErrors.js';
 
 const SHARED_VAL = new URL('../../../shared/lvis/lvis_val_100.json', import.meta.url);

@@ -11,6 +11,7 @@ import { lossClassStats } from '../../src/engine/buildModel.js';
 import { resolveTrainConfig } from '../../src/engine/config/resolveTrainConfig.js';
 import { loadCheckpoint, loadDetectorFromCheckpoint, RUN_FILES } from '../../src/engine/index.js';
 import type { IndexSampler } from '../../src/sampling/index.js';
+import { loadLvisCategoryTable } from '../../src/coco/loadLvisCategoryTable.js';
 import { runCli } from '../helpers/runCli.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
 
@@ -27,6 +28,15 @@ describe("loss.priorCounts 'sampled'", () => {
     const counts = Array.from(lossClassStats(cfg, stats, { imageClasses, sampler }).imageCount);
     expect(counts[0]).toBeCloseTo(4 * (3 / 4.5), 12);
     expect(counts[1]).toBeCloseTo(3.5 * (3 / 4.5), 12);
+  });
+
+  it("'lvis_v0.5' takes the full training split's counts for the subset's categories", () => {
+    const cfg = resolveTrainConfig({ sets: ['loss.priorCounts=lvis_v0.5'] });
+    const stats = { imageCount: [1, 1], instanceCount: [1, 1], numTrainImages: 2 };
+    const t = loadLvisCategoryTable('v0.5');
+    const got = lossClassStats(cfg, stats, { categories: [{ id: 2, name: 'aerosol_can' }, { id: 1, name: 'acorn' }], lvisTable: loadLvisCategoryTable });
+    expect(got.imageCount).toEqual([t.categories[1]!.image_count, t.categories[0]!.image_count]);
+    expect(got.numTrainImages).toBe(56740);
   });
 
   it('stores the counts its loss was built from, and the checkpoint predicts through the CLI', { timeout: 600_000 }, () => {
