@@ -9,12 +9,13 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initBackend } from '../backends/index.js';
 import type { ClassifierLoss } from '../losses/index.js';
-import { TRAINABLE_SUBSETS, type Detector } from '../modeling/index.js';
+import { TRAINABLE_SUBSETS, type DetectorModel } from '../modeling/index.js';
 import { ensureDir, writeFileAtomic } from '../util/atomicWrite.js';
 import { BalmsInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { TrainingBatchStream } from './batchStream.js';
 import { buildModel } from './buildModel.js';
+import { loadConfigBackbone } from './loadConfigBackbone.js';
 import { buildMetaSampler, buildTrainSampler } from './buildSampler.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config/trainConfig.js';
@@ -32,7 +33,7 @@ export interface TrainingRun {
   readonly outputDir: string;
   readonly backend: string;
   readonly data: TrainingData;
-  readonly detector: Detector;
+  readonly detector: DetectorModel;
   readonly loss: ClassifierLoss;
   readonly optimizer: SgdMomentum;
   /** Variables the step updates, by parameter-store name. */
@@ -64,7 +65,8 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
   const data = await loadTrainingData(cfg, log);
   const numClasses = data.categories.length;
   log(`balms train: backend ${backend}, ${data.train.size} training images, ${numClasses} classes, loss ${cfg.loss.type}, sampler ${cfg.sampler.type}${cfg.stage2.enabled ? `, stage 2 (${cfg.stage2.trainable}${cfg.meta.type !== 'none' ? ` + ${cfg.meta.type}` : ''})` : ''}`);
-  const { detector, loss, lossStats } = buildModel(cfg, numClasses, data.classStats, data.imageClasses);
+  const backbone = await loadConfigBackbone(cfg);
+  const { detector, loss, lossStats } = buildModel(cfg, numClasses, data.classStats, data.imageClasses, backbone);
   const lastPath = join(outputDir, RUN_FILES.last);
   const resumedFrom = opts.resume && existsSync(lastPath) ? lastPath : null;
   if (opts.resume && !resumedFrom) log(`resume: no ${lastPath} yet, starting from iteration 0`);

@@ -24,3 +24,4 @@ export * from './roiInference.js';
 export * from './roiLosses.js';
 export * from './rpn.js';
 export * from './roiSampler.js';
+export type * from './detectorModel.js';
