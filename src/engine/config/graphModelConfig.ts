@@ -94,10 +94,18 @@ export function checkGraphModelConfig(model: DetectorConfig & GraphModelKnobs, f
   if (source !== 'rpn' && spec.proposalDecoder === 'none') bad('proposals', `the graph's outputs are decoded into proposals only for a preset: use "rpn" with your own graph`);
   const levels = spec.featureNodes.length;
   if (source !== 'graph' && model.anchors.sizes.length !== levels) bad('anchors.sizes', `has ${model.anchors.sizes.length} levels, the graph's feature nodes ${levels}`);
-  // the detector knobs a graph model uses (RPN, anchors, RoI heads), with the pyramid the graph gives
-  const stageChannels = Array.from({ length: Math.max(levels, 1) }, () => model.featureChannels);
-  validateDetectorConfig(
-    { ...model, numClasses: 1, backbone: { ...model.backbone, stageChannels }, fpn: { enabled: true, channels: model.featureChannels, inStages: stageChannels.map((_, i) => i) }, anchors: source === 'graph' ? { ...model.anchors, sizes: stageChannels.map(() => model.anchors.sizes[0]!) } : model.anchors },
-    { file, prefix: 'model.' },
-  );
+  validateDetectorConfig({ ...detectorKnobsOf(model), numClasses: 1 }, { file, prefix: 'model.' });
+}
+
+/**
+ * The knobs the detector checks see: for a graph, its pyramid (one level per feature node) in place
+ * of the built-in backbone / FPN it does not use, and (without an RPN) anchors that fit it.
+ */
+export function detectorKnobsOf<M extends Omit<DetectorConfig, 'numClasses'> & GraphModelKnobs>(model: M): M {
+  if (model.type !== 'graph') return model;
+  const spec = graphSpecOf(model);
+  const levels = Math.max(spec.featureNodes.length, 1);
+  const stageChannels = Array.from({ length: levels }, () => model.featureChannels);
+  const anchors = proposalSourceOf(model) === 'graph' ? { ...model.anchors, sizes: stageChannels.map(() => model.anchors.sizes[0]!) } : model.anchors;
+  return { ...model, backbone: { ...model.backbone, stageChannels }, fpn: { enabled: true, channels: model.featureChannels, inStages: stageChannels.map((_, i) => i) }, anchors };
 }

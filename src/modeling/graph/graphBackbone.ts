@@ -31,6 +31,8 @@ export class GraphBackbone {
     readonly spec: GraphBackboneSpec,
     readonly featureWidths: readonly number[],
     readonly proposalOptions: ProposalOptions = {},
+    /** Whether `execute` runs the graph (no control flow or dynamic shapes on the way to the nodes), else `executeAsync`. */
+    readonly synchronous = false,
   ) {
     if (featureWidths.length !== spec.featureNodes.length) throw new BalmsInputError(`graph backbone: ${featureWidths.length} feature widths for ${spec.featureNodes.length} feature nodes`);
   }
@@ -51,7 +53,7 @@ export class GraphBackbone {
     const nodes = [...spec.featureNodes.map((n) => n.name), ...spec.proposalNodes];
     let outs: tf.Tensor[];
     try {
-      outs = (await this.graph.executeAsync(input, nodes)) as tf.Tensor[];
+      outs = (this.synchronous ? this.graph.execute(input, nodes) : await this.graph.executeAsync(input, nodes)) as tf.Tensor[];
     } catch (e) {
       throw new BalmsInputError(`graph backbone: running the graph to ${nodes.join(', ')} failed: ${(e as Error).message}`);
     } finally {

@@ -68,7 +68,16 @@ export class GraphDetector implements DetectorModel {
     config: DetectorConfigInput | DetectorConfig,
     readonly opts: GraphDetectorOptions,
   ) {
-    this.config = resolveDetectorConfig(config as DetectorConfigInput);
+    // the graph is the pyramid: one level per feature node (the built-in backbone / FPN knobs are unused)
+    const levels = backbone.strides.length;
+    const c = (this.featureChannels = opts.featureChannels ?? 64);
+    const pyramid = { backbone: { stemChannels: c, stageChannels: backbone.strides.map(() => c), convsPerStage: 1 }, fpn: { enabled: true, channels: c, inStages: backbone.strides.map((_, i) => i) } };
+    const input = config as DetectorConfigInput;
+    if (opts.proposals !== 'graph' && input.anchors?.sizes && input.anchors.sizes.length !== levels) {
+      throw new BalmsInputError(`has ${input.anchors.sizes.length} levels, the graph's feature nodes ${levels}`, { path: 'model.anchors.sizes' });
+    }
+    const anchors = opts.proposals === 'graph' ? { ...input.anchors, sizes: backbone.strides.map(() => input.anchors?.sizes?.[0] ?? [32]) } : input.anchors;
+    this.config = resolveDetectorConfig({ ...input, ...pyramid, anchors });
     const cfg = this.config;
     if (opts.proposals !== 'rpn' && backbone.spec.proposalDecoder === 'none') {
       throw new BalmsInputError(`the graph gives no proposals (no decoder for its outputs): use proposals 'rpn'`, { path: 'model.proposals' });
@@ -77,16 +86,12 @@ export class GraphDetector implements DetectorModel {
     this.store = new ParameterStore(new Rng(seed));
     this.rng = new Rng(opts.samplingSeed ?? seed + 1);
     this.strides = backbone.strides;
-    const c = (this.featureChannels = opts.featureChannels ?? 64);
     backbone.featureWidths.forEach((w, l) => {
       this.laterals.push({
         kernel: this.store.create(`laterals/${l}/kernel`, [1, 1, w, c], { kind: 'heNormal', fanIn: w }),
         bias: this.store.create(`laterals/${l}/bias`, [c], { kind: 'zeros' }),
       });
     });
-    if (opts.proposals !== 'graph' && cfg.anchors.sizes.length !== this.strides.length) {
-      throw new BalmsInputError(`has ${cfg.anchors.sizes.length} levels, the graph's feature nodes ${this.strides.length}`, { path: 'model.anchors.sizes' });
-    }
     this.rpn = opts.proposals === 'graph' ? null : new Rpn(this.store, cfg.rpn, cfg.anchors, this.strides, c);
     this.roiHeads = new RoIHeads(this.store, cfg.roiHeads, cfg.numClasses, c, lossOf(opts), 'roi_heads', opts.clsBiasInit ?? 0);
   }

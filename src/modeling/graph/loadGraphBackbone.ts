@@ -54,10 +54,19 @@ export async function loadGraphBackbone(modelUrl: string, spec: GraphBackboneSpe
     const [h, w] = graphFrame(spec, [256, 256]);
     const probe = tf.zeros([spec.inputSize ? spec.inputSize[0] : h, spec.inputSize ? spec.inputSize[1] : w, 3], 'float32') as tf.Tensor3D;
     let feats: tf.Tensor[];
+    let synchronous = true;
     try {
       const input = tf.tidy(() => (spec.inputDtype === 'int32' ? tf.cast(tf.expandDims(probe, 0), 'int32') : tf.expandDims(probe, 0)));
+      const nodes = [...spec.featureNodes.map((n) => n.name), ...spec.proposalNodes];
       try {
-        feats = (await graph.executeAsync(input, spec.featureNodes.map((n) => n.name))) as tf.Tensor[];
+        try {
+          feats = graph.execute(input, nodes) as tf.Tensor[];
+        } catch {
+          // control flow or dynamic shapes on the way: only executeAsync runs it
+          synchronous = false;
+          feats = (await graph.executeAsync(input, nodes)) as tf.Tensor[];
+        }
+        tf.dispose(feats.splice(spec.featureNodes.length));
       } finally {
         input.dispose();
       }
@@ -71,7 +80,7 @@ export async function loadGraphBackbone(modelUrl: string, spec: GraphBackboneSpe
       return f.shape[3]!;
     });
     tf.dispose(feats);
-    return new GraphBackbone(graph, spec, widths, proposalOptions);
+    return new GraphBackbone(graph, spec, widths, proposalOptions, synchronous);
   } catch (e) {
     graph.dispose();
     throw e;
