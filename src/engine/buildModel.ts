@@ -49,10 +49,10 @@ export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassSta
     samplingSeed: runSeed(cfg, 'detectorSampling'),
     clsBiasInit: isSoftmaxFamily(cfg.loss) ? 0 : -Math.log((1 - SIGMOID_PRIOR) / SIGMOID_PRIOR),
   };
-  const { type, preset: _p, modelUrl: _u, featureNodes: _f, inputSize: _i, proposals: _s, graphProposals: _g, featureChannels, ...detectorConfig } = cfg.model;
+  const { type, preset: _p, modelUrl: _u, featureNodes: _f, inputSize: _i, proposals: _s, graphProposals: _g, featureChannels, featureCache, ...detectorConfig } = cfg.model;
   if (type === 'graph') {
     if (!backbone) throw new BalmsInternalError('buildModel: model.type "graph" needs the loaded graph (loadConfigBackbone)');
-    const detector = new GraphDetector(backbone, { ...detectorConfig, numClasses }, { ...common, featureChannels, proposals: proposalSourceOf(cfg.model), pixelStats: pixelStatsOf(cfg) });
+    const detector = new GraphDetector(backbone, { ...detectorConfig, numClasses }, { ...common, featureChannels, featureCache, proposals: proposalSourceOf(cfg.model), pixelStats: pixelStatsOf(cfg) });
     return { detector, loss, lossStats };
   }
   if (backbone) throw new BalmsInternalError('buildModel: a graph backbone for the built-in detector');

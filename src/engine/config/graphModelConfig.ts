@@ -27,6 +27,8 @@ export interface GraphModelKnobs {
   graphProposals: { topK: number; nmsThreshold: number; minScore: number };
   /** Width each frozen map is projected to by its trainable 1×1 conv. */
   featureChannels: number;
+  /** Keep the graph's outputs of up to this many distinct images in memory (0: off); see `GraphDetectorOptions.featureCache`. */
+  featureCache: number;
 }
 
 export const GRAPH_MODEL_DEFAULTS: GraphModelKnobs = {
@@ -38,6 +40,7 @@ export const GRAPH_MODEL_DEFAULTS: GraphModelKnobs = {
   proposals: '',
   graphProposals: { topK: 1000, nmsThreshold: 0.7, minScore: 0 },
   featureChannels: 64,
+  featureCache: 0,
 };
 
 export const GRAPH_MODEL_CHOICES = {
@@ -85,6 +88,7 @@ export function checkGraphModelConfig(model: DetectorConfig & GraphModelKnobs, f
   if (/^[a-z]+:\/\//i.test(model.modelUrl) && !model.modelUrl.startsWith('file://')) bad('modelUrl', 'only local files are read: give a folder or a model.json path');
   if (model.inputSize.length !== 0 && model.inputSize.length !== 2) bad('inputSize', 'must be [h, w] or []');
   if (!(Number.isInteger(model.featureChannels) && model.featureChannels >= 1)) bad('featureChannels', 'must be a positive integer');
+  if (!(Number.isInteger(model.featureCache) && model.featureCache >= 0)) bad('featureCache', 'must be a whole number of images (0: off)');
   const g = model.graphProposals;
   if (!(Number.isInteger(g.topK) && g.topK >= 1)) bad('graphProposals.topK', 'must be a positive integer');
   if (!(g.nmsThreshold > 0 && g.nmsThreshold <= 1)) bad('graphProposals.nmsThreshold', 'must be in (0, 1]');
