@@ -57,6 +57,12 @@ export interface TrainConfig {
     pixelMean: number[];
     pixelStd: number[];
     imagesPerBatch: number;
+    /**
+     * `[rareMax, commonMax]`: the LVIS-style buckets (r ≤ rareMax training images, c ≤ commonMax, f
+     * above) given to val / test categories whose file has no `frequency` (COCO-format files),
+     * from the training set's image counts. LVIS: [10, 100].
+     */
+    frequencyThresholds: number[];
     /** Batches decoded ahead of the one training. */
     prefetch: number;
   };
@@ -135,6 +141,7 @@ export function defaultTrainConfig(): TrainConfig {
       pixelMean: [123.675, 116.28, 103.53],
       pixelStd: [58.395, 57.12, 57.375],
       imagesPerBatch: 2,
+      frequencyThresholds: [10, 100],
       prefetch: 2,
     },
     sampler: { type: 'repeat_factor', repeatThreshold: 0.001, repeatSqrt: true },
