@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backends/index.js';
+import { evalCommand } from '../../src/cli/evalCommand.js';
 import {
   RUN_FILES,
   loadCheckpoint,
@@ -135,5 +136,22 @@ describe('a frozen graph backbone through train / checkpoint / resume / predict'
     }
     loaded.detector.dispose();
     expect(tf.memory().numTensors).toBe(atStart);
+
+    // balms eval --checkpoint reads the graph from the stored model.modelUrl and scores as the run did
+    const chunks: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    const ewrite = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
+    process.stderr.write = (() => true) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await evalCommand.run(['--gt', data.valFile!, '--checkpoint', ckpt, '--images', join(data.valFile!, '..', 'val'), '--backend', 'cpu', '--json']);
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = ewrite;
+    }
+    expect(code).toBe(0);
+    const stats = JSON.parse(chunks.join('')) as { bbox: { AP: number } };
+    expect(stats.bbox.AP).toBeGreaterThanOrEqual(0);
   }, 240_000);
 });
