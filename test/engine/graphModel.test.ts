@@ -15,7 +15,6 @@ import { initBackend } from '../../src/backends/index.js';
 import { evalCommand } from '../../src/cli/evalCommand.js';
 import {
   RUN_FILES,
-  loadCheckpoint,
   loadDetectorFromCheckpoint,
   loadModelFromCheckpoint,
   loadTrainingData,
@@ -27,7 +26,9 @@ import {
   type TrainConfig,
 } from '../../src/engine/index.js';
 import { BalmsInputError } from '../../src/util/errors.js';
+import { checkpointBytes } from '../helpers/checkpointBytes.js';
 import { inputErrorOf } from '../helpers/inputErrors.js';
+import { runInProcess } from '../helpers/runCli.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/cocossd/ssd_fixture', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'balms-graph-'));
@@ -56,17 +57,6 @@ function overrides(name: string, model: JsonObject = {}): JsonObject {
 
 function config(name: string, model: JsonObject = {}): TrainConfig {
   return resolveTrainConfig({ overrides: overrides(name, model) });
-}
-
-function checkpointBytes(path: string): Map<string, Buffer> {
-  const ck = loadCheckpoint(path);
-  const out = new Map<string, Buffer>();
-  for (const [k, t] of ck.tensors) {
-    const d = t.dataSync();
-    out.set(k, Buffer.from(d.buffer, d.byteOffset, d.byteLength));
-  }
-  tf.dispose([...ck.tensors.values()]);
-  return out;
 }
 
 beforeAll(async () => {
@@ -137,21 +127,10 @@ describe('a frozen graph backbone through train / checkpoint / resume / predict'
     loaded.detector.dispose();
     expect(tf.memory().numTensors).toBe(atStart);
 
-    // balms eval --checkpoint reads the graph from the stored model.modelUrl and scores as the run did
-    const chunks: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    const ewrite = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    let code: number;
-    try {
-      code = await evalCommand.run(['--gt', data.valFile!, '--checkpoint', ckpt, '--images', join(data.valFile!, '..', 'val'), '--backend', 'cpu', '--json']);
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = ewrite;
-    }
-    expect(code).toBe(0);
-    const stats = JSON.parse(chunks.join('')) as { bbox: { AP: number } };
+    // balms eval --checkpoint reads the graph from the stored model.modelUrl
+    const ev = await runInProcess(evalCommand, ['--gt', data.valFile!, '--checkpoint', ckpt, '--images', join(data.valFile!, '..', 'val'), '--backend', 'cpu', '--json']);
+    expect(ev.code).toBe(0);
+    const stats = JSON.parse(ev.stdout) as { bbox: { AP: number } };
     expect(stats.bbox.AP).toBeGreaterThanOrEqual(0);
   }, 240_000);
 });

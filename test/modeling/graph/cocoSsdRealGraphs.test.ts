@@ -22,6 +22,7 @@ import { DEFAULT_SYNTH_OPTIONS, writeSynthDataset } from '../../../src/data/inde
 import { loadCheckpoint } from '../../../src/engine/index.js';
 import { COCO_SSD_BOXES_NODE, COCO_SSD_SCORES_NODE } from '../../../src/modeling/cocoSsd/index.js';
 import { graphNodeNames, graphPresetSpec, loadGraphBackbone, type GraphPreset } from '../../../src/modeling/graph/index.js';
+import { runInProcess } from '../../helpers/runCli.js';
 import { COCO_SSD_REAL, materialiseRealCocoSsd, REAL_BASES, type RealBase } from '../../helpers/realCocoSsd.js';
 
 const HAVE_REAL = existsSync(new URL('ssdlite_mobilenet_v2/model.json', COCO_SSD_REAL));
@@ -92,27 +93,16 @@ describe.skipIf(!HAVE_REAL)('coco-ssd real graphs (weights generated: topology, 
     const data = join(root, 'synth');
     await writeSynthDataset(data, { ...DEFAULT_SYNTH_OPTIONS, categories: 3, trainImages: 4, valImages: 2, size: 64, minValImages: 1 });
     const out = join(root, 'run');
-    const chunks: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    const ewrite = process.stderr.write.bind(process.stderr);
-    process.stdout.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    let code: number;
-    try {
-      code = await trainCommand.run([
-        '--config', 'configs/graph/coco_ssd_lvis_v1.json', '--backend', 'cpu', '--output', out, '--skip-eval', '--quiet', '--json',
-        '--set', `model.modelUrl=${dirs.ssdlite_mobilenet_v2}`,
-        '--set', `data.trainAnnotations=${join(data, 'lvis_synth_train.json')}`, '--set', `data.trainImageDir=${join(data, 'train')}`,
-        '--set', `data.valAnnotations=${join(data, 'lvis_synth_val.json')}`, '--set', `data.valImageDir=${join(data, 'val')}`,
-        '--set', 'data.imagesPerBatch=1', '--set', 'solver.maxIter=2', '--set', 'solver.warmupIters=1', '--set', 'solver.steps=[1]', '--set', 'log.period=1',
-        '--set', 'model.featureChannels=16', '--set', 'model.roiHeads.batchSizePerImage=32', '--set', 'model.roiHeads.boxHead.fcDims=[32]', '--set', 'model.roiHeads.mask.convDims=[8]',
-      ]);
-    } finally {
-      process.stdout.write = write;
-      process.stderr.write = ewrite;
-    }
-    expect(code).toBe(0);
-    const summary = JSON.parse(chunks.join('')) as { iteration: number; checkpoint: string };
+    const r = await runInProcess(trainCommand, [
+      '--config', 'configs/graph/coco_ssd_lvis_v1.json', '--backend', 'cpu', '--output', out, '--skip-eval', '--quiet', '--json',
+      '--set', `model.modelUrl=${dirs.ssdlite_mobilenet_v2}`,
+      '--set', `data.trainAnnotations=${join(data, 'lvis_synth_train.json')}`, '--set', `data.trainImageDir=${join(data, 'train')}`,
+      '--set', `data.valAnnotations=${join(data, 'lvis_synth_val.json')}`, '--set', `data.valImageDir=${join(data, 'val')}`,
+      '--set', 'data.imagesPerBatch=1', '--set', 'solver.maxIter=2', '--set', 'solver.warmupIters=1', '--set', 'solver.steps=[1]', '--set', 'log.period=1',
+      '--set', 'model.featureChannels=16', '--set', 'model.roiHeads.batchSizePerImage=32', '--set', 'model.roiHeads.boxHead.fcDims=[32]', '--set', 'model.roiHeads.mask.convDims=[8]',
+    ]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout) as { iteration: number; checkpoint: string };
     expect(summary.iteration).toBe(2);
     const ck = loadCheckpoint(summary.checkpoint);
     expect([...ck.tensors.keys()]).toContain('model/laterals/2/kernel');
