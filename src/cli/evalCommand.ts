@@ -167,15 +167,10 @@ async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset)
   const m = args.model;
   const { backendArg, startBackend } = await import('./cliOptions.js');
   const preference = backendArg(m.backend) ?? ('auto' as BackendPreference);
-  const { isCocoSsdCheckpoint } = await import('../engine/cocoSsd/index.js');
-  if (isCocoSsdCheckpoint(m.checkpoint)) {
-    const { cocoSsdDetectionsForEval } = await import('./cocoSsdCli.js');
-    return keepKnown(await cocoSsdDetectionsForEval(m.checkpoint, gt, args.gt, m.images, preference, m.quiet), m.saveResults, index);
-  }
-  const { loadDetectorFromCheckpoint, predictDataset, ProgressBar, testTransform } = await import('../engine/index.js');
+  const { loadModelFromCheckpoint, predictDataset, ProgressBar, testTransform } = await import('../engine/index.js');
   const { imagesFromGroundTruth } = await import('./imageInputs.js');
   const backend = await startBackend(preference);
-  const loaded = loadDetectorFromCheckpoint(m.checkpoint);
+  const loaded = await loadModelFromCheckpoint(m.checkpoint);
   try {
     const dataset = imagesFromGroundTruth(gt, m.images, loaded.categories, args.gt);
     log(`running the checkpoint (iteration ${loaded.iteration}, ${loaded.categories.length} classes) over ${gt.images.length} images on ${backend}`);

@@ -2,14 +2,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from './command.js';
 import { loadLvisDataset } from '../coco/index.js';
-import { loadDetectorFromCheckpoint, predictDataset, ProgressBar, testTransform } from '../engine/index.js';
+import { loadModelFromCheckpoint, predictDataset, ProgressBar, testTransform } from '../engine/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { BalmsInputError } from '../util/errors.js';
 import { BACKEND_HELP, backendArg, numberArg, parseCli, startBackend } from './cliOptions.js';
 import { collectImageFiles, imagesFromFiles } from './imageInputs.js';
 import { writeOverlays } from './overlayFiles.js';
-import { isCocoSsdCheckpoint } from '../engine/cocoSsd/index.js';
-import { predictCocoSsdCli } from './cocoSsdCli.js';
 
 const usage = `Usage: balms predict --checkpoint CKPT --images DIR|FILE [--images …] --out DIR [options]
 
@@ -70,12 +68,8 @@ export const predictCommand: Command = {
     if (!existsSync(v.checkpoint)) throw new BalmsInputError('checkpoint not found', { file: v.checkpoint, path: '--checkpoint' });
     const files = collectImageFiles(imageArgs);
     const gt = v.gt ? await loadLvisDataset(v.gt) : undefined;
-    if (isCocoSsdCheckpoint(v.checkpoint)) {
-      return predictCocoSsdCli({ checkpoint: v.checkpoint, files, gt, out: v.out, scoreThreshold, maxDets, backend, quiet: !!v.quiet, overlays: !!v.overlays, overlayScore });
-    }
-
     const chosen = await startBackend(backend);
-    const loaded = loadDetectorFromCheckpoint(v.checkpoint, { scoreThreshold, detectionsPerImage: maxDets });
+    const loaded = await loadModelFromCheckpoint(v.checkpoint, { scoreThreshold, detectionsPerImage: maxDets });
     const log = (s: string) => process.stderr.write(`balms predict: ${s}\n`);
     try {
       const inputs = await imagesFromFiles(files, loaded.categories, gt);

@@ -3,8 +3,6 @@ import { resolveTrainConfig, train, type TrainResult } from '../engine/index.js'
 import type { LvisStats } from '../eval/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import { BACKEND_HELP, backendArg, intArg, parseCli, startBackend } from './cliOptions.js';
-import { isCocoSsdConfigFile } from '../engine/cocoSsd/index.js';
-import { trainCocoSsdCli } from './cocoSsdCli.js';
 
 const usage = `Usage: balms train [--config FILE] [--set key=value …] [options]
 
@@ -71,7 +69,6 @@ export const trainCommand: Command = {
     if (v.config !== undefined && v.config.trim() === '') throw new BalmsInputError('--config: empty file name (leave --config out for the defaults)');
     const stopAfter = v['stop-after'] === undefined ? undefined : intArg('--stop-after', v['stop-after']);
     const overrides = { ...(v.output !== undefined ? { outputDir: v.output } : {}), ...(backend ? { backend } : {}) };
-    if (v.config && isCocoSsdConfigFile(v.config)) return trainCocoSsdCli(v, overrides);
     const cfg = resolveTrainConfig({ file: v.config, sets: v.set ?? [], overrides });
     await startBackend(cfg.backend);
     const result = await train(cfg, { resume: !!v.resume, quiet: !!v.quiet, stopAfter, skipEval: !!v['skip-eval'], keepPredictions: 0 });

@@ -1,9 +1,12 @@
 import type { Frequency, LvisDataset } from './types.js';
 import { BalmsInputError } from '../util/errors.js';
 
-/** LVIS bins by training-image count: r = 0–10 (LVIS: 1–10), c = 11–100, f > 100. */
-export function frequencyOfImageCount(imageCount: number): Frequency {
-  return imageCount <= 10 ? 'r' : imageCount <= 100 ? 'c' : 'f';
+/** LVIS's bucket bounds: rare ≤ 10 training images, common ≤ 100, frequent above. */
+export const LVIS_FREQUENCY_THRESHOLDS: readonly [number, number] = [10, 100];
+
+/** LVIS bins by training-image count: r = 0–10 (LVIS: 1–10), c = 11–100, f > 100; other bounds `[rareMax, commonMax]` for other sets. */
+export function frequencyOfImageCount(imageCount: number, thresholds: readonly [number, number] = LVIS_FREQUENCY_THRESHOLDS): Frequency {
+  return imageCount <= thresholds[0] ? 'r' : imageCount <= thresholds[1] ? 'c' : 'f';
 }
 
 export interface CategoryStat {

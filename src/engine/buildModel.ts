@@ -1,7 +1,11 @@
 /** Builds the detector and its classification loss from a training config and class statistics. */
 import { lvisPriorCounts, type LvisCategoryTable, type LvisVersion, type NamedCategory } from '../coco/lvisCategoryTable.js';
 import { createClassifierLoss, isSoftmaxFamily, priorCountsOf, type ClassStats, type ClassifierLoss } from '../losses/index.js';
-import { Detector } from '../modeling/index.js';
+import { Detector, type DetectorModel } from '../modeling/index.js';
+import type { GraphBackbone } from '../modeling/graph/graphBackbone.js';
+import { GraphDetector } from '../modeling/graph/graphDetector.js';
+import { proposalSourceOf } from './config/graphModelConfig.js';
+import { pixelStatsOf } from './exampleTransforms.js';
 import { sampledClassCounts, type IndexSampler } from '../sampling/index.js';
 import { buildTrainSampler } from './buildSampler.js';
 import type { TrainConfig } from './config/trainConfig.js';
@@ -12,7 +16,7 @@ import { BalmsInputError, BalmsInternalError } from '../util/errors.js';
 const SIGMOID_PRIOR = 0.01;
 
 export interface BuiltModel {
-  detector: Detector;
+  detector: DetectorModel;
   loss: ClassifierLoss;
   /** The class statistics the loss's prior was built from (the dataset's, or as sampled). */
   lossStats: ClassStats;
@@ -55,20 +59,28 @@ export function lossClassStats(cfg: TrainConfig, stats: ClassStats, source: Loss
   return { imageCount: table.imageCount, instanceCount: table.instanceCount ?? stats.instanceCount, numTrainImages: table.numTrainImages };
 }
 
-export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassStats, source: LossStatsSource = {}): BuiltModel {
+/**
+ * The detector of a config: the built-in `Detector`, or (`model.type: "graph"`) a `GraphDetector`
+ * on `backbone` (`loadConfigBackbone(cfg)`; the detector owns it and disposes it).
+ */
+export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassStats, source: LossStatsSource = {}, backbone?: GraphBackbone): BuiltModel {
   const lossStats = lossClassStats(cfg, stats, source);
   checkClassCounts(cfg, lossStats);
   const loss = createClassifierLoss(cfg.loss, lossStats);
-  const detector = new Detector(
-    { ...cfg.model, numClasses },
-    {
-      classifierLoss: loss,
-      seed: runSeed(cfg, 'init'),
-      samplingSeed: runSeed(cfg, 'detectorSampling'),
-      clsBiasInit: isSoftmaxFamily(cfg.loss) ? 0 : -Math.log((1 - SIGMOID_PRIOR) / SIGMOID_PRIOR),
-    },
-  );
-  return { detector, loss, lossStats };
+  const common = {
+    classifierLoss: loss,
+    seed: runSeed(cfg, 'init'),
+    samplingSeed: runSeed(cfg, 'detectorSampling'),
+    clsBiasInit: isSoftmaxFamily(cfg.loss) ? 0 : -Math.log((1 - SIGMOID_PRIOR) / SIGMOID_PRIOR),
+  };
+  const { type, preset: _p, modelUrl: _u, featureNodes: _f, inputSize: _i, proposals: _s, graphProposals: _g, featureChannels, featureCache, ...detectorConfig } = cfg.model;
+  if (type === 'graph') {
+    if (!backbone) throw new BalmsInternalError('buildModel: model.type "graph" needs the loaded graph (loadConfigBackbone)');
+    const detector = new GraphDetector(backbone, { ...detectorConfig, numClasses }, { ...common, featureChannels, featureCache, proposals: proposalSourceOf(cfg.model), pixelStats: pixelStatsOf(cfg) });
+    return { detector, loss, lossStats };
+  }
+  if (backbone) throw new BalmsInternalError('buildModel: a graph backbone for the built-in detector');
+  return { detector: new Detector({ ...detectorConfig, numClasses }, common), loss, lossStats };
 }
 
 /**

@@ -4,7 +4,8 @@
  * loss was built from; the tensors hold the weights. No file system (the page uses it too).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Detector } from '../modeling/detector.js';
+import type { DetectorModel } from '../modeling/detectorModel.js';
+import type { GraphBackbone } from '../modeling/graph/graphBackbone.js';
 import { priorCountsOf, type ClassStats } from '../losses/classifierLoss.js';
 import { BalmsInputError } from '../util/errors.js';
 import { buildModel } from './buildModel.js';
@@ -24,7 +25,7 @@ export interface LoadedDetector {
    * `pixelStats` (`normalizeImage(rgb, pixelStats)`; `testTransform(config)` does it for dataset
    * images), not raw 0–255 pixels: the run's one pixel normalisation is the data pipeline's.
    */
-  detector: Detector;
+  detector: DetectorModel;
   /** The run's pixel statistics (`data.pixelMean` / `data.pixelStd`). */
   pixelStats: PixelStats;
   /** The training config stored in the checkpoint (re-validated). */
@@ -41,6 +42,8 @@ export interface LoadDetectorOptions {
   scoreThreshold?: number;
   /** Inference: detections kept per image (default: the checkpoint's). */
   detectionsPerImage?: number;
+  /** The frozen graph of a `model.type: "graph"` checkpoint (`loadConfigBackbone(checkpointConfig(…))`); the detector takes it over. */
+  backbone?: GraphBackbone;
 }
 
 /**
@@ -51,6 +54,7 @@ export interface LoadDetectorOptions {
  *   the stored config.
  */
 export function detectorFromCheckpoint(ck: CheckpointContents, file: string, opts: LoadDetectorOptions = {}): LoadedDetector {
+  let built = false;
   try {
     const meta = ck.meta;
     if (typeof meta['config'] !== 'object' || meta['config'] === null) {
@@ -68,13 +72,7 @@ export function detectorFromCheckpoint(ck: CheckpointContents, file: string, opt
     if (stats.imageCount.length !== categories.length) {
       throw new BalmsInputError(`classStats has ${stats.imageCount.length} classes, categories ${categories.length}`, { file, path: 'meta.classStats' });
     }
-    let config: TrainConfig;
-    try {
-      config = trainConfigFromJson(deepMerge({}, meta['config'] as JsonObject, TYPED_SECTIONS));
-    } catch (e) {
-      if (e instanceof BalmsInputError) throw new BalmsInputError(`stored config: ${e.message}`, { file });
-      throw e;
-    }
+    const config = checkpointConfig(ck, file);
     if (opts.scoreThreshold !== undefined) config.model.roiHeads.scoreThreshold = opts.scoreThreshold;
     if (opts.detectionsPerImage !== undefined) config.model.roiHeads.detectionsPerImage = opts.detectionsPerImage;
     const classStats: ClassStats = { imageCount: stats.imageCount, instanceCount: stats.instanceCount, numTrainImages: stats.numTrainImages };
@@ -82,7 +80,11 @@ export function detectorFromCheckpoint(ck: CheckpointContents, file: string, opt
     if (!lossStats && priorCountsOf(config.loss) === 'sampled') {
       throw new BalmsInputError("the checkpoint was trained with loss.priorCounts 'sampled' but does not store the counts its loss was built from (written by an older balms): resume it once to rewrite it", { file, path: 'meta.lossStats' });
     }
-    const { detector } = buildModel(config, categories.length, classStats, { lossStats, categories });
+    if (config.model.type === 'graph' && !opts.backbone) {
+      throw new BalmsInputError('the checkpoint is a model on a frozen graph: load it with loadModelFromCheckpoint (it reads the graph from model.modelUrl)', { file, path: 'meta.config.model.type' });
+    }
+    const { detector } = buildModel(config, categories.length, classStats, { lossStats, categories }, opts.backbone);
+    built = true;
     try {
       loadModelWeights(detector, ck.tensors, { strict: true, file });
     } catch (e) {
@@ -91,8 +93,24 @@ export function detectorFromCheckpoint(ck: CheckpointContents, file: string, opt
     }
     const iteration = typeof meta['iteration'] === 'number' ? meta['iteration'] : 0;
     return { detector, pixelStats: pixelStatsOf(config), config, categories, classStats, iteration };
+  } catch (e) {
+    if (!built) opts.backbone?.dispose();
+    throw e;
   } finally {
     tf.dispose([...ck.tensors.values()]);
   }
 }
 
+/** The training config stored in a checkpoint's header, re-validated. */
+export function checkpointConfig(ck: CheckpointContents, file: string): TrainConfig {
+  const meta = ck.meta;
+  if (typeof meta['config'] !== 'object' || meta['config'] === null) {
+    throw new BalmsInputError('checkpoint has no training config in its header', { file, path: 'meta.config' });
+  }
+  try {
+    return trainConfigFromJson(deepMerge({}, meta['config'] as JsonObject, TYPED_SECTIONS));
+  } catch (e) {
+    if (e instanceof BalmsInputError) throw new BalmsInputError(`stored config: ${e.message}`, { file });
+    throw e;
+  }
+}

@@ -2,7 +2,7 @@
 import type { DetectionResult, LvisDataset } from '../coco/index.js';
 import type { DetectionDataset, ExampleTransform } from '../data/index.js';
 import { evaluateLvis, type CategoryEval, type LvisStats } from '../eval/index.js';
-import type { Detector } from '../modeling/index.js';
+import type { DetectorModel } from '../modeling/index.js';
 import { predictDataset, restrictGroundTruth, type DatasetPredictions } from './inference.js';
 
 export interface ModelEvaluation {
@@ -16,7 +16,7 @@ export interface ModelEvaluation {
 }
 
 export async function evaluateDetector(
-  detector: Detector,
+  detector: DetectorModel,
   val: DetectionDataset,
   opts: {
     transform: ExampleTransform;

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DetectionResult, LvisDataset } from '../coco/index.js';
 import { exampleBatches, padImages, type DetectionDataset, type ExampleTransform, type TrainingExample } from '../data/index.js';
-import { toLvisResults, type Detector, type InstancePredictions } from '../modeling/index.js';
+import { toLvisResults, type DetectorModel, type InstancePredictions } from '../modeling/index.js';
 
 export interface PredictOptions {
   transform: ExampleTransform;
@@ -31,7 +31,7 @@ export interface DatasetPredictions {
 }
 
 /** Padding multiple for the backbone (its coarsest stride). */
-export function sizeDivisibility(detector: Detector): number {
+export function sizeDivisibility(detector: Pick<DetectorModel, 'strides'>): number {
   return Math.max(...detector.strides);
 }
 
@@ -41,7 +41,7 @@ export function imageBatchOf(examples: readonly TrainingExample[], divisibility:
   return { images: tf.tensor4d(p.data, [p.n, p.height, p.width, 3]), imageSizes: p.sizes };
 }
 
-export async function predictDataset(detector: Detector, dataset: DetectionDataset, opts: PredictOptions): Promise<DatasetPredictions> {
+export async function predictDataset(detector: DetectorModel, dataset: DetectionDataset, opts: PredictOptions): Promise<DatasetPredictions> {
   const t0 = performance.now();
   const n = opts.maxImages && opts.maxImages > 0 ? Math.min(opts.maxImages, dataset.size) : dataset.size;
   const indices = Array.from({ length: n }, (_, i) => i);
@@ -55,7 +55,7 @@ export async function predictDataset(detector: Detector, dataset: DetectionDatas
     const { images, imageSizes } = imageBatchOf(examples, div);
     let preds: InstancePredictions[];
     try {
-      preds = detector.predict({ images, imageSizes });
+      preds = await detector.predictAsync({ images, imageSizes });
     } finally {
       images.dispose();
     }

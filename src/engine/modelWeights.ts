@@ -1,12 +1,12 @@
 /** A detector's weights in a checkpoint: the tensors named `model/<parameter name>`. */
 import * as tf from '@tensorflow/tfjs';
-import type { Detector } from '../modeling/detector.js';
+import type { DetectorModel } from '../modeling/detectorModel.js';
 import { BalmsInputError } from '../util/errors.js';
 
 export const MODEL_PREFIX = 'model/';
 
 /** Loads a checkpoint's model tensors into a detector; tensors whose shape differs are skipped and reported. */
-export function loadModelWeights(detector: Detector, tensors: Map<string, tf.Tensor>, opts: { strict: boolean; file: string }): string[] {
+export function loadModelWeights(detector: DetectorModel, tensors: Map<string, tf.Tensor>, opts: { strict: boolean; file: string }): string[] {
   const vars = detector.variables();
   const values = new Map<string, tf.Tensor>();
   const skipped: string[] = [];

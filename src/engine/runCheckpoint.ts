@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LvisCategory } from '../coco/index.js';
 import type { ClassStats } from '../losses/index.js';
-import type { Detector } from '../modeling/index.js';
+import type { DetectorModel } from '../modeling/index.js';
 import type { MetaLearnerState, SamplerState } from '../sampling/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { RngState } from '../util/rng.js';
@@ -46,7 +46,7 @@ export function checkpointCategories(categories: readonly LvisCategory[]): Check
 }
 
 /** The tensors of a checkpoint: the detector's variables and the optimizer's state, under their prefixes. */
-export function checkpointTensors(detector: Detector, optimizer: SgdMomentum): Map<string, tf.Tensor> {
+export function checkpointTensors(detector: DetectorModel, optimizer: SgdMomentum): Map<string, tf.Tensor> {
   const tensors = new Map<string, tf.Tensor>();
   for (const [k, v] of detector.variables()) tensors.set(MODEL_PREFIX + k, v);
   for (const [k, v] of optimizer.stateTensors()) tensors.set(OPTIM_PREFIX + k, v);

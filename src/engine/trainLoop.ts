@@ -52,14 +52,15 @@ export async function runTrainLoop(run: TrainingRun, hooks: readonly TrainHook[]
 
 /** One optimisation step on the next batch: the full detector, or the classifier alone (decoupled stage 2). */
 async function trainStep(run: TrainingRun, lr: number): Promise<Record<string, number>> {
-  const batch = toStepBatch(await run.stream.next(), run.sizeDivisibility);
+  const batch = await run.detector.prepare(toStepBatch(await run.stream.next(), run.sizeDivisibility));
   try {
     const ctx = { detector: run.detector, loss: run.loss, optimizer: run.optimizer, trainable: run.trainable, lr, clipGradNorm: run.cfg.solver.clipGradNorm, rng: run.stepRng };
     if (!run.classifierOnly) return detectorStep(ctx, batch).values;
     const metaStream = run.metaStream;
-    const metaBatch = metaStream ? async () => toStepBatch(await metaStream.next(), run.sizeDivisibility) : undefined;
+    const metaBatch = metaStream ? async () => run.detector.prepare(toStepBatch(await metaStream.next(), run.sizeDivisibility)) : undefined;
     return (await classifierStep({ ...ctx, meta: run.meta, metaBatch }, batch)).values;
   } finally {
+    run.detector.release(batch);
     batch.images.dispose();
   }
 }

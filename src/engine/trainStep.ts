@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClassifierLoss } from '../losses/index.js';
-import type { Detector, InstanceTargets } from '../modeling/index.js';
+import type { DetectorModel, InstanceTargets } from '../modeling/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
 import { clipGradientsByGlobalNorm } from './clipGradients.js';
@@ -16,10 +16,12 @@ export interface StepBatch {
   images: tf.Tensor4D;
   imageSizes: [number, number][];
   targets: InstanceTargets[];
+  /** What the model's `prepare` added (a frozen graph's outputs). */
+  prepared?: unknown;
 }
 
 export interface StepContext {
-  detector: Detector;
+  detector: DetectorModel;
   loss: ClassifierLoss;
   optimizer: SgdMomentum;
   /** Variables updated by the step, by parameter-store name (the names checkpoints use). */
@@ -61,7 +63,7 @@ export function detectorStep(ctx: StepContext, batch: StepBatch): StepResult {
   const parts: Record<string, tf.Scalar> = {};
   const vars = [...ctx.trainable.values()];
   const { value, grads } = tf.variableGrads(() => {
-    const losses = ctx.detector.computeLosses({ images: batch.images, imageSizes: batch.imageSizes, targets: batch.targets }, ctx.rng);
+    const losses = ctx.detector.computeLosses(batch, ctx.rng);
     for (const [k, v] of Object.entries(losses)) parts[k] = tf.keep(v);
     return tf.addN(Object.values(losses)) as tf.Scalar;
   }, vars);
@@ -93,8 +95,13 @@ export async function classifierStep(ctx: ClassifierStepContext, batch: StepBatc
   try {
     if (ctx.meta && ctx.metaBatch) {
       const mb = await ctx.metaBatch();
-      const metaRois = ctx.detector.sampledRoiFeatures(mb, ctx.rng);
-      tf.dispose(mb.images);
+      let metaRois: ReturnType<typeof ctx.detector.sampledRoiFeatures>;
+      try {
+        metaRois = ctx.detector.sampledRoiFeatures(mb, ctx.rng);
+      } finally {
+        ctx.detector.release(mb);
+        tf.dispose(mb.images);
+      }
       try {
         values['meta_loss'] = ctx.meta.beforeStep({
           classifier: { weight: cls.kernel as tf.Tensor as tf.Tensor2D, bias: cls.bias as tf.Tensor as tf.Tensor1D },

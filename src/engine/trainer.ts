@@ -4,7 +4,7 @@
  * exactly, and periodic and final evaluation (`hooks/`).
  */
 import { join } from 'node:path';
-import type { Detector } from '../modeling/index.js';
+import type { DetectorModel } from '../modeling/index.js';
 import type { ModelEvaluation } from './evaluateModel.js';
 import { checkpointHook } from './hooks/checkpointHook.js';
 import { evalHook } from './hooks/evalHook.js';
@@ -42,7 +42,7 @@ export interface TrainResult {
   checkpoint: string;
   evaluation: ModelEvaluation | null;
   data: TrainingData;
-  detector: Detector;
+  detector: DetectorModel;
   seconds: number;
 }
 

@@ -3,7 +3,8 @@
  * first use) or LVIS/COCO files, validated through src/coco; plus the training-set class statistics
  * the losses and samplers need.
  */
-import { categoryStats, loadLvisDataset, type LvisCategory, type LvisDataset } from '../coco/index.js';
+import { BalmsInputError } from '../util/errors.js';
+import { categoryStats, frequencyOfImageCount, LVIS_FREQUENCY_THRESHOLDS, loadLvisDataset, type CategoryStat, type LvisCategory, type LvisDataset } from '../coco/index.js';
 import { DetectionDataset, ensureSynthDataset, type SynthSummary } from '../data/index.js';
 import type { ClassStats } from '../losses/index.js';
 import type { TrainConfig } from './config/trainConfig.js';
@@ -80,6 +81,9 @@ export async function loadTrainingData(cfg: TrainConfig, log: (line: string) => 
     test = new DetectionDataset(testJson, paths.testImageDir, paths.testAnnotations);
   }
   const stats = categoryStats(trainJson);
+  for (const [ds, file] of [[val, paths.valAnnotations], [test, paths.testAnnotations]] as const) {
+    if (ds) bucketCategories(ds.dataset, stats.perCategory, cfg.data.frequencyThresholds as [number, number], file!);
+  }
   const annotated = new Set(trainJson.annotations.map((a) => a.image_id)).size;
   const classStats: ClassStats = {
     imageCount: stats.perCategory.map((c) => c.image_count),
@@ -103,4 +107,22 @@ export async function loadTrainingData(cfg: TrainConfig, log: (line: string) => 
 /** The val ground truth as loaded (for the evaluator). */
 export function valGroundTruth(data: TrainingData): LvisDataset | null {
   return data.val ? data.val.dataset : null;
+}
+
+/**
+ * Val / test categories without a `frequency` (COCO-format files) get the LVIS-style bucket of
+ * their training image count under `thresholds` (a category absent from training: r). A file that
+ * has its own buckets keeps them, and then thresholds other than LVIS's would be ignored: rejected.
+ */
+function bucketCategories(gt: LvisDataset, train: readonly CategoryStat[], thresholds: [number, number], file: string): void {
+  const own = gt.categories.filter((c) => c.frequency !== undefined).length;
+  if (own === gt.categories.length) {
+    if (thresholds[0] !== LVIS_FREQUENCY_THRESHOLDS[0] || thresholds[1] !== LVIS_FREQUENCY_THRESHOLDS[1]) {
+      throw new BalmsInputError(`the file gives every category its own frequency: data.frequencyThresholds ${JSON.stringify(thresholds)} would be ignored (leave it at [10, 100])`, { file, path: 'data.frequencyThresholds' });
+    }
+    return;
+  }
+  if (own > 0) throw new BalmsInputError(`${own} of ${gt.categories.length} categories have a frequency: give it to all or none`, { file, path: 'categories' });
+  const count = new Map(train.map((c) => [c.id, c.image_count]));
+  for (const c of gt.categories) c.frequency = frequencyOfImageCount(count.get(c.id) ?? 0, thresholds);
 }

@@ -10,12 +10,13 @@ import { join, resolve } from 'node:path';
 import { initBackend } from '../backends/index.js';
 import { loadLvisCategoryTable } from '../coco/loadLvisCategoryTable.js';
 import type { ClassStats, ClassifierLoss } from '../losses/index.js';
-import { TRAINABLE_SUBSETS, type Detector } from '../modeling/index.js';
+import { TRAINABLE_SUBSETS, type DetectorModel } from '../modeling/index.js';
 import { ensureDir, writeFileAtomic } from '../util/atomicWrite.js';
 import { BalmsInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { TrainingBatchStream } from './batchStream.js';
 import { buildModel } from './buildModel.js';
+import { loadConfigBackbone } from './loadConfigBackbone.js';
 import { buildMetaSampler, buildTrainSampler } from './buildSampler.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config/trainConfig.js';
@@ -33,7 +34,7 @@ export interface TrainingRun {
   readonly outputDir: string;
   readonly backend: string;
   readonly data: TrainingData;
-  readonly detector: Detector;
+  readonly detector: DetectorModel;
   readonly loss: ClassifierLoss;
   /** The class statistics the loss was built from (checkpoints keep them: the model is rebuilt from the file alone). */
   readonly lossStats: ClassStats;
@@ -69,7 +70,8 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
   log(`balms train: backend ${backend}, ${data.train.size} training images, ${numClasses} classes, loss ${cfg.loss.type}, sampler ${cfg.sampler.type}${cfg.stage2.enabled ? `, stage 2 (${cfg.stage2.trainable}${cfg.meta.type !== 'none' ? ` + ${cfg.meta.type}` : ''})` : ''}`);
   // the one training sampler of the run (the loss's 'sampled' prior reads its expected draws)
   const sampler = buildTrainSampler(cfg, data.imageClasses, numClasses);
-  const { detector, loss, lossStats } = buildModel(cfg, numClasses, data.classStats, { imageClasses: data.imageClasses, sampler, categories: data.categories, lvisTable: loadLvisCategoryTable });
+  const backbone = await loadConfigBackbone(cfg);
+  const { detector, loss, lossStats } = buildModel(cfg, numClasses, data.classStats, { imageClasses: data.imageClasses, sampler, categories: data.categories, lvisTable: loadLvisCategoryTable }, backbone);
   const lastPath = join(outputDir, RUN_FILES.last);
   const resumedFrom = opts.resume && existsSync(lastPath) ? lastPath : null;
   if (opts.resume && !resumedFrom) log(`resume: no ${lastPath} yet, starting from iteration 0`);

@@ -10,23 +10,16 @@ import { createClassifierLoss, type ClassStats } from '../losses/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import { Rng, type RngState } from '../util/rng.js';
 import { Backbone } from './backbone.js';
+import type { DetectorModel, ImageBatch, TrainingBatch } from './detectorModel.js';
 import type { RoiClassifierLoss } from './classifierLoss.js';
 import { featureStrides, resolveDetectorConfig, type DetectorConfig, type DetectorConfigInput } from './config.js';
 import { Fpn } from './fpn.js';
 import { ParameterStore } from './parameterStore.js';
-import { RoIHeads, type FeatureLevel, type InstancePredictions, type InstanceTargets, type RoiFeatureBatch, type RoiLossOptions } from './roiHeads.js';
+import { RoIHeads, type FeatureLevel, type InstancePredictions, type RoiFeatureBatch, type RoiLossOptions } from './roiHeads.js';
 import { Rpn } from './rpn.js';
 import { readAsync, readSync, type TensorReads } from './tensorReads.js';
 
-/** Images `[N, H, W, 3]` in pixel values (0–255); `imageSizes` the valid `[h, w]` of each (default: the full tensor). */
-export interface ImageBatch {
-  images: tf.Tensor4D;
-  imageSizes?: [number, number][];
-}
-
-export interface TrainingBatch extends ImageBatch {
-  targets: InstanceTargets[];
-}
+export type { ImageBatch, TrainingBatch } from './detectorModel.js';
 
 /** Named parameter subsets for `trainableVariables` (name prefixes). */
 export const TRAINABLE_SUBSETS: Record<string, readonly string[]> = {
@@ -51,7 +44,7 @@ export interface DetectorOptions {
   clsBiasInit?: number;
 }
 
-export class Detector {
+export class Detector implements DetectorModel {
   readonly config: DetectorConfig;
   readonly store: ParameterStore;
   readonly backbone: Backbone;
@@ -102,6 +95,13 @@ export class Detector {
   setRngState(state: RngState): void {
     this.rng.setState(state);
   }
+
+  /** Nothing to do before a step: the whole network is on the gradient tape. */
+  prepare<B extends ImageBatch>(batch: B): Promise<B> {
+    return Promise.resolve(batch);
+  }
+
+  release(_batch: ImageBatch): void {}
 
   /** Feature levels (finest first) for a raw-pixel batch. */
   features(images: tf.Tensor4D): FeatureLevel[] {
@@ -197,7 +197,7 @@ export function totalLoss(losses: Record<string, tf.Scalar>): tf.Scalar {
   return tf.tidy(() => tf.addN(Object.values(losses)) as tf.Scalar);
 }
 
-function imageSizesOf(batch: ImageBatch): [number, number][] {
+export function imageSizesOf(batch: ImageBatch): [number, number][] {
   const [n, h, w] = batch.images.shape;
   const sizes = batch.imageSizes ?? Array.from({ length: n }, () => [h, w] as [number, number]);
   if (sizes.length !== n) throw new BalmsInputError(`Detector: ${sizes.length} image sizes for ${n} images`);

@@ -25,3 +25,4 @@ export * from './roiInference.js';
 export * from './roiLosses.js';
 export * from './rpn.js';
 export * from './roiSampler.js';
+export type * from './detectorModel.js';

@@ -11,7 +11,7 @@ import { predictCommand } from '../../src/cli/predictCommand.js';
 import { statsCommand } from '../../src/cli/statsCommand.js';
 import { subsetCommand } from '../../src/cli/subsetCommand.js';
 import { trainCommand } from '../../src/cli/trainCommand.js';
-import { runCli, type CliResult } from '../helpers/runCli.js';
+import { runCli, runInProcess, type CliResult } from '../helpers/runCli.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
 import { withOrientation } from '../helpers/exifJpeg.js';
 import { expectCliInputError as expectInputError, inputErrorOfAsync as inputError } from '../helpers/inputErrors.js';
@@ -28,22 +28,6 @@ const configFile = join(root, 'tiny.json');
 function ok(r: CliResult): CliResult {
   if (r.code !== 0) throw new Error(`exit ${r.code}\n${r.stderr}`);
   return r;
-}
-
-/** Runs a command in process; returns its exit code and what it wrote to stdout (stderr is swallowed). */
-async function runInProcess(cmd: { run(argv: string[]): Promise<number> }, argv: string[]): Promise<{ code: number; stdout: string }> {
-  const chunks: string[] = [];
-  const out = process.stdout.write.bind(process.stdout);
-  const err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    const code = await cmd.run(argv);
-    return { code, stdout: chunks.join('') };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
 }
 
 function byImage(results: DetectionResult[]): Map<number, DetectionResult[]> {

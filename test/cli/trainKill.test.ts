@@ -9,11 +9,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, watch, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backends/index.js';
 import { RUN_FILES, loadCheckpoint, readMetricsLog, resolveTrainConfig, train } from '../../src/engine/index.js';
 import { Rng } from '../../src/util/rng.js';
+import { checkpointBytes } from '../helpers/checkpointBytes.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
 
 const root = mkdtempSync(join(tmpdir(), 'balms-kill-'));
@@ -27,17 +27,6 @@ function configFile(outputDir: string): string {
   const p = join(root, `${outputDir.split('/').pop()}.json`);
   writeFileSync(p, JSON.stringify(tinyTrainOverrides(outputDir, cacheDir, EXTRA)));
   return p;
-}
-
-function tensorBytes(path: string): Map<string, Buffer> {
-  const ck = loadCheckpoint(path);
-  const out = new Map<string, Buffer>();
-  for (const [k, t] of ck.tensors) {
-    const d = t.dataSync();
-    out.set(k, Buffer.from(d.buffer, d.byteOffset, d.byteLength));
-  }
-  tf.dispose([...ck.tensors.values()]);
-  return out;
 }
 
 interface Exit {
@@ -109,8 +98,8 @@ describe('train: kill -9 at any moment, then --resume (cpu)', () => {
     expect(last.code, last.stderr).toBe(0);
     expect(last.stderr).toContain(`at iteration ${kills[1]!.iteration}`);
 
-    const a = tensorBytes(join(straightDir, RUN_FILES.final));
-    const b = tensorBytes(join(dir, RUN_FILES.final));
+    const a = checkpointBytes(join(straightDir, RUN_FILES.final));
+    const b = checkpointBytes(join(dir, RUN_FILES.final));
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     expect([...a].filter(([k, v]) => !v.equals(b.get(k)!)).map(([k]) => k)).toEqual([]);
     const metrics = (d: string) => readMetricsLog(join(d, RUN_FILES.metrics)).map(({ time: _t, ...r }) => r);

@@ -9,7 +9,11 @@ const tiny = (): LvisDataset => parseLvisDataset(JSON.parse(readFileSync(fixture
 
 describe('frequencyOfImageCount', () => {
   it('uses the LVIS v1 bins r = 1–10, c = 11–100, f > 100', () => {
-    expect([1, 10, 11, 100, 101, 5000].map(frequencyOfImageCount)).toEqual(['r', 'r', 'c', 'c', 'f', 'f']);
+    expect([1, 10, 11, 100, 101, 5000].map((n) => frequencyOfImageCount(n))).toEqual(['r', 'r', 'c', 'c', 'f', 'f']);
+  });
+
+  it('takes other bounds [rareMax, commonMax] (coco128: r ≤ 2, c ≤ 5, f ≥ 6 training images)', () => {
+    expect([0, 1, 2, 3, 5, 6, 61].map((n) => frequencyOfImageCount(n, [2, 5]))).toEqual(['r', 'r', 'r', 'c', 'c', 'f', 'f']);
   });
 });
 

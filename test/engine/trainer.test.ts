@@ -23,6 +23,7 @@ import {
   type TrainConfig,
 } from '../../src/engine/index.js';
 import { BalmsInputError } from '../../src/util/errors.js';
+import { checkpointBytes } from '../helpers/checkpointBytes.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
 
 const root = mkdtempSync(join(tmpdir(), 'balms-trainer-'));
@@ -37,18 +38,6 @@ async function run(cfg: TrainConfig, opts: { stopAfter?: number; resume?: boolea
   const r = await train(cfg, { quiet: true, skipEval: true, log: () => {}, ...opts });
   r.detector.dispose();
   return r;
-}
-
-/** Every tensor of a checkpoint (model weights and optimizer state) as raw bytes. */
-function checkpointBytes(path: string): Map<string, Buffer> {
-  const ck = loadCheckpoint(path);
-  const out = new Map<string, Buffer>();
-  for (const [k, t] of ck.tensors) {
-    const d = t.dataSync();
-    out.set(k, Buffer.from(d.buffer, d.byteOffset, d.byteLength));
-  }
-  tf.dispose([...ck.tensors.values()]);
-  return out;
 }
 
 function expectSameTensors(a: Map<string, Buffer>, b: Map<string, Buffer>): void {

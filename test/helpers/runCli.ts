@@ -36,3 +36,19 @@ export function runCliAsync(args: string[], opts: { cwd?: string; timeoutMs?: nu
     child.on('close', (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/** Runs a command in process; returns its exit code and what it wrote to stdout (stderr is swallowed). */
+export async function runInProcess(cmd: { run(argv: string[]): Promise<number> }, argv: string[]): Promise<{ code: number; stdout: string }> {
+  const chunks: string[] = [];
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string | Uint8Array) => (chunks.push(String(c)), true)) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    const code = await cmd.run(argv);
+    return { code, stdout: chunks.join('') };
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+}

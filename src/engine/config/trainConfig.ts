@@ -3,7 +3,8 @@
  * (`_base_` inheritance), and `--set key=value` overrides those. Validation names the key at fault.
  */
 import { DEFAULT_SYNTH_OPTIONS } from '../../data/synth/plan.js';
-import { defaultDetectorConfig, validateDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
+import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
+import { checkGraphModelConfig, GRAPH_MODEL_CHOICES, GRAPH_MODEL_DEFAULTS, type GraphModelKnobs } from './graphModelConfig.js';
 import { hasRowLoss, PRIOR_COUNTS, ROW_LOSS_TYPES, type ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
 import type { LrScheduleConfig } from '../lrSchedule.js';
@@ -12,7 +13,7 @@ import { validateConfig, type ConfigChoices, type JsonObject } from './configSch
 import { deepMerge } from './mergeConfig.js';
 import { checkTrainConfigRanges } from './trainConfigRanges.js';
 
-export type ModelConfig = Omit<DetectorConfig, 'numClasses'>;
+export type ModelConfig = Omit<DetectorConfig, 'numClasses'> & GraphModelKnobs;
 
 export interface TrainConfig {
   /** Seeds initialisation, sampling, augmentation and RoI sampling. */
@@ -56,6 +57,12 @@ export interface TrainConfig {
     pixelMean: number[];
     pixelStd: number[];
     imagesPerBatch: number;
+    /**
+     * `[rareMax, commonMax]`: the LVIS-style buckets (r ≤ rareMax training images, c ≤ commonMax, f
+     * above) given to val / test categories whose file has no `frequency` (COCO-format files),
+     * from the training set's image counts. LVIS: [10, 100].
+     */
+    frequencyThresholds: number[];
     /** Batches decoded ahead of the one training. */
     prefetch: number;
   };
@@ -134,11 +141,12 @@ export function defaultTrainConfig(): TrainConfig {
       pixelMean: [123.675, 116.28, 103.53],
       pixelStd: [58.395, 57.12, 57.375],
       imagesPerBatch: 2,
+      frequencyThresholds: [10, 100],
       prefetch: 2,
     },
     sampler: { type: 'repeat_factor', repeatThreshold: 0.001, repeatSqrt: true },
     loss: { type: 'balanced_softmax' },
-    model: { ...model, pixelMean: [0, 0, 0], pixelStd: [1, 1, 1] },
+    model: { ...model, pixelMean: [0, 0, 0], pixelStd: [1, 1, 1], ...structuredClone(GRAPH_MODEL_DEFAULTS) },
     solver: {
       baseLr: 0.02,
       schedule: 'multistep',
@@ -169,6 +177,7 @@ const CHOICES: ConfigChoices = {
   'solver.warmupMethod': ['linear', 'constant'],
   'stage2.trainable': ['classifier', 'roi_heads', 'all'],
   'meta.type': ['none', 'meta_sampler', 'meta_reweighter'],
+  ...GRAPH_MODEL_CHOICES,
 };
 
 /** The knobs of each classification loss, with their defaults (`loss.type` picks one). */
@@ -219,11 +228,11 @@ export const TYPED_SECTIONS = ['loss'] as const;
 export function trainConfigFromJson(raw: JsonObject, where?: string): TrainConfig {
   const defaults = defaultTrainConfig() as unknown as JsonObject;
   const { loss: rawLoss, ...rest } = raw;
-  validateConfig(rest, defaults, { file: where, choices: CHOICES, open: ['loss'] });
+  validateConfig(rest, defaults, { file: where, choices: CHOICES, open: ['loss', 'model.featureNodes'] });
   const { loss: _l, ...restDefaults } = defaults;
   const merged = deepMerge(restDefaults, rest) as unknown as TrainConfig;
   merged.loss = resolveLoss(rawLoss, where);
-  validateDetectorConfig({ ...merged.model, numClasses: 1 }, { file: where, prefix: 'model.' });
+  checkGraphModelConfig({ ...merged.model, numClasses: 1 }, where);
   checkRanges(merged, where);
   return merged;
 }

@@ -3,6 +3,7 @@
  * from `SYNTH_OPTION_RANGES`), checked when a config is resolved so that a bad value is reported by
  * its key and file instead of being trained on (momentum 5, negative steps) or failing later.
  */
+import { detectorKnobsOf } from './graphModelConfig.js';
 import { SYNTH_OPTION_RANGES } from '../../data/synth/plan.js';
 import { checkDetectorConfigRanges } from '../../modeling/detectorConfigRanges.js';
 import { checkRanges, knobError, type RangeTable } from '../../util/ranges.js';
@@ -26,6 +27,7 @@ export const TRAIN_RANGES: RangeTable = {
   'data.pixelStd[]': { above: 0, max: 1e6 },
   'data.imagesPerBatch': { int: true, min: 1, max: 4096 },
   'data.prefetch': { int: true, min: 0, max: 256 },
+  'data.frequencyThresholds[]': { int: true, min: 0, max: 1e9 },
   'sampler.repeatThreshold': { min: 0, max: 1 },
   'solver.baseLr': { above: 0, max: 1e3 },
   'solver.steps[]': COUNT,
@@ -67,6 +69,8 @@ export function checkTrainConfigRanges(c: TrainConfig, file?: string): void {
   if (c.data.synth.rareMaxImages < c.data.synth.rareMinImages) {
     throw knobError(`must be ≥ data.synth.rareMinImages (${c.data.synth.rareMinImages}), got ${c.data.synth.rareMaxImages}`, 'data.synth.rareMaxImages', { file });
   }
-  checkDetectorConfigRanges(c.model, { file, prefix: 'model.' });
+  checkDetectorConfigRanges(detectorKnobsOf(c.model), { file, prefix: 'model.' });
+  const ft = c.data.frequencyThresholds;
+  if (ft.length !== 2 || ft[0]! > ft[1]!) throw knobError(`must be [rareMax, commonMax] with rareMax ≤ commonMax, got ${JSON.stringify(ft)}`, 'data.frequencyThresholds', { file });
   if (c.solver.steps.some((s, i) => i > 0 && s < c.solver.steps[i - 1]!)) throw knobError(`must be in increasing order, got ${JSON.stringify(c.solver.steps)}`, 'solver.steps', { file });
 }

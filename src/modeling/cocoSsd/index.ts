@@ -1,5 +1,3 @@
-/** balms on coco-ssd (`balms/coco-ssd`): coco-ssd as a frozen backbone and proposal source for balms's RoI heads. */
-export * from './cocoSsdDetector.js';
+/** coco-ssd's graphs as a preset of the graph backbone: node names, proposals, prior-adjusted re-scoring. */
 export * from './cocoSsdGraph.js';
 export * from './cocoSsdProposals.js';
-export * from './localModel.js';

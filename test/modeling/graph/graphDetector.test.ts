@@ -1,7 +1,8 @@
 /**
- * balms on coco-ssd against the real `@tensorflow-models/coco-ssd` package, which loads the
- * fixture graph (test/fixtures/cocossd/ssd_fixture, made by scripts/cocossd/make_fixture.py: a
- * seeded random SSD with coco-ssd's signature and node names) from a local folder.
+ * The graph backbone and `GraphDetector` on the coco-ssd fixture graph (test/fixtures/cocossd/ssd_fixture,
+ * made by scripts/cocossd/make_fixture.py: a seeded random SSD with coco-ssd's signature and node
+ * names) with the `coco-ssd` preset: raw outputs and feature shapes, proposals, prior-adjusted
+ * re-scoring, and a detector that overfits one image in its own frame and in the graph's 300×300 one.
  */
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -11,9 +12,9 @@ import { decodeRowMajor, frPoly } from '../../../src/coco/mask/index.js';
 import type { LvisDataset } from '../../../src/coco/types.js';
 import { evaluateLvis } from '../../../src/eval/index.js';
 import { boxIou } from '../../../src/modeling/boxes.js';
-import { CocoSsdDetector, disposeFrozen } from '../../../src/modeling/cocoSsd/cocoSsdDetector.js';
-import { COCO_SSD_FEATURE_NODES, listCocoSsdNodes, loadCocoSsd, runCocoSsd } from '../../../src/modeling/cocoSsd/cocoSsdGraph.js';
+import { COCO_SSD_BOXES_NODE, COCO_SSD_SCORES_NODE, type CocoSsdOutputs } from '../../../src/modeling/cocoSsd/cocoSsdGraph.js';
 import { adjustCocoSsdScores, adjustedCocoSsdDetections, cocoSsdProposals } from '../../../src/modeling/cocoSsd/cocoSsdProposals.js';
+import { GraphDetector, graphPresetSpec, loadGraphBackbone, type GraphBackbone } from '../../../src/modeling/graph/index.js';
 import { toLvisResults } from '../../../src/modeling/lvisResults.js';
 import type { InstanceTargets } from '../../../src/modeling/roiHeads.js';
 import { inputErrorOfAsync } from '../../helpers/inputErrors.js';
@@ -32,42 +33,47 @@ function syntheticImage(): tf.Tensor3D {
   return tf.tensor3d(px, [H, W, 3], 'int32');
 }
 
-describe('coco-ssd fixture through @tensorflow-models/coco-ssd', () => {
+/** coco-ssd's two raw outputs for one image, read back. */
+async function rawOutputs(graph: tf.GraphModel, image: tf.Tensor3D): Promise<CocoSsdOutputs> {
+  const x = tf.expandDims(image, 0);
+  const [s, b] = (await graph.executeAsync(x, [COCO_SSD_SCORES_NODE, COCO_SSD_BOXES_NODE])) as tf.Tensor[];
+  const out = { scores: (await s!.data()) as Float32Array, boxes: (await b!.data()) as Float32Array, numBoxes: s!.shape[1]!, numClasses: s!.shape[2]! };
+  tf.dispose([x, s!, b!]);
+  return out;
+}
+
+describe('the coco-ssd fixture as a graph backbone (preset coco-ssd)', () => {
+  let backbone: GraphBackbone;
   let graph: tf.GraphModel;
-  let detector: { detect(img: tf.Tensor3D, max?: number, minScore?: number): Promise<{ bbox: number[]; class: string; score: number }[]> };
   let image: tf.Tensor3D;
 
   beforeAll(async () => {
     await initBackend('wasm');
-    const loaded = await loadCocoSsd({ modelUrl: fixture });
-    graph = loaded.graph;
-    detector = loaded.detector as typeof detector;
+    backbone = await loadGraphBackbone(fixture, graphPresetSpec('coco-ssd'), { topK: 300 });
+    graph = backbone.graph;
     image = syntheticImage();
   });
   afterAll(() => {
     image.dispose();
-    graph.dispose();
+    backbone.dispose();
   });
 
-  it("coco-ssd's own detect() runs on the fixture loaded from a local folder", async () => {
-    const dets = await detector.detect(image, 5, 0.2);
-    expect(dets.length).toBeGreaterThan(0);
-    expect(dets.length).toBeLessThanOrEqual(5);
-    for (const d of dets) expect(typeof d.class).toBe('string');
-  });
-
-  it('raw outputs and the lite_mobilenet_v2 feature nodes have the expected shapes', async () => {
-    const nodes = COCO_SSD_FEATURE_NODES.lite_mobilenet_v2.map((n) => n.name);
-    for (const n of nodes) expect(listCocoSsdNodes(graph)).toContain(n);
-    const out = await runCocoSsd(graph, image, nodes);
+  it('raw outputs and the lite_mobilenet_v2 feature nodes have the expected shapes, in the 300×300 frame', async () => {
+    const out = await rawOutputs(graph, image);
     expect([out.numBoxes, out.numClasses]).toEqual([1917, 90]);
-    expect(out.features.map((f) => f.shape)).toEqual([[1, 38, 38, 16], [1, 19, 19, 24], [1, 10, 10, 32]]);
-    tf.dispose(out.features);
-    expect((await inputErrorOfAsync(runCocoSsd(graph, image, ['No/Such/Node']))).message).toMatch(/coco-ssd: running the graph to .*No\/Such\/Node failed/);
+    expect(backbone.featureWidths).toEqual([16, 24, 32]);
+    const run = await backbone.run(tf.cast(image, 'float32') as tf.Tensor3D);
+    expect(run.features.map((f) => f.shape)).toEqual([[1, 38, 38, 16], [1, 19, 19, 24], [1, 10, 10, 32]]);
+    expect(run.frame).toEqual([300, 300]);
+    // the preset's proposals are cocoSsdProposals of the raw outputs in the 300×300 frame
+    expect(run.proposals).toEqual(cocoSsdProposals(out, [300, 300], { topK: 300 }).boxes);
+    tf.dispose(run.features);
+    const bad = await inputErrorOfAsync(loadGraphBackbone(fixture, { ...graphPresetSpec('coco-ssd'), featureNodes: [{ name: 'FeatureExtractor/MobilenetV2/No/Relu6', stride: 8 }] }));
+    expect(bad.message).toMatch(/no node 'FeatureExtractor\/MobilenetV2\/No\/Relu6' \(nodes ending in 'Relu6': FeatureExtractor/);
   });
 
   it('proposals: objectness is the best class score, boxes are the decoded anchors in pixels, NMS at the given IoU', async () => {
-    const out = await runCocoSsd(graph, image);
+    const out = await rawOutputs(graph, image);
     const { boxes, objectness } = cocoSsdProposals(out, [H, W], { topK: 300, nmsThreshold: 0.6 });
     const n = objectness.length;
     expect(n).toBeGreaterThan(50);
@@ -87,7 +93,7 @@ describe('coco-ssd fixture through @tensorflow-models/coco-ssd', () => {
   });
 
   it('prior-adjusted re-scoring: τ = 0 is the identity, logit(p′) = logit(p) − τ·log π, NMS IoU independent of minScore', async () => {
-    const out = await runCocoSsd(graph, image);
+    const out = await rawOutputs(graph, image);
     const priors = Array.from({ length: 90 }, (_, j) => 1 + (j % 7) * 10);
     expect(adjustCocoSsdScores(out.scores, 90, priors, 0)).toEqual(out.scores.map((p) => Math.min(Math.max(p, 1e-7), 1 - 1e-7)));
     const adj = adjustCocoSsdScores(out.scores, 90, priors, 0.5);
@@ -101,26 +107,26 @@ describe('coco-ssd fixture through @tensorflow-models/coco-ssd', () => {
     for (let i = 1; i < dets.length; i++) expect(dets[i]!.score).toBeLessThanOrEqual(dets[i - 1]!.score);
   });
 
-  it('balms on coco-ssd: the loss goes down and overfitting one image reaches mask AP50 ≥ 0.9', async () => {
+  it('GraphDetector: the loss goes down and overfitting one image reaches mask AP50 ≥ 0.9 (ground truth mapped into the 300×300 frame and back)', async () => {
     const targets: InstanceTargets[] = [{ boxes: new Float32Array([40, 40, 140, 140, 180, 60, 300, 220]), classes: new Int32Array([0, 1]), masks: [[square], [triangle]] }];
-    const det = new CocoSsdDetector({
-      graph,
-      numClasses: 2,
+    const own = await loadGraphBackbone(fixture, graphPresetSpec('coco-ssd'), { topK: 1000 });
+    const det = new GraphDetector(own, { numClasses: 2, roiHeads: { batchSizePerImage: 64, boxHead: { fcDims: [64] }, mask: { convDims: [16, 16] }, scoreThreshold: 0.05 } }, {
+      proposals: 'graph',
       classStats: { imageCount: [1, 1], instanceCount: [1, 1], numTrainImages: 1 },
       featureChannels: 32,
-      roiHeads: { batchSizePerImage: 64, boxHead: { fcDims: [64] }, mask: { convDims: [16, 16] }, scoreThreshold: 0.05 },
       seed: 3,
     });
-    const frozen = await det.frozen([image], true); // frozen backbone: computed once, reused every step
+    const images = tf.expandDims(tf.cast(image, 'float32'), 0) as tf.Tensor4D;
+    const batch = await det.prepare({ images, targets }); // the frozen graph: run once, reused every step
     const opt = tf.train.adam(0.01);
-    const total = () => tf.addN(Object.values(det.losses(frozen, targets))) as tf.Scalar;
+    const total = () => tf.addN(Object.values(det.computeLosses(batch))) as tf.Scalar;
     const first = tf.tidy(() => total().dataSync()[0]!);
-    for (let i = 0; i < 60; i++) opt.minimize(total, false, det.variables());
+    for (let i = 0; i < 60; i++) opt.minimize(total, false, [...det.variables().values()]);
     const last = tf.tidy(() => total().dataSync()[0]!);
     expect(last).toBeLessThan(0.5 * first);
-    disposeFrozen(frozen);
+    det.release(batch);
     const tensors = tf.memory().numTensors;
-    const [pred] = await det.predict([image]);
+    const [pred] = await det.predictAsync({ images });
     expect(tf.memory().numTensors).toBe(tensors);
     const gt: LvisDataset = {
       images: [{ id: 1, height: H, width: W }],
@@ -133,6 +139,7 @@ describe('coco-ssd fixture through @tensorflow-models/coco-ssd', () => {
     const results = toLvisResults(pred!, { imageId: 1, imageSize: [H, W], categoryIds: [1, 2] });
     const segm = evaluateLvis(gt, results, { iouType: 'segm' });
     expect(segm.stats.AP50).toBeGreaterThanOrEqual(0.9);
+    images.dispose();
     opt.dispose();
     det.dispose();
   });
