@@ -15,6 +15,8 @@ import { checkTrainConfigRanges } from './trainConfigRanges.js';
 export type ModelConfig = Omit<DetectorConfig, 'numClasses'>;
 
 export interface TrainConfig {
+  /** What the run trains: a detector (this config), or an image classifier (`ClassificationTrainConfig`). */
+  task: 'detection';
   /** Seeds initialisation, sampling, augmentation and RoI sampling. */
   seed: number;
   /** 'auto' picks tfjs-node-gpu > tfjs-node > wasm > cpu, whichever is installed. */
@@ -102,6 +104,7 @@ export interface TrainConfig {
 export function defaultTrainConfig(): TrainConfig {
   const { numClasses: _k, ...model } = defaultDetectorConfig(1);
   return {
+    task: 'detection',
     seed: 0,
     backend: 'auto',
     outputDir: 'runs/balms',
@@ -163,6 +166,7 @@ export function defaultTrainConfig(): TrainConfig {
 }
 
 const CHOICES: ConfigChoices = {
+  task: ['detection'],
   backend: ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
   'sampler.type': ['repeat_factor', 'instance_balanced', 'class_balanced', 'square_root'],
   'solver.schedule': ['multistep', 'cosine'],
@@ -192,7 +196,7 @@ const LOSS_CHOICES: ConfigChoices = {
 };
 
 /** Fills the chosen loss's defaults and checks its knobs. */
-function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
+export function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
   const type = (raw as { type?: unknown } | undefined)?.type ?? 'balanced_softmax';
   const defaults = typeof type === 'string' && Object.hasOwn(LOSS_DEFAULTS, type) ? LOSS_DEFAULTS[type as ClassifierLossConfig['type']] : undefined;
   if (!defaults) {
