@@ -8,3 +8,4 @@ export type { BootstrapInterval, BootstrapOptions } from './compareStatistics.js
 export { summarizeCompare, BOOTSTRAP_METRICS } from './compareSummary.js';
 export type { CompareSummary, CompareMethodSummary, CompareRun, CompareSplitResult, CompareCategory, CompareInput } from './compareSummary.js';
 export { renderCompareReport } from './compareReport.js';
+export { renderClassificationReport } from './classificationReport.js';
