@@ -45,6 +45,7 @@ export class ImageClassifier {
     this.featureDim = w;
     const add = (name: string, t: tf.Tensor, trainable = true) => {
       const v = tf.variable(t, trainable, `${name}_${Math.random().toString(36).slice(2)}`);
+      t.dispose();
       (trainable ? this.vars : this.stats).set(name, v);
       return v;
     };
