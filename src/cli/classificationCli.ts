@@ -53,12 +53,12 @@ export async function trainClassifierCli(
  * config, e.g. data.root); writes metrics.json and report.html to `outDir` (default: the
  * checkpoint's folder).
  */
-export async function evalClassifierCli(opts: { checkpoint: string; split: 'val' | 'test'; sets: readonly string[]; outDir?: string; json: boolean; backend?: string }): Promise<number> {
+export async function evalClassifierCli(opts: { checkpoint: string; split: 'val' | 'test'; sets: readonly string[]; outDir?: string; json: boolean }): Promise<number> {
   const ck = loadCheckpoint(opts.checkpoint);
   try {
     const st = ck.meta as unknown as ClassificationRunState;
     if (st.task !== 'classification') throw new BalmsInputError('is not a classification checkpoint: give --gt for a detector', { file: opts.checkpoint });
-    const raw = deepMerge(st.config as unknown as JsonObject, parseSetOverrides([...opts.sets, `eval.split=${opts.split}`, ...(opts.backend ? [`backend=${opts.backend}`] : [])]));
+    const raw = deepMerge(st.config as unknown as JsonObject, parseSetOverrides([...opts.sets, `eval.split=${opts.split}`]));
     const cfg = anyTrainConfigFromJson(raw, '--set') as ClassificationTrainConfig;
     const outDir = opts.outDir ?? dirname(opts.checkpoint);
     const loaded = await loadClassificationData(cfg, outDir, (l) => process.stderr.write(l + '\n'));

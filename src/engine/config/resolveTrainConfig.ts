@@ -51,7 +51,8 @@ function blameSet(e: unknown, sets: readonly string[]): unknown {
   const path = e.path;
   const fromSet = sets.some((s) => {
     const key = s.slice(0, Math.max(0, s.indexOf('='))).trim();
-    return key !== '' && (path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
+    // the error's key, a knob under a set key, or a section above one (an unknown section a --set introduced)
+    return key !== '' && (path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`) || key.startsWith(`${path}.`));
   });
   return fromSet ? new BalmsInputError(e.problem, { file: '--set', path }) : e;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LOSS_DEFAULTS, defaultTrainConfig, resolveTrainConfig } from '../../../src/engine/index.js';
+import { LOSS_DEFAULTS, defaultTrainConfig, resolveAnyTrainConfig, resolveTrainConfig } from '../../../src/engine/index.js';
 import { inputErrorOf as errorOf } from '../../helpers/inputErrors.js';
 import { isCocoSsdConfigFile, resolveCocoSsdConfig } from '../../../src/engine/cocoSsd/index.js';
 
@@ -32,7 +32,12 @@ describe('shipped configs', () => {
   it('every config file resolves (valid against the defaults)', () => {
     expect(files.length).toBeGreaterThanOrEqual(16);
     for (const f of files) {
-      const resolve = isCocoSsdConfigFile(f) ? () => resolveCocoSsdConfig({ file: f }) : () => resolveTrainConfig({ file: f });
+      // classification configs need the data folder (`balms train … --set data.root=DIR`)
+      const resolve = isCocoSsdConfigFile(f)
+        ? () => resolveCocoSsdConfig({ file: f })
+        : f.includes('/classification/')
+          ? () => resolveAnyTrainConfig({ file: f, sets: ['data.root=d'] })
+          : () => resolveTrainConfig({ file: f });
       expect(resolve, f).not.toThrow();
     }
   });
