@@ -18,7 +18,6 @@ import {
 } from '../../data/classification/index.js';
 import type { ClassStats } from '../../losses/index.js';
 import type { ClassificationTrainConfig } from '../config/classificationConfig.js';
-import { runSeed } from '../runSeeds.js';
 
 export interface ClassificationData {
   classNames: string[];
@@ -44,7 +43,7 @@ export async function loadClassificationData(cfg: ClassificationTrainConfig, out
   const d = cfg.data;
   const opts = { ...(d.cacheDir ? { cacheDir: d.cacheDir } : {}), log };
   const full = await loadClassificationSplit(d.root, 'train', opts);
-  const seed = runSeed(cfg, 'sampler');
+  const seed = d.seed;
   let pool = full, val: ImageClassificationSet | null = null;
   if (d.valPerClass > 0) {
     const carved = carveValidation(full, { perClass: d.valPerClass, seed });

@@ -139,7 +139,11 @@ export async function openClassificationRun(
     if (cfg.stage2.enabled) {
       const init = loadCheckpoint(cfg.stage2.initCheckpoint);
       try {
-        checkSameClasses(init.meta as unknown as ClassificationRunState, data, cfg.stage2.initCheckpoint);
+        const st1 = init.meta as unknown as ClassificationRunState;
+        checkSameClasses(st1, data, cfg.stage2.initCheckpoint);
+        if (st1.trainCounts.join(',') !== Array.from(data.trainCounts).join(',')) {
+          throw new BalmsInputError(`stage 1 trained on ${st1.trainCounts.join('/')} images per class, this run's data has ${Array.from(data.trainCounts).join('/')}: stage 2 retrains on stage 1's training set (same data.* knobs, or data.subsetList)`, { file: cfg.stage2.initCheckpoint });
+        }
         // the head is retrained from a fresh initialisation (cRT); the backbone and its BN statistics come from stage 1
         loadClassifierWeights(model, init.tensors, cfg.stage2.initCheckpoint, (k) => k !== head.weight && k !== head.bias);
       } finally {

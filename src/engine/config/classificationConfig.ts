@@ -24,6 +24,8 @@ export interface ClassificationTrainConfig {
     root: string;
     /** Decoded-image cache ('' = the reader's default). */
     cacheDir: string;
+    /** Seeds the val carving and the long-tailed subset: the data stay fixed across run seeds (and stage 2 sees stage 1's). */
+    seed: number;
     /** Long-tailed subset of train: n_i = nMax · IF^(−i/(C−1)) (1 = keep the whole train split). */
     imbalanceFactor: number;
     /** Images of the head class (0 = the smallest class's count in train). */
@@ -86,6 +88,7 @@ export function defaultClassificationConfig(): ClassificationTrainConfig {
     data: {
       root: '',
       cacheDir: '',
+      seed: 0,
       imbalanceFactor: 100,
       nMax: 0,
       valPerClass: 0,
@@ -133,6 +136,7 @@ export const CLASSIFICATION_CHOICES: ConfigChoices = {
 
 /** The classification knobs' ranges (the shared sections' come from `TRAIN_RANGES`). */
 const CLASSIFICATION_RANGES: RangeTable = {
+  'data.seed': { int: true, min: 0, max: 2 ** 32 - 1 },
   'data.imbalanceFactor': { min: 1, max: 1e6 },
   'data.nMax': { int: true, min: 0, max: 1e9 },
   'data.valPerClass': { int: true, min: 0, max: 1e6 },

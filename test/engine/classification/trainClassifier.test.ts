@@ -74,7 +74,9 @@ async function uninterruptedAndResumed(name: string, sets: string[] = []): Promi
 
 describe('trainClassifier', () => {
   it('stage 1: resume gives byte-identical weights, BN statistics and optimizer state; metrics.json and report.html are written', async () => {
+    const before = tf.memory().numTensors;
     const [a, b] = await uninterruptedAndResumed('s1');
+    expect(tf.memory().numTensors).toBe(before);
     expect([...a.keys()].some((k) => k.startsWith('optim/'))).toBe(true);
     expect([...a.keys()].some((k) => k.includes('moving'))).toBe(true);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
@@ -90,7 +92,9 @@ describe('trainClassifier', () => {
   it('stage 2 BALMS (Meta Sampler on frozen features): resume is byte-identical, the sampler logits move', async () => {
     const init = join(root, 's1-a', 'model_final.ckpt');
     const sets = ['stage2.enabled=true', `stage2.initCheckpoint=${init}`, 'loss.type=balanced_softmax', 'meta.type=meta_sampler', 'meta.lr=0.5'];
+    const before = tf.memory().numTensors;
     const [a, b] = await uninterruptedAndResumed('balms', sets);
+    expect(tf.memory().numTensors).toBe(before);
     for (const [k, v] of a) expect(b.get(k), k).toBe(v);
     // the backbone stayed frozen: equal to stage 1's
     const s1 = ckptBytes(init);
@@ -101,6 +105,12 @@ describe('trainClassifier', () => {
     tf.dispose([...ck.tensors.values()]);
     const logits = (ck.meta as { meta: { logits: number[] } }).meta.logits;
     expect(logits.some((w) => Math.abs(w) > 1e-3)).toBe(true);
+  });
+
+  it('stage 2 refuses a training set other than stage 1\'s', async () => {
+    const init = join(root, 's1-a', 'model_final.ckpt');
+    const other = classificationDataOf(tinySet([20, 8, 3], 1), null, null);
+    await expect(trainClassifier(config('other', ['stage2.enabled=true', `stage2.initCheckpoint=${init}`]), { quiet: true, log: () => {}, data: other })).rejects.toThrow(/stage 1 trained on 24\/8\/3 images per class/);
   });
 
   it('cRT (class-balanced head retraining) runs with a flat tensor count', async () => {
