@@ -12,7 +12,7 @@
  *     ∂L_meta/∂w_c = Σ_b (−γ·alignment_b / B) · ∂s_b/∂w_c.
  * Adam (lr 0.01) steps w. The official code queues the one-hot draws in a FIFO because its data
  * loader fetches the drawn images later; on precomputed features the draw is used at once.
- * Cost of a draw: B·N Gumbel samples and exponentials, no allocation per sample.
+ * Cost of a draw: B·N uniforms and logarithms, no allocation per sample.
  */
 import { BalmsInputError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
@@ -54,8 +54,6 @@ export class GumbelMetaSampler {
   private readonly adam: VectorAdam;
   private readonly trainLoss: RowLoss;
   private readonly metaLoss: ScalarLoss;
-  /** Per-instance scratch of one row's (log u + g)/τ. */
-  private readonly scratch: Float64Array;
 
   constructor(opts: GumbelMetaSamplerOptions) {
     const C = opts.numClasses, N = opts.labels.length;
@@ -75,7 +73,6 @@ export class GumbelMetaSampler {
     this.adam = new VectorAdam(C, { lr: 0.01, ...opts.adam });
     this.trainLoss = opts.trainLoss;
     this.metaLoss = opts.metaLoss;
-    this.scratch = new Float64Array(N);
   }
 
   /** The learnable logits w. */
@@ -94,32 +91,33 @@ export class GumbelMetaSampler {
     this.w = Float64Array.from(w);
   }
 
-  /** B straight-through Gumbel-softmax draws over the N instances, from `rng` (B·N uniforms, in row order). */
+  /**
+   * B straight-through Gumbel-softmax draws over the N instances, from `rng`: one uniform per
+   * instance and row, U = (uint32 + ½)/2³², in row order. With E = −log U ~ Exp(1) the Gumbel noise
+   * is g = −log E, so exp((log u + g)/τ) = (u/E)^{1/τ}: one log per instance, no exponential, and
+   * the soft draw y_soft ∝ (u/E)^{1/τ}, its argmax the hard draw.
+   */
   draw(batchSize: number, rng: Rng): GumbelDraw {
-    const N = this.labels.length, C = this.numClasses, tau = this.tau, labels = this.labels, v = this.scratch;
-    const logU = this.rates().map(Math.log);
+    const N = this.labels.length, C = this.numClasses, labels = this.labels, inv = 1 / this.tau;
+    const u = this.rates();
     const indices = new Int32Array(batchSize), pickedSoft = new Float64Array(batchSize), classSoft = new Float64Array(batchSize * C);
     for (let b = 0; b < batchSize; b++) {
-      let best = 0, max = -Infinity;
+      let best = 0, max = -1, z = 0;
+      const row = b * C;
       for (let n = 0; n < N; n++) {
-        const g = -Math.log(-Math.log(rng.next()));
-        const x = (logU[labels[n]!]! + g) / tau;
-        v[n] = x;
-        if (x > max) {
-          max = x;
+        const e = -Math.log((rng.nextUint32() + 0.5) * 2.3283064365386963e-10);
+        const y = labels[n]!;
+        const w = inv === 1 ? u[y]! / e : Math.pow(u[y]! / e, inv);
+        z += w;
+        classSoft[row + y]! += w;
+        if (w > max) {
+          max = w;
           best = n;
         }
       }
-      let z = 0;
-      const row = b * C;
-      for (let n = 0; n < N; n++) {
-        const e = Math.exp(v[n]! - max);
-        z += e;
-        classSoft[row + labels[n]!]! += e;
-      }
       for (let c = 0; c < C; c++) classSoft[row + c]! /= z;
       indices[b] = best;
-      pickedSoft[b] = 1 / z; // exp(max − max) / z
+      pickedSoft[b] = max / z;
     }
     return { indices, pickedSoft, classSoft };
   }

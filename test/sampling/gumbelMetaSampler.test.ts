@@ -4,7 +4,7 @@
  * (value 1, the soft draw's derivative). Finite differences of L_meta(θ'(w)) — θ' from the engine's
  * real step (`SgdMomentum.step` on the gradient of Σ_b s_b(w)/B · ℓ_b, momentum buffer, Nesterov,
  * weight decay) — must equal `metaGradient`. The draw itself is checked against a direct
- * softmax of (log σ(w) + g)/τ recomputed from the same uniforms.
+ * softmax of (log σ(w) + g)/τ, g = −log(−log U), recomputed from the same uniforms.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,7 @@ describe('GumbelMetaSampler', () => {
     const d = ms.draw(B, new Rng(9));
     const r = new Rng(9);
     for (let b = 0; b < B; b++) {
-      const u = Float64Array.from({ length: N }, () => r.next());
+      const u = Float64Array.from({ length: N }, () => (r.nextUint32() + 0.5) / 2 ** 32);
       const p = softRow(Float64Array.from([0.3, -0.5, 1.1]), u);
       const j = p.indexOf(Math.max(...p));
       expect(d.indices[b]).toBe(j);
@@ -68,7 +68,7 @@ describe('GumbelMetaSampler', () => {
     const w0 = Float64Array.from([0.2, -0.4, 0.9]);
     ms.setLogits(w0);
     const drawRng = new Rng(21);
-    const uniforms = Array.from({ length: B }, () => Float64Array.from({ length: N }, () => drawRng.next()));
+    const uniforms = Array.from({ length: B }, () => Float64Array.from({ length: N }, () => (drawRng.nextUint32() + 0.5) / 2 ** 32));
     const draw: GumbelDraw = ms.draw(B, new Rng(21));
     const idx = tf.tensor1d(draw.indices, 'int32');
     const X = tf.gather(features, idx) as tf.Tensor2D, y = tf.gather(tf.tensor1d(labels, 'int32'), idx) as tf.Tensor1D;
@@ -88,7 +88,7 @@ describe('GumbelMetaSampler', () => {
         return metaLossFor('softmax')(tf.add(tf.matMul(Xm, W), b) as tf.Tensor2D, ym).dataSync()[0]!;
       });
     };
-    const h = 1e-2;
+    const h = 4e-2; // float32 losses: a larger step keeps the rounding of L_meta small against its change
     const fd = Array.from({ length: C }, (_, c) => {
       const p = w0.slice(), m = w0.slice();
       p[c]! += h;
@@ -97,7 +97,7 @@ describe('GumbelMetaSampler', () => {
     });
     const scale = Math.max(...fd.map(Math.abs));
     expect(scale).toBeGreaterThan(1e-4);
-    for (let c = 0; c < C; c++) expect(Math.abs(analytic[c]! - fd[c]!)).toBeLessThan(2e-3 * scale + 1e-6);
+    for (let c = 0; c < C; c++) expect(Math.abs(analytic[c]! - fd[c]!)).toBeLessThan(1e-2 * scale);
     opt.dispose();
     tf.engine().endScope();
   });
