@@ -142,10 +142,6 @@ const CLASSIFICATION_RANGES: RangeTable = {
   'data.valPerClass': { int: true, min: 0, max: 1e6 },
   'data.augment.padCrop': { int: true, min: 0, max: 64 },
   'data.augment.cutout': { int: true, min: 0, max: 1024 },
-  'data.pixelMean': { length: 3 },
-  'data.pixelMean[]': { min: -1e6, max: 1e6 },
-  'data.pixelStd': { length: 3 },
-  'data.pixelStd[]': { above: 0, max: 1e6 },
   'data.imagesPerBatch': { int: true, min: 1, max: 65536 },
   'model.depth': { int: true, min: 8, max: 1000 },
   'model.width': { int: true, min: 1, max: 1024 },
@@ -154,7 +150,7 @@ const CLASSIFICATION_RANGES: RangeTable = {
   'eval.batchSize': { int: true, min: 1, max: 65536 },
 };
 
-const SHARED_RANGE_PREFIXES = ['seed', 'solver.', 'meta.lr', 'meta.initPow', 'eval.period', 'checkpoint.', 'log.', 'loss.'];
+const SHARED_RANGE_PREFIXES = ['seed', 'data.pixelMean', 'data.pixelStd', 'solver.', 'meta.lr', 'meta.initPow', 'eval.period', 'checkpoint.', 'log.', 'loss.'];
 
 /** The loss knobs that describe detection's background column, meaningless for K-way logits. */
 const DETECTION_LOSS_KNOBS = ['background', 'priorCounts'] as const;

@@ -59,6 +59,7 @@ describe('classification config', () => {
     rejects([...CLS, 'sampler.type=repeat_factor'], 'sampler.type', /must be one of/);
     rejects([...CLS, 'data.imbalanceFactor=0.5'], 'data.imbalanceFactor', /must be a number in \[1,/);
     rejects(['task=segmentation'], 'task', /must be one of/);
+    rejects([...CLS, 'data.pixelStd=[60,0,60]'], 'data.pixelStd[1]', /must be a number in \(0,/);
   });
 
   it('every configs/classification file resolves (one balms train config per method)', () => {
