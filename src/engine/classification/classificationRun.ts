@@ -74,7 +74,7 @@ export interface ClassificationRunState {
 
 /** The model of a config and data (seeded by `seed`): the helper's CIFAR ResNet. */
 export function buildImageClassifier(cfg: ClassificationTrainConfig, numClasses: number, channels: number): ImageClassifier {
-  return new ImageClassifier({ numClasses, channels, depth: cfg.model.depth, width: cfg.model.width, seed: runSeed(cfg, 'init') });
+  return new ImageClassifier({ numClasses, inChannels: channels, depth: cfg.model.depth, width: cfg.model.width, seed: runSeed(cfg, 'init') });
 }
 
 /** Every tensor of the model that a checkpoint holds: trainable variables and BN running statistics, by store name. */

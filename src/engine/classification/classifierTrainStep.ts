@@ -1,7 +1,7 @@
 /**
  * One optimisation step of a classification run (the loop's `StepFunction`):
  * - stage 1: a batch from the sampler, augmented (pad-crop, flip, cutout), the whole network in
- *   training mode (BN batch statistics, running statistics updated), SGD on every variable;
+ *   training mode (BN batch statistics; the running ones updated after the step), SGD on every variable;
  * - stage 2: a batch of the precomputed frozen-backbone features — from the sampler (cRT,
  *   decoupled Balanced Softmax) or drawn by the Meta Sampler, which first takes its meta step (the
  *   classifier's look-ahead through this optimiser's real step, `SgdMomentum.innerStep`, then Adam
@@ -45,6 +45,7 @@ function stageOneStep(run: ClassificationRun, lr: number): Record<string, number
   try {
     const { loss, grads } = gradsByName(run.trainable, () => run.loss.loss(run.model.logits(x, { training: true }), y));
     const norm = applyGradients(run, grads, lr);
+    run.model.updateRunningStats(); // this batch's statistics into the BN running ones (PyTorch's update)
     return { total_loss: loss, grad_norm: norm };
   } finally {
     tf.dispose([x, y]);

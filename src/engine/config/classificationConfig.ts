@@ -49,7 +49,7 @@ export interface ClassificationTrainConfig {
   model: {
     /** CIFAR ResNet depth 6n+2 (32 = the paper's ResNet-32). */
     depth: number;
-    /** Channels of the first stage (16 = the paper's). */
+    /** Channel multiplier of the 16/32/64 stages (1 = the paper's). */
     width: number;
   };
   sampler: { type: 'instance_balanced' | 'class_balanced' | 'square_root' };
@@ -98,7 +98,7 @@ export function defaultClassificationConfig(): ClassificationTrainConfig {
       pixelStd: [63.0, 62.09, 66.7],
       imagesPerBatch: 128,
     },
-    model: { depth: 32, width: 16 },
+    model: { depth: 32, width: 1 },
     sampler: { type: 'instance_balanced' },
     loss: { type: 'softmax' },
     solver: {
@@ -144,7 +144,7 @@ const CLASSIFICATION_RANGES: RangeTable = {
   'data.augment.cutout': { int: true, min: 0, max: 1024 },
   'data.imagesPerBatch': { int: true, min: 1, max: 65536 },
   'model.depth': { int: true, min: 8, max: 1000 },
-  'model.width': { int: true, min: 1, max: 1024 },
+  'model.width': { int: true, min: 1, max: 64 },
   'meta.imagesPerBatch': { int: true, min: 1, max: 65536 },
   'meta.tau': { above: 0, max: 100 },
   'eval.batchSize': { int: true, min: 1, max: 65536 },

@@ -9,11 +9,13 @@ import { Rng } from '../../util/rng.js';
 
 export interface ImageClassifierOptions {
   numClasses: number;
-  channels: number;
+  /** Input channels (default 3). */
+  inChannels?: number;
   /** CIFAR ResNet depth 6n+2. */
-  depth: number;
-  width: number;
-  seed: number;
+  depth?: number;
+  /** Channel multiplier of the 16/32/64 stages (default 1). */
+  width?: number;
+  seed?: number;
 }
 
 /** The linear head: logits = features · kernel + bias. */
@@ -38,10 +40,12 @@ export class ImageClassifier {
   readonly featureDim: number;
   private readonly vars = new Map<string, tf.Variable>();
   private readonly stats = new Map<string, tf.Variable>();
+  /** The last training forward's batch mean and variance, applied by `updateRunningStats`. */
+  private pending: [tf.Tensor, tf.Tensor] | null = null;
 
   constructor(readonly opts: ImageClassifierOptions) {
-    const rng = new Rng(opts.seed);
-    const w = opts.width;
+    const rng = new Rng(opts.seed ?? 0);
+    const w = 16 * (opts.width ?? 1), inC = opts.inChannels ?? 3;
     this.featureDim = w;
     const add = (name: string, t: tf.Tensor, trainable = true) => {
       const v = tf.variable(t, trainable, `${name}_${Math.random().toString(36).slice(2)}`);
@@ -49,13 +53,13 @@ export class ImageClassifier {
       (trainable ? this.vars : this.stats).set(name, v);
       return v;
     };
-    add('stem/conv/kernel', randn(rng, [3, 3, opts.channels, w], Math.sqrt(2 / (9 * opts.channels))));
+    add('stem/conv/kernel', randn(rng, [3, 3, inC, w], Math.sqrt(2 / (9 * inC))));
     add('stem/bn/gamma', tf.ones([w]));
     add('stem/bn/beta', tf.zeros([w]));
     add('stem/bn/moving_mean', tf.zeros([w]), false);
     add('stem/bn/moving_variance', tf.ones([w]), false);
-    const kernel = add('head/kernel', randn(rng, [w, opts.numClasses], Math.sqrt(1 / w)));
-    const bias = add('head/bias', tf.zeros([opts.numClasses]));
+    const kernel = add('classifier/kernel', randn(rng, [w, opts.numClasses], Math.sqrt(1 / w)));
+    const bias = add('classifier/bias', tf.zeros([opts.numClasses]));
     this.head = new LinearClassifier(kernel, bias);
   }
 
@@ -70,8 +74,8 @@ export class ImageClassifier {
         const m = tf.moments(h, [0, 1, 2]);
         mean = m.mean;
         variance = m.variance;
-        s('stem/bn/moving_mean').assign(tf.add(tf.mul(s('stem/bn/moving_mean'), 0.9), tf.mul(mean, 0.1)));
-        s('stem/bn/moving_variance').assign(tf.add(tf.mul(s('stem/bn/moving_variance'), 0.9), tf.mul(variance, 0.1)));
+        this.discardPendingStats();
+        this.pending = [tf.keep(tf.clone(mean)), tf.keep(tf.clone(variance))];
       } else {
         mean = s('stem/bn/moving_mean');
         variance = s('stem/bn/moving_variance');
@@ -85,6 +89,24 @@ export class ImageClassifier {
     return tf.tidy(() => this.head.apply(this.features(x, opts)));
   }
 
+  /** Applies the last training forward's batch statistics to the running ones (momentum 0.1); false when none. */
+  updateRunningStats(): boolean {
+    if (!this.pending) return false;
+    const [m, v] = this.pending;
+    const s = (k: string) => this.stats.get(k)!;
+    tf.tidy(() => {
+      s('stem/bn/moving_mean').assign(tf.add(tf.mul(s('stem/bn/moving_mean'), 0.9), tf.mul(m, 0.1)));
+      s('stem/bn/moving_variance').assign(tf.add(tf.mul(s('stem/bn/moving_variance'), 0.9), tf.mul(v, 0.1)));
+    });
+    this.discardPendingStats();
+    return true;
+  }
+
+  discardPendingStats(): void {
+    if (this.pending) tf.dispose(this.pending);
+    this.pending = null;
+  }
+
   /** Trainable variables by store name. */
   variables(): Map<string, tf.Variable> {
     return new Map(this.vars);
@@ -96,6 +118,7 @@ export class ImageClassifier {
   }
 
   dispose(): void {
+    this.discardPendingStats();
     for (const v of [...this.vars.values(), ...this.stats.values()]) v.dispose();
   }
 }
