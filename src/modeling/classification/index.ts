@@ -56,8 +56,8 @@ export class ImageClassifier {
     add('stem/conv/kernel', randn(rng, [3, 3, inC, w], Math.sqrt(2 / (9 * inC))));
     add('stem/bn/gamma', tf.ones([w]));
     add('stem/bn/beta', tf.zeros([w]));
-    add('stem/bn/moving_mean', tf.zeros([w]), false);
-    add('stem/bn/moving_variance', tf.ones([w]), false);
+    add('stem/bn/running_mean', tf.zeros([w]), false);
+    add('stem/bn/running_var', tf.ones([w]), false);
     const kernel = add('classifier/kernel', randn(rng, [w, opts.numClasses], Math.sqrt(1 / w)));
     const bias = add('classifier/bias', tf.zeros([opts.numClasses]));
     this.head = new LinearClassifier(kernel, bias);
@@ -77,8 +77,8 @@ export class ImageClassifier {
         this.discardPendingStats();
         this.pending = [tf.keep(tf.clone(mean)), tf.keep(tf.clone(variance))];
       } else {
-        mean = s('stem/bn/moving_mean');
-        variance = s('stem/bn/moving_variance');
+        mean = s('stem/bn/running_mean');
+        variance = s('stem/bn/running_var');
       }
       const y = tf.relu(tf.batchNorm(h, mean as tf.Tensor1D, variance as tf.Tensor1D, v('stem/bn/beta') as tf.Tensor1D, v('stem/bn/gamma') as tf.Tensor1D, 1e-5));
       return tf.mean(y, [1, 2]) as tf.Tensor2D;
@@ -95,8 +95,8 @@ export class ImageClassifier {
     const [m, v] = this.pending;
     const s = (k: string) => this.stats.get(k)!;
     tf.tidy(() => {
-      s('stem/bn/moving_mean').assign(tf.add(tf.mul(s('stem/bn/moving_mean'), 0.9), tf.mul(m, 0.1)));
-      s('stem/bn/moving_variance').assign(tf.add(tf.mul(s('stem/bn/moving_variance'), 0.9), tf.mul(v, 0.1)));
+      s('stem/bn/running_mean').assign(tf.add(tf.mul(s('stem/bn/running_mean'), 0.9), tf.mul(m, 0.1)));
+      s('stem/bn/running_var').assign(tf.add(tf.mul(s('stem/bn/running_var'), 0.9), tf.mul(v, 0.1)));
     });
     this.discardPendingStats();
     return true;
