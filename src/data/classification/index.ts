@@ -80,6 +80,7 @@ export interface AugmentOptions {
   padCrop: number;
   flip: boolean;
   cutout: number;
+  autoAugment?: boolean;
   mean: readonly number[];
   std: readonly number[];
 }
@@ -95,6 +96,7 @@ export function normalizeBatch(set: ImageClassificationSet, indices: ArrayLike<n
 
 /** Pad-crop, flip and cutout of `indices` into `out`, normalised (draws from `rng` in a fixed order). */
 export function augmentBatch(set: ImageClassificationSet, indices: ArrayLike<number>, out: Float32Array, rng: Rng, opts: AugmentOptions): void {
+  if (opts.autoAugment) throw new BalmsInputError('AutoAugment needs the data helper\'s module (placeholder)');
   const H = set.height, W = set.width, C = set.channels, size = H * W * C;
   for (let b = 0; b < indices.length; b++) {
     const src = indices[b]! * size, dst = b * size;

@@ -40,8 +40,10 @@ export interface ClassificationTrainConfig {
       flip: boolean;
       /** Cutout square side in pixels (0 = off). */
       cutout: number;
+      /** AutoAugment's CIFAR-10 policy after crop and flip (RGB only). */
+      autoAugment: boolean;
     };
-    /** Per-channel mean/std on the 0–255 scale (CIFAR-10's by default). */
+    /** Per-channel mean/std on the 0–255 scale (CIFAR-10's as the BALMS code: (0.4914, 0.4822, 0.4465) / (0.2023, 0.1994, 0.2010)). */
     pixelMean: number[];
     pixelStd: number[];
     imagesPerBatch: number;
@@ -93,9 +95,9 @@ export function defaultClassificationConfig(): ClassificationTrainConfig {
       nMax: 0,
       valPerClass: 0,
       subsetList: '',
-      augment: { padCrop: 4, flip: true, cutout: 0 },
-      pixelMean: [125.307, 122.961, 113.857],
-      pixelStd: [63.0, 62.09, 66.7],
+      augment: { padCrop: 4, flip: true, cutout: 0, autoAugment: false },
+      pixelMean: [125.307, 122.961, 113.8575],
+      pixelStd: [51.5865, 50.847, 51.255],
       imagesPerBatch: 128,
     },
     model: { depth: 32, width: 1 },

@@ -32,7 +32,7 @@ describe('classification config', () => {
     writeFileSync(join(dir, 'child.json'), JSON.stringify({ _base_: 'base.json', model: { depth: 20 } }));
     const cfg = resolveAnyTrainConfig({ file: join(dir, 'child.json'), sets: ['data.root=/elsewhere', 'data.augment.cutout=8'] }) as ClassificationTrainConfig;
     expect(cfg.task).toBe('classification');
-    expect(cfg.data).toMatchObject({ root: '/elsewhere', imbalanceFactor: 50, augment: { padCrop: 4, flip: true, cutout: 8 } });
+    expect(cfg.data).toMatchObject({ root: '/elsewhere', imbalanceFactor: 50, augment: { padCrop: 4, flip: true, cutout: 8, autoAugment: false } });
     expect(cfg.model).toEqual({ depth: 20, width: 1 });
     expect(cfg.loss).toEqual({ type: 'balanced_softmax', countSource: 'image_count', smoothing: 0 });
   });
