@@ -62,7 +62,8 @@ export async function evalClassifierCli(opts: { checkpoint: string; split: 'val'
     const cfg = anyTrainConfigFromJson(raw, '--set') as ClassificationTrainConfig;
     const outDir = opts.outDir ?? dirname(opts.checkpoint);
     const loaded = await loadClassificationData(cfg, outDir, (l) => process.stderr.write(l + '\n'));
-    const data = classificationDataOf(loaded.train, loaded.val, loaded.test);
+    // the shot groups follow the training counts the checkpoint was trained on
+    const data = { ...classificationDataOf(loaded.train, loaded.val, loaded.test), trainCounts: Int32Array.from(st.trainCounts) };
     const model = buildImageClassifier(cfg, data.classNames.length, st.channels);
     try {
       loadClassifierWeights(model, ck.tensors, opts.checkpoint);

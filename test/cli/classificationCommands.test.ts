@@ -6,31 +6,29 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
+import { expectCliInputError } from '../helpers/inputErrors.js';
 import { runCli } from '../helpers/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'balms-clscli-'));
 
-function oneLineError(args: string[], words: RegExp): void {
-  const r = runCli(args);
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stderr).toMatch(words);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
+function oneLineError(cmd: string, args: string[], words: RegExp): void {
+  expectCliInputError(runCli([cmd, ...args]), cmd, words);
 }
 
 describe('classification CLI', () => {
   it('train: a classification config without data.root names the knob', () => {
-    oneLineError(['train', '--config', 'configs/classification/softmax.json', '--backend', 'cpu', '--output', join(dir, 'a')], /data\.root/);
+    oneLineError('train', ['--config', 'configs/classification/softmax.json', '--backend', 'cpu', '--output', join(dir, 'a')], /data\.root/);
   });
 
   it('train: a detection knob in a classification config is named as such', () => {
-    oneLineError(['train', '--config', 'configs/classification/balms.json', '--set', 'data.root=/nowhere', '--set', 'data.synth.enabled=false', '--output', join(dir, 'b')], /--set: data\.synth: is a detection knob/);
+    oneLineError('train', ['--config', 'configs/classification/balms.json', '--set', 'data.root=/nowhere', '--set', 'data.synth.enabled=false', '--output', join(dir, 'b')], /--set: data\.synth: is a detection knob/);
   });
 
   it('eval --checkpoint without --gt: a file that is not a classification checkpoint is one line', () => {
     const bad = join(dir, 'bad.ckpt');
     writeFileSync(bad, 'not a checkpoint');
-    oneLineError(['eval', '--checkpoint', bad, '--backend', 'cpu'], /bad\.ckpt/);
-    oneLineError(['eval', '--checkpoint', bad, '--split', 'train'], /--split must be val or test/);
+    oneLineError('eval', ['--checkpoint', bad, '--backend', 'cpu'], /bad\.ckpt/);
+    oneLineError('eval', ['--checkpoint', bad, '--split', 'train'], /--split must be val or test/);
   });
 });

@@ -9,21 +9,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClassificationTrainConfig } from '../../../src/engine/config/classificationConfig.js';
 import { resolveAnyTrainConfig } from '../../../src/engine/config/resolveTrainConfig.js';
-import { BalmsInputError } from '../../../src/util/errors.js';
+import { inputErrorOf } from '../../helpers/inputErrors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'balms-clscfg-'));
 const CLS = ['task=classification', 'data.root=/data/cifar10'];
 
 function rejects(sets: string[], key: string, words: RegExp): void {
-  let err: unknown;
-  try {
-    resolveAnyTrainConfig({ sets });
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(BalmsInputError);
-  expect((err as BalmsInputError).path).toBe(key);
-  expect((err as BalmsInputError).message).toMatch(words);
+  const err = inputErrorOf(() => resolveAnyTrainConfig({ sets }));
+  expect(err.path).toBe(key);
+  expect(err.message).toMatch(words);
 }
 
 describe('classification config', () => {
