@@ -30,7 +30,7 @@ export interface ClassificationTrainConfig {
     imbalanceFactor: number;
     /** Images of the head class (0 = the smallest class's count in train). */
     nMax: number;
-    /** Images per class carved from the (long-tailed) train split into a val split (0 = no val). */
+    /** Images per class carved from the full train split into a balanced val split, before the long-tailed subset (0 = no val). */
     valPerClass: number;
     /** A subset list file (from `writeSubsetList`) that fixes the training images ('' = build it from the knobs above). */
     subsetList: string;
@@ -93,7 +93,7 @@ export function defaultClassificationConfig(): ClassificationTrainConfig {
       seed: 0,
       imbalanceFactor: 100,
       nMax: 0,
-      valPerClass: 0,
+      valPerClass: 20,
       subsetList: '',
       augment: { padCrop: 4, flip: true, cutout: 0, autoAugment: false },
       pixelMean: [125.307, 122.961, 113.8575],
@@ -191,6 +191,9 @@ function checkClassificationConfig(c: ClassificationTrainConfig, file?: string):
   checkRanges(c, { ...shared, ...CLASSIFICATION_RANGES }, { file });
   if ((c.model.depth - 2) % 6 !== 0) bad('model.depth', `must be 6n+2 (a CIFAR ResNet: 8, 14, 20, 32, 44, 56, 110), got ${c.model.depth}`);
   if (!c.data.root) bad('data.root', 'set the data folder (holding train/ and test/), e.g. --set data.root=../shared/real/cifar10');
+  if (c.data.valPerClass === 0 && (c.eval.split === 'val' || c.eval.period > 0)) {
+    bad('data.valPerClass', `is 0 (no val split), but ${c.eval.split === 'val' ? 'eval.split is "val"' : 'eval.period evaluates on val'}: carve one (e.g. 20 per class) or set eval.split "test" and eval.period 0`);
+  }
   if (c.stage2.enabled && !c.stage2.initCheckpoint) bad('stage2.initCheckpoint', 'stage 2 needs the stage-1 checkpoint to start from');
   if (!c.stage2.enabled && c.stage2.initCheckpoint) bad('stage2.initCheckpoint', 'is only read in stage 2: set stage2.enabled true or remove it');
   if (c.meta.type === 'meta_sampler') {

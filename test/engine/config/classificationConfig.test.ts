@@ -53,6 +53,8 @@ describe('classification config', () => {
     rejects([...CLS, 'sampler.type=repeat_factor'], 'sampler.type', /must be one of/);
     rejects([...CLS, 'data.imbalanceFactor=0.5'], 'data.imbalanceFactor', /must be a number in \[1,/);
     rejects(['task=segmentation'], 'task', /must be one of/);
+    rejects([...CLS, 'data.valPerClass=0'], 'data.valPerClass', /no val split.*eval.split is "val"/);
+    rejects([...CLS, 'data.valPerClass=0', 'eval.split=test', 'eval.period=10'], 'data.valPerClass', /eval.period/);
     rejects([...CLS, 'data.pixelStd=[60,0,60]'], 'data.pixelStd[1]', /must be a number in \(0,/);
   });
 
