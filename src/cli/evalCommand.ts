@@ -45,6 +45,11 @@ Options:
   --json               print one JSON object with lvis-api's (or COCOeval's) metric keys on stdout
                        (with --checkpoint and several IoU types: {"bbox": {…}, "segm": {…}})
 
+Classification (no --gt): balms eval --checkpoint CKPT [--split val|test] [--set data.root=DIR …]
+  [--output DIR] [--json] [--backend B] evaluates an image classifier's checkpoint on a split of its
+  run's data: top-1, many / medium / few / tail, per-class accuracy and the confusion matrix, written
+  as metrics.json and report.html to --output (default: the checkpoint's folder).
+
 Model options (instead of --results):
   --checkpoint FILE    trained checkpoint (last.ckpt / model_final.ckpt)
   --images DIR         folder of the ground truth's images (required with --checkpoint)
@@ -263,6 +268,7 @@ export const evalCommand: Command = {
   name: 'eval',
   usage,
   async run(argv) {
+    if (!argv.some((a) => a === '--gt' || a.startsWith('--gt=')) && argv.some((a) => a === '--checkpoint' || a.startsWith('--checkpoint='))) return evalClassificationCheckpoint(argv);
     const args = parseEvalArgs(argv);
     if (args.model) (await import('./cliOptions.js')).backendArg(args.model.backend); // reject a bad --backend before loading anything
     const t0 = performance.now();
@@ -292,3 +298,15 @@ export const evalCommand: Command = {
     return 0;
   },
 };
+
+/** `balms eval --checkpoint CKPT` without `--gt`: a classification checkpoint (see the usage). */
+async function evalClassificationCheckpoint(argv: string[]): Promise<number> {
+  const { values: v } = parseCli(argv, { checkpoint: { type: 'string' }, split: { type: 'string' }, set: { type: 'string', multiple: true }, output: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } });
+  const split = v.split ?? 'test';
+  if (split !== 'val' && split !== 'test') throw new BalmsInputError(`--split must be val or test, got '${split}'`);
+  if (!v.checkpoint || !existsSync(v.checkpoint)) throw new BalmsInputError('checkpoint not found', { file: v.checkpoint ?? '', path: '--checkpoint' });
+  const { backendArg, startBackend } = await import('./cliOptions.js');
+  await startBackend(backendArg(v.backend) ?? 'auto');
+  const { evalClassifierCli } = await import('./classificationCli.js');
+  return evalClassifierCli({ checkpoint: v.checkpoint, split, sets: v.set ?? [], ...(v.output ? { outDir: v.output } : {}), json: !!v.json });
+}

@@ -1,12 +1,14 @@
 import type { Command } from './command.js';
-import { resolveTrainConfig, train, type TrainResult } from '../engine/index.js';
+import { resolveAnyTrainConfig, train, type TrainResult } from '../engine/index.js';
+import { trainClassifierCli } from './classificationCli.js';
 import type { LvisStats } from '../eval/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import { BACKEND_HELP, backendArg, intArg, parseCli, startBackend } from './cliOptions.js';
 
 const usage = `Usage: balms train [--config FILE] [--set key=value …] [options]
 
-Trains a detector per a JSON config (configs/*.json; '_base_' inheritance) with every knob of
+Trains a detector (or, with "task": "classification" in the config, an image classifier:
+configs/classification/*.json, --set data.root=DIR) per a JSON config (configs/*.json; '_base_' inheritance) with every knob of
 configs/base.json; '--set key.path=value' overrides any knob (value read as JSON when it parses,
 e.g. --set solver.maxIter=2000 --set loss.type=softmax --set 'solver.steps=[600,800]').
 Without --config the defaults (configs/base.json) are used.
@@ -69,8 +71,9 @@ export const trainCommand: Command = {
     if (v.config !== undefined && v.config.trim() === '') throw new BalmsInputError('--config: empty file name (leave --config out for the defaults)');
     const stopAfter = v['stop-after'] === undefined ? undefined : intArg('--stop-after', v['stop-after']);
     const overrides = { ...(v.output !== undefined ? { outputDir: v.output } : {}), ...(backend ? { backend } : {}) };
-    const cfg = resolveTrainConfig({ file: v.config, sets: v.set ?? [], overrides });
+    const cfg = resolveAnyTrainConfig({ file: v.config, sets: v.set ?? [], overrides });
     await startBackend(cfg.backend);
+    if (cfg.task === 'classification') return trainClassifierCli(cfg, { resume: !!v.resume, quiet: !!v.quiet, stopAfter, skipEval: !!v['skip-eval'], json: !!v.json });
     const result = await train(cfg, { resume: !!v.resume, quiet: !!v.quiet, stopAfter, skipEval: !!v['skip-eval'], keepPredictions: 0 });
     result.detector.dispose();
     if (v.json) {

@@ -1,6 +1,9 @@
 /** Engine: training config, the training loop with resumable checkpoints, inference and evaluation of a detector. */
 export { defaultTrainConfig, trainConfigFromJson, LOSS_DEFAULTS } from './config/trainConfig.js';
-export { resolveTrainConfig } from './config/resolveTrainConfig.js';
+export { resolveTrainConfig, resolveAnyTrainConfig } from './config/resolveTrainConfig.js';
+export { anyTrainConfigFromJson, type AnyTrainConfig, type TrainTask } from './config/taskConfig.js';
+export { defaultClassificationConfig, type ClassificationTrainConfig } from './config/classificationConfig.js';
+export * from './classification/index.js';
 export type { TrainConfig, ModelConfig } from './config/trainConfig.js';
 export { validateConfig } from './config/configSchema.js';
 export type { JsonObject, JsonValue, ConfigChoices, OpenKeys } from './config/configSchema.js';
@@ -9,7 +12,7 @@ export { deepMerge, parseSetOverrides, getPath } from './config/mergeConfig.js';
 export { train } from './trainer.js';
 export type { TrainOptions, TrainResult } from './trainer.js';
 export { runTrainLoop } from './trainLoop.js';
-export type { StepReport, TrainHook } from './trainLoop.js';
+export type { LoopRun, StepFunction, StepReport, TrainHook } from './trainLoop.js';
 export { openTrainingRun, saveRun, closeTrainingRun } from './trainingRun.js';
 export type { TrainingRun } from './trainingRun.js';
 export { checkpointHook, type CheckpointHook } from './hooks/checkpointHook.js';

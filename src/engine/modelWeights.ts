@@ -7,7 +7,21 @@ export const MODEL_PREFIX = 'model/';
 
 /** Loads a checkpoint's model tensors into a detector; tensors whose shape differs are skipped and reported. */
 export function loadModelWeights(detector: DetectorModel, tensors: Map<string, tf.Tensor>, opts: { strict: boolean; file: string }): string[] {
-  const vars = detector.variables();
+  const { values, skipped } = matchModelWeights(detector.variables(), tensors, opts);
+  detector.store.assign(values, true);
+  return skipped;
+}
+
+/**
+ * A checkpoint's `model/<name>` tensors matched to `vars` by name and shape: the values to assign
+ * and the names skipped (shape differs, not in the model, or missing from the checkpoint);
+ * `strict` turns any of those into an error.
+ */
+export function matchModelWeights(
+  vars: ReadonlyMap<string, tf.Variable>,
+  tensors: ReadonlyMap<string, tf.Tensor>,
+  opts: { strict: boolean; file: string },
+): { values: Map<string, tf.Tensor>; skipped: string[] } {
   const values = new Map<string, tf.Tensor>();
   const skipped: string[] = [];
   for (const [k, t] of tensors) {
@@ -23,6 +37,5 @@ export function loadModelWeights(detector: DetectorModel, tensors: Map<string, t
   }
   const missing = [...vars.keys()].filter((n) => !values.has(n));
   if (opts.strict && missing.length) throw new BalmsInputError(`checkpoint lacks ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`, { file: opts.file });
-  detector.store.assign(values, true);
-  return [...skipped, ...missing.filter((m) => !skipped.includes(m))];
+  return { values, skipped: [...skipped, ...missing.filter((m) => !skipped.includes(m))] };
 }

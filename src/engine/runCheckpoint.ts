@@ -14,7 +14,7 @@ import type { TrainConfig } from './config/trainConfig.js';
 import type { SgdMomentum } from './sgdMomentum.js';
 
 import { MODEL_PREFIX } from './modelWeights.js';
-const OPTIM_PREFIX = 'optim/';
+export const OPTIM_PREFIX = 'optim/';
 
 /** The header of a training checkpoint. */
 export interface RunState {

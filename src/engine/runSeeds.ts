@@ -20,6 +20,8 @@ export const SEED_OFFSETS = {
   metaSampler: 13,
   /** Augmentation of meta-batch examples. */
   metaAugment: 14,
+  /** The Meta Sampler's Gumbel-softmax draws (image classification, stage 2). */
+  metaDraw: 15,
 } as const;
 
 /** The seed of one random stream of the run. */

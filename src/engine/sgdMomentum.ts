@@ -80,7 +80,10 @@ export class SgdMomentum {
     for (const [k, t] of state) {
       if (!k.endsWith('/momentum')) continue;
       const name = k.slice(0, -'/momentum'.length);
-      this.velocity_.set(name, tf.variable(t.clone(), false, `${name}/momentum`));
+      // tf.variable keeps the data, not the tensor it was made from: dispose that one (else one leaks per variable)
+      const copy = t.clone();
+      this.velocity_.set(name, tf.variable(copy, false, `${name}/momentum`));
+      copy.dispose();
     }
   }
 

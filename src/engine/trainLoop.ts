@@ -1,14 +1,16 @@
 /**
  * The training loop, in the spirit of detectron2's `TrainerBase`: take a step, then let each hook
  * act on it (meta refresh, metrics, progress, checkpoint, evaluation — in the order given); when
- * the loop ends, each hook's `afterTrain`. Everything else lives in the run and the hooks.
+ * the loop ends, each hook's `afterTrain`. Everything else lives in the run and the hooks. One
+ * loop for every task: a run of any task (`LoopRun`) with its step function (the detector's by
+ * default; image classification's in `classification/classifierTrainStep.ts`).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingExample } from '../data/index.js';
 import { TrainingDivergedError } from '../util/errors.js';
 import { imageBatchOf } from './inference.js';
-import { learningRateAt } from './lrSchedule.js';
+import { learningRateAt, type LrScheduleConfig } from './lrSchedule.js';
 import { RUN_FILES } from './runFiles.js';
 import type { TrainingRun } from './trainingRun.js';
 import { classifierStep, detectorStep, type StepBatch } from './trainStep.js';
@@ -25,18 +27,34 @@ export interface StepReport {
   last: boolean;
 }
 
-export interface TrainHook {
-  /** After each step, in hook order. */
-  afterStep?(run: TrainingRun, step: StepReport): void | Promise<void>;
-  /** After the last step (`finished`: the schedule's `maxIter` was reached, not just `stopAt`). */
-  afterTrain?(run: TrainingRun, end: { finished: boolean }): void | Promise<void>;
+/** What the loop needs of a run, whatever its task. */
+export interface LoopRun {
+  readonly cfg: { readonly solver: LrScheduleConfig };
+  readonly outputDir: string;
+  /** Steps taken: the iteration the next step starts from. */
+  iteration: number;
 }
 
-/** Steps `run` to iteration `stopAt`, calling the hooks. */
-export async function runTrainLoop(run: TrainingRun, hooks: readonly TrainHook[], stopAt: number): Promise<void> {
+/** One optimisation step of a run at learning rate `lr`: its named values (`total_loss`…). */
+export type StepFunction<R extends LoopRun> = (run: R, lr: number) => Promise<Record<string, number>>;
+
+export interface TrainHook<R extends LoopRun = TrainingRun> {
+  /** After each step, in hook order. */
+  afterStep?(run: R, step: StepReport): void | Promise<void>;
+  /** After the last step (`finished`: the schedule's `maxIter` was reached, not just `stopAt`). */
+  afterTrain?(run: R, end: { finished: boolean }): void | Promise<void>;
+}
+
+/** Steps `run` to iteration `stopAt` with `step` (default: the detector's), calling the hooks. */
+export async function runTrainLoop<R extends LoopRun = TrainingRun>(
+  run: R,
+  hooks: readonly TrainHook<R>[],
+  stopAt: number,
+  step: StepFunction<R> = trainStep as unknown as StepFunction<R>,
+): Promise<void> {
   while (run.iteration < stopAt) {
     const lr = learningRateAt(run.iteration, run.cfg.solver);
-    const values = await trainStep(run, lr);
+    const values = await step(run, lr);
     run.iteration++;
     const iteration = run.iteration;
     if (!Number.isFinite(values['total_loss']!)) {

@@ -9,3 +9,5 @@ export type { GroundTruth, IouType } from './runCore.js';
 export { boundaryDilation, maskBoundary, BoundaryScratch } from './boundary.js';
 export { boxIouInto } from './computeIou.js';
 export { formatLvisStats, formatCocoStats } from './formatStats.js';
+export { classificationMetrics, formatClassificationMetrics, shotGroup } from './classificationMetrics.js';
+export type { ClassAccuracy, ClassificationMetrics } from './classificationMetrics.js';

@@ -23,6 +23,8 @@ export interface ClassBalancedOptions extends ReductionOptions {
   gamma?: number;
   /** Focal α for base 'focal' (default null: the class-balanced weight replaces α, as in the paper). */
   alpha?: number | null;
+  /** Base 'softmax' has a background column K (detection, the default) or none (K-way image classification). */
+  background?: boolean;
 }
 
 /**
@@ -64,7 +66,8 @@ export function classBalancedLoss(
   const k = classCounts.length;
   let lab: Int32Array;
   if (base === 'softmax') {
-    if (logits.shape[1] !== k + 1) throw new BalmsInputError(`${fn}: base 'softmax' needs ${k + 1} logit columns, got ${logits.shape[1]}`);
+    const cols = opts.background === false ? k : k + 1;
+    if (logits.shape[1] !== cols) throw new BalmsInputError(`${fn}: base 'softmax' needs ${cols} logit columns, got ${logits.shape[1]}`);
     lab = checkLogitsAndLabels(fn, logits, labels);
     checkWeights(fn, opts.weights, logits.shape[0]);
   } else if (base === 'sigmoid' || base === 'focal') {

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BalmsInputError } from '../util/errors.js';
-import type { CountSource } from './balancedSoftmax.js';
+import { logCounts, type CountSource } from './balancedSoftmax.js';
 import { classBalancedLoss, classBalancedWeights, type ClassBalancedBase } from './classBalanced.js';
 import { DEFAULT_BACKGROUND_PRIOR, detectionLogPrior, type BackgroundPrior } from './detectionBalancedSoftmax.js';
 import { equalizationLoss, eqlTailMask } from './equalizationLoss.js';
@@ -111,17 +111,18 @@ function pickCounts(stats: ClassStats, source: CountSource | undefined): ArrayLi
   throw new BalmsInputError(`countSource must be 'image_count' or 'instance_count', got '${String(s)}'`);
 }
 
-/** A softmax-family loss whose training logits are shifted by a fixed vector. */
-function shiftedSoftmax(name: string, k: number, shift: Float64Array | null): ClassifierLoss {
+/** A softmax-family loss whose training logits are shifted by a fixed vector (`bg`: one more column, the background). */
+function shiftedSoftmax(name: string, k: number, shift: Float64Array | null, bg: boolean): ClassifierLoss {
+  const cols = bg ? k + 1 : k;
   const rows = (logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D => {
     const lab = checkLogitsAndLabels(name, logits, labels);
-    if (logits.shape[1] !== k + 1) throw new BalmsInputError(`${name}: expected ${k + 1} logit columns, got ${logits.shape[1]}`);
+    if (logits.shape[1] !== cols) throw new BalmsInputError(`${name}: expected ${cols} logit columns, got ${logits.shape[1]}`);
     return softmaxCrossEntropyRows(logits, lab, shift);
   };
   return {
     name,
     family: 'softmax',
-    outputs: (numClasses) => numClasses + 1,
+    outputs: (numClasses) => (bg ? numClasses + 1 : numClasses),
     loss(logits, labels, weights) {
       checkWeights(name, weights, logits.shape[0]);
       return tf.tidy(() => reduceRows(rows(logits, labels), { weights }) as tf.Scalar);
@@ -131,14 +132,35 @@ function shiftedSoftmax(name: string, k: number, shift: Float64Array | null): Cl
   };
 }
 
+export interface ClassifierLossOptions {
+  /**
+   * Detection (default true): the RoI head's logits have a background column (softmax family: K+1
+   * outputs, labels in [0, K]; sigmoid family: a zero background column in `probabilities`).
+   * Image classification (false): K-way logits, labels in [0, K); Balanced Softmax shifts by
+   * log n_j (the paper's form, `balancedSoftmaxLoss`) and logit adjustment by τ·log(n_j/Σn);
+   * the `background` knob of those losses does not apply.
+   */
+  background?: boolean;
+}
+
+/** log(n_j/Σn) (+ smoothing in the counts): the class prior of K-way classification. */
+function logClassPrior(counts: ArrayLike<number>, smoothing: number, fn: string): Float64Array {
+  const logN = logCounts(counts, smoothing, fn);
+  let total = 0;
+  for (let j = 0; j < counts.length; j++) total += counts[j]! + smoothing;
+  const logTotal = Math.log(total);
+  return logN.map((v) => v - logTotal);
+}
+
 /**
- * Builds the classification loss of the RoI head from a config and the training-set class
- * statistics. Balanced Softmax and logit adjustment use the detection prior of
+ * Builds the classification loss of the RoI head (or, with `{ background: false }`, of a K-way
+ * image classifier) from a config and the training-set class statistics. Balanced Softmax and logit adjustment use the detection prior of
  * {@link detectionLogPrior} (default background fraction 0.75; counts = image_count by default,
  * as the official LVIS code uses). Class frequencies for balanced sigmoid and EQL are
  * imageCount / numTrainImages.
  */
-export function createClassifierLoss(cfg: ClassifierLossConfig, stats: ClassStats): ClassifierLoss {
+export function createClassifierLoss(cfg: ClassifierLossConfig, stats: ClassStats, opts: ClassifierLossOptions = {}): ClassifierLoss {
+  const bg = opts.background ?? true;
   const k = stats.imageCount.length;
   if (stats.instanceCount.length !== k) {
     throw new BalmsInputError(`createClassifierLoss: ${k} image counts but ${stats.instanceCount.length} instance counts`);
@@ -153,21 +175,25 @@ export function createClassifierLoss(cfg: ClassifierLossConfig, stats: ClassStat
     outputs: (numClasses) => numClasses,
     loss: (logits, labels, weights) => f(logits, labels, { weights }) as tf.Scalar,
     ...(withRows ? { rowLoss: (logits: tf.Tensor2D, labels: tf.Tensor1D) => f(logits, labels, { reduction: 'none' }) as tf.Tensor1D } : {}),
-    probabilities: sigmoidProbabilities,
+    probabilities: bg ? sigmoidProbabilities : (logits: tf.Tensor2D) => tf.sigmoid(logits) as tf.Tensor2D,
   });
   switch (cfg.type) {
     case 'softmax':
-      return shiftedSoftmax('softmax', k, null);
-    case 'balanced_softmax':
-      return shiftedSoftmax(
-        'balanced_softmax',
-        k,
-        detectionLogPrior(pickCounts(stats, cfg.countSource), cfg.background ?? DEFAULT_BACKGROUND_PRIOR, cfg.smoothing ?? 0, 'balanced_softmax'),
-      );
+      return shiftedSoftmax('softmax', k, null, bg);
+    case 'balanced_softmax': {
+      const counts = pickCounts(stats, cfg.countSource);
+      const shift = bg
+        ? detectionLogPrior(counts, cfg.background ?? DEFAULT_BACKGROUND_PRIOR, cfg.smoothing ?? 0, 'balanced_softmax')
+        : logCounts(counts, cfg.smoothing ?? 0, 'balanced_softmax');
+      return shiftedSoftmax('balanced_softmax', k, shift, bg);
+    }
     case 'logit_adjusted': {
       if (!Number.isFinite(cfg.tau)) throw new BalmsInputError(`logit_adjusted: tau must be finite, got ${cfg.tau}`);
-      const prior = detectionLogPrior(pickCounts(stats, cfg.countSource), cfg.background ?? DEFAULT_BACKGROUND_PRIOR, cfg.smoothing ?? 0, 'logit_adjusted');
-      return shiftedSoftmax('logit_adjusted', k, prior.map((v) => cfg.tau * v));
+      const counts = pickCounts(stats, cfg.countSource);
+      const prior = bg
+        ? detectionLogPrior(counts, cfg.background ?? DEFAULT_BACKGROUND_PRIOR, cfg.smoothing ?? 0, 'logit_adjusted')
+        : logClassPrior(counts, cfg.smoothing ?? 0, 'logit_adjusted');
+      return shiftedSoftmax('logit_adjusted', k, prior.map((v) => cfg.tau * v), bg);
     }
     case 'sigmoid':
       return sigmoidFamily('sigmoid', (l, y, o) => sigmoidCrossEntropyLoss(l, y, o), true);
@@ -183,18 +209,18 @@ export function createClassifierLoss(cfg: ClassifierLossConfig, stats: ClassStat
       const counts = pickCounts(stats, cfg.countSource ?? 'instance_count');
       classBalancedWeights(counts, cfg.beta, 'class_balanced'); // validate now
       const f: SigmoidForm = (l, y, o) =>
-        classBalancedLoss(l, y, counts, { weights: o.weights, beta: cfg.beta, base: cfg.base, gamma: cfg.gamma, alpha: cfg.alpha });
+        classBalancedLoss(l, y, counts, { weights: o.weights, beta: cfg.beta, base: cfg.base, gamma: cfg.gamma, alpha: cfg.alpha, background: bg });
       if (cfg.base === 'softmax') {
-        return { name: 'class_balanced', family: 'softmax', outputs: (c) => c + 1, loss: (l, y, w) => f(l, y, { weights: w }) as tf.Scalar, probabilities: softmaxProbabilities };
+        return { name: 'class_balanced', family: 'softmax', outputs: (c) => (bg ? c + 1 : c), loss: (l, y, w) => f(l, y, { weights: w }) as tf.Scalar, probabilities: softmaxProbabilities };
       }
       return sigmoidFamily('class_balanced', f, false);
     }
     case 'seesaw': {
-      const s = new SeesawLoss(k + 1, { p: cfg.p, q: cfg.q, eps: cfg.eps });
+      const s = new SeesawLoss(bg ? k + 1 : k, { p: cfg.p, q: cfg.q, eps: cfg.eps });
       return {
         name: 'seesaw',
         family: 'softmax',
-        outputs: (c) => c + 1,
+        outputs: (c) => (bg ? c + 1 : c),
         loss: (l, y, w) => s.loss(l, y, { weights: w }) as tf.Scalar,
         probabilities: softmaxProbabilities,
         getState: () => s.getState(),

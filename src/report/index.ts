@@ -10,3 +10,4 @@ export type { CompareSummary, CompareMethodSummary, CompareRun, CompareRunSummar
 export { DETECTION_METRICS, familyOf, bootstrapNames } from './compareMetrics.js';
 export type { CompareMetricSet, MetricValues, FamilyValues } from './compareMetrics.js';
 export { renderCompareReport } from './compareReport.js';
+export { renderClassificationReport } from './classificationReport.js';

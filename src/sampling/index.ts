@@ -8,6 +8,7 @@ export {
   type ClassPowerSamplerOptions,
 } from './classAwareSampler.js';
 export { classLogitGradient } from './classLogitGradient.js';
+export { GumbelMetaSampler, type GumbelDraw, type GumbelMetaSamplerOptions } from './gumbelMetaSampler.js';
 export { InstanceBalancedSampler, type InstanceBalancedSamplerOptions } from './instanceBalancedSampler.js';
 export { imageCategorySets, indexItemClasses, type ItemClasses, type ItemClassesInput } from './itemClasses.js';
 export {

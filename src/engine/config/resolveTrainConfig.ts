@@ -3,14 +3,30 @@ import { MAX_JSON_NESTING, tooDeepAt } from '../../util/jsonText.js';
 import type { JsonObject } from './configSchema.js';
 import { loadConfigFile } from './loadConfigFile.js';
 import { deepMerge, parseSetOverrides } from './mergeConfig.js';
+import { anyTrainConfigFromJson, type AnyTrainConfig } from './taskConfig.js';
 import { trainConfigFromJson, TYPED_SECTIONS, type TrainConfig } from './trainConfig.js';
+
+export interface ResolveOptions {
+  file?: string;
+  sets?: readonly string[];
+  overrides?: JsonObject;
+}
 
 /**
  * Resolves a training config: defaults ← config file (with its `_base_` chain) ← `--set` overrides,
  * validated. Errors name the file and the key. A layer (file, override, `--set`) that changes
  * `loss.type` starts that loss from its own defaults: the previous loss's knobs are dropped.
  */
-export function resolveTrainConfig(opts: { file?: string; sets?: readonly string[]; overrides?: JsonObject } = {}): TrainConfig {
+export function resolveTrainConfig(opts: ResolveOptions = {}): TrainConfig {
+  return resolveWith(opts, trainConfigFromJson);
+}
+
+/** As `resolveTrainConfig`, for a config of either task (`task` in the config; detection by default). */
+export function resolveAnyTrainConfig(opts: ResolveOptions = {}): AnyTrainConfig {
+  return resolveWith(opts, anyTrainConfigFromJson);
+}
+
+function resolveWith<C>(opts: ResolveOptions, fromJson: (raw: JsonObject, where?: string) => C): C {
   let raw: JsonObject = {};
   if (opts.file) raw = loadConfigFile(opts.file, [], TYPED_SECTIONS);
   if (opts.overrides) raw = deepMerge(raw, opts.overrides, TYPED_SECTIONS);
@@ -23,7 +39,7 @@ export function resolveTrainConfig(opts: { file?: string; sets?: readonly string
   if (deep !== null) throw new BalmsInputError(`nested more than ${MAX_JSON_NESTING} levels deep`, { file: '--set', path: deep });
   raw = deepMerge(raw, sets, TYPED_SECTIONS);
   try {
-    return trainConfigFromJson(raw, opts.file ?? (opts.sets?.length ? '--set' : undefined));
+    return fromJson(raw, opts.file ?? (opts.sets?.length ? '--set' : undefined));
   } catch (e) {
     throw blameSet(e, opts.sets ?? []);
   }
@@ -35,7 +51,8 @@ function blameSet(e: unknown, sets: readonly string[]): unknown {
   const path = e.path;
   const fromSet = sets.some((s) => {
     const key = s.slice(0, Math.max(0, s.indexOf('='))).trim();
-    return key !== '' && (path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
+    // the error's key, a knob under a set key, or a section above one (an unknown section a --set introduced)
+    return key !== '' && (path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`) || key.startsWith(`${path}.`));
   });
   return fromSet ? new BalmsInputError(e.problem, { file: '--set', path }) : e;
 }

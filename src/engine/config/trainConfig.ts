@@ -16,6 +16,8 @@ import { checkTrainConfigRanges } from './trainConfigRanges.js';
 export type ModelConfig = Omit<DetectorConfig, 'numClasses'> & GraphModelKnobs;
 
 export interface TrainConfig {
+  /** What the run trains: a detector (this config), or an image classifier (`ClassificationTrainConfig`). */
+  task: 'detection';
   /** Seeds initialisation, sampling, augmentation and RoI sampling. */
   seed: number;
   /** 'auto' picks tfjs-node-gpu > tfjs-node > wasm > cpu, whichever is installed. */
@@ -109,6 +111,7 @@ export interface TrainConfig {
 export function defaultTrainConfig(): TrainConfig {
   const { numClasses: _k, ...model } = defaultDetectorConfig(1);
   return {
+    task: 'detection',
     seed: 0,
     backend: 'auto',
     outputDir: 'runs/balms',
@@ -171,6 +174,7 @@ export function defaultTrainConfig(): TrainConfig {
 }
 
 const CHOICES: ConfigChoices = {
+  task: ['detection'],
   backend: ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
   'sampler.type': ['repeat_factor', 'instance_balanced', 'class_balanced', 'square_root'],
   'solver.schedule': ['multistep', 'cosine'],
@@ -201,7 +205,7 @@ const LOSS_CHOICES: ConfigChoices = {
 };
 
 /** Fills the chosen loss's defaults and checks its knobs. */
-function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
+export function resolveLoss(raw: unknown, file?: string): ClassifierLossConfig {
   const type = (raw as { type?: unknown } | undefined)?.type ?? 'balanced_softmax';
   const defaults = typeof type === 'string' && Object.hasOwn(LOSS_DEFAULTS, type) ? LOSS_DEFAULTS[type as ClassifierLossConfig['type']] : undefined;
   if (!defaults) {

@@ -4,26 +4,31 @@
  */
 import { join } from 'node:path';
 import { RUN_FILES } from '../runFiles.js';
-import type { TrainHook } from '../trainLoop.js';
-import { saveRun } from '../trainingRun.js';
+import type { LoopRun, TrainHook } from '../trainLoop.js';
+import { saveRun, type TrainingRun } from '../trainingRun.js';
 
-export interface CheckpointHook extends TrainHook {
+export interface CheckpointHook<R extends LoopRun = TrainingRun> extends TrainHook<R> {
   /** The checkpoint the run ended with (`model_final.ckpt` when finished, else `last.ckpt`). */
   path(): string;
 }
 
-export function checkpointHook(outputDir: string, period: number): CheckpointHook {
+/** `save` writes a run of the task to a path (the detector's `saveRun` by default). */
+export function checkpointHook<R extends LoopRun = TrainingRun>(
+  outputDir: string,
+  period: number,
+  save: (run: R, path: string) => void = saveRun as unknown as (run: R, path: string) => void,
+): CheckpointHook<R> {
   const last = join(outputDir, RUN_FILES.last);
   let written = last;
   return {
     afterStep(run, { iteration }) {
-      if (period > 0 && iteration % period === 0) saveRun(run, last);
+      if (period > 0 && iteration % period === 0) save(run, last);
     },
     afterTrain(run, { finished }) {
-      saveRun(run, last);
+      save(run, last);
       if (finished) {
         written = join(outputDir, RUN_FILES.final);
-        saveRun(run, written);
+        save(run, written);
       }
     },
     path: () => written,

@@ -1,8 +1,8 @@
 /** The progress bar: the smoothed total loss and the learning rate after every step. */
 import type { ProgressBar } from '../progressBar.js';
-import type { TrainHook } from '../trainLoop.js';
+import type { LoopRun, TrainHook } from '../trainLoop.js';
 
-export function progressHook(bar: ProgressBar): TrainHook {
+export function progressHook(bar: ProgressBar): TrainHook<LoopRun> {
   const smooth: Record<string, number> = {};
   return {
     afterStep(_run, { iteration, lr, values }) {
