@@ -1,5 +1,5 @@
 import type { Command } from './command.js';
-import { COMPARE_METHODS, COMPARE_PRESETS, parseShard, runCompare } from '../engine/index.js';
+import { CLASSIFICATION_COMPARE_METHODS, COMPARE_METHODS, COMPARE_PRESETS, parseShard, runCompare } from '../engine/index.js';
 import { familyOf, type CompareSummary } from '../report/index.js';
 import { BACKEND_HELP, backendArg, intArg, parseCli, startBackend } from './cliOptions.js';
 
@@ -10,8 +10,9 @@ const usage = `Usage: balms compare [--methods LIST] [--seeds N] [--preset NAME 
 Trains each method × seed on the same data, evaluates every run on the val split (where settings
 are chosen) and on the held-out test split (what is reported), and writes DIR/compare.json (per
 method: runs, mean and standard deviation over seeds, a paired bootstrap interval of the
-difference to softmax_rfs on AP and APr) and DIR/compare.html (tables, bars with error bars,
-per-category AP against training images, wall time). A stage-2 method reuses the stage-1 run of
+difference to the baseline — detection: softmax_rfs on AP and APr; classification: softmax on top-1
+and tail accuracy) and DIR/compare.html (tables, bars with error bars, per-category values against
+training images, wall time). A stage-2 method reuses the stage-1 run of
 its seed. Interrupted? Run the same command with --resume: finished runs are kept, the others
 continue from their checkpoints.
 
@@ -19,15 +20,20 @@ Several machines: run shard I of N (0-based) in each, all with the same options 
 on a shared file system (--shard implies --resume); every shard rewrites compare.json from the runs
 finished so far, and --merge (same options) rebuilds it without training. See docs/compare.md.
 
-Methods (configs/compare/<name>.json, each usable with balms train):
+Detection methods (configs/compare/<name>.json, each usable with balms train):
 ${COMPARE_METHODS.map((m) => `  ${m.name.padEnd(22)}${m.summary}`).join('\n')}
+
+Classification methods (configs/classification/<name>.json; presets cifar10-lt-*, or --config with
+task "classification"; the data folder by --set data.root=DIR, e.g. ../shared/real/cifar10):
+${CLASSIFICATION_COMPARE_METHODS.map((m) => `  ${m.name.padEnd(28)}${m.summary}`).join('\n')}
 
 Options:
   --methods LIST    comma-separated method names, run in this order, each over all seeds (default: all)
   --seeds N         seeds 0 … N−1 (default 3)
   --preset NAME     ${Object.values(COMPARE_PRESETS).map((p) => `${p.name}: ${p.summary}`).join('\n                    ')}
   --config FILE     a training config whose data and model sections replace the preset's (your own
-                    LVIS-format data: data.trainAnnotations/…, and data.testAnnotations/testImageDir)
+                    LVIS-format data: data.trainAnnotations/…, and data.testAnnotations/testImageDir;
+                    a model.type "graph" detector; or a task "classification" config: its methods)
   --out DIR         output folder (default runs/compare)
   --backend B       ${BACKEND_HELP}
   --set KEY=VALUE   override a knob in every run (e.g. --set data.synth.seed=3); seed, outputDir and

@@ -53,7 +53,7 @@ export { ProgressBar, formatDuration } from './progressBar.js';
 export type { ProgressBarOptions } from './progressBar.js';
 export { runCompare, compareRunConfig } from './compare/runCompare.js';
 export type { CompareOptions, CompareOutcome } from './compare/runCompare.js';
-export { COMPARE_METHODS, COMPARE_PRESETS, COMPARE_BASELINE, compareMethod } from './compare/methods.js';
+export { COMPARE_METHODS, COMPARE_PRESETS, COMPARE_BASELINE, COMPARE_TASKS, CLASSIFICATION_COMPARE_METHODS, CLASSIFICATION_COMPARE_BASELINE, compareMethod } from './compare/methods.js';
 export type { CompareMethod, ComparePreset } from './compare/methods.js';
 export { parseShard, assignShards } from './compare/shards.js';
 export type { ShardSpec } from './compare/shards.js';

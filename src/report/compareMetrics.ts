@@ -27,8 +27,12 @@ export interface CompareMetricSet {
   columns: readonly string[];
   /** The headline metric (mean over all categories). */
   headline: string;
-  /** Metrics that average one frequency bucket of categories (`perCategory[i].frequency`), with their bucket, in chart order. */
-  buckets: ReadonlyArray<{ key: string; bucket: string }>;
+  /**
+   * Metrics that average one frequency bucket of categories (`perCategory[i].frequency`), with their
+   * bucket, in chart order; `members` lists the buckets of a metric over a union of them
+   * (classification's `tail`: the medium and few-shot classes).
+   */
+  buckets: ReadonlyArray<{ key: string; bucket: string; members?: readonly string[] }>;
   /** Metrics whose paired bootstrap against the baseline is reported, per family (headline or bucket keys). */
   bootstrap: readonly string[];
   /** The bucket that carries the claim (its bootstrap is the one the CLI table shows). */
@@ -56,18 +60,41 @@ export const DETECTION_METRICS: CompareMetricSet = {
   unit: 'AP',
 };
 
+/**
+ * Long-tailed classification (balanced test set): top-1 and the mean class accuracy of the shot
+ * groups by training count — many (> 100), medium (20–100), few (< 20) — and `tail` (≤ 100: medium
+ * and few together; on CIFAR-10-LT no class has < 20 images). Top-1 on a balanced set is the mean
+ * of the per-class accuracies, so its paired bootstrap over classes is exact in form.
+ */
+export const CLASSIFICATION_METRICS: CompareMetricSet = {
+  task: 'classification',
+  families: [{ key: 'acc', label: 'Accuracy' }],
+  columns: ['top1', 'many', 'medium', 'few', 'tail'],
+  headline: 'top1',
+  buckets: [
+    { key: 'many', bucket: 'many' },
+    { key: 'medium', bucket: 'medium' },
+    { key: 'few', bucket: 'few' },
+    { key: 'tail', bucket: 'tail', members: ['medium', 'few'] },
+  ],
+  bootstrap: ['top1', 'tail'],
+  focus: 'tail',
+  unit: 'accuracy',
+};
+
 /** The family's values in a result (a run's split, a summary's mean), or null. */
 export function familyOf(values: object | null | undefined, family: string): MetricValues | null {
   const v = values ? (values as Record<string, unknown>)[family] : null;
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as MetricValues) : null;
 }
 
-/** The bucket a metric averages over (null: all categories). */
-export function metricBucket(set: CompareMetricSet, metric: string): string | null {
-  return set.buckets.find((b) => b.key === metric)?.bucket ?? null;
+/** The category buckets a metric averages over (null: all categories). */
+export function metricBucket(set: CompareMetricSet, metric: string): readonly string[] | null {
+  const b = set.buckets.find((x) => x.key === metric);
+  return b ? (b.members ?? [b.bucket]) : null;
 }
 
 /** The bootstrap names of a set: `<family>.<metric>` for every family and bootstrap metric. */
-export function bootstrapNames(set: CompareMetricSet): Array<{ name: string; family: string; bucket: string | null }> {
+export function bootstrapNames(set: CompareMetricSet): Array<{ name: string; family: string; bucket: readonly string[] | null }> {
   return set.families.flatMap((f) => set.bootstrap.map((m) => ({ name: `${f.key}.${m}`, family: f.key, bucket: metricBucket(set, m) })));
 }

@@ -106,10 +106,10 @@ function familiesOf(set: CompareMetricSet, split: object): FamilyValues {
   return Object.fromEntries(set.families.map(({ key }) => [key, familyOf(split, key)]));
 }
 
-/** The per-category values (one row per run) of the categories of a bucket (all when bucket is null). */
-function categoryRows(runs: CompareRun[], family: string, bucket: string | null): { ids: number[]; rows: number[][] } {
+/** The per-category values (one row per run) of the categories of the buckets (all when null). */
+function categoryRows(runs: CompareRun[], family: string, bucket: readonly string[] | null): { ids: number[]; rows: number[][] } {
   const value = (c: CompareCategory) => (typeof c[family] === 'number' ? (c[family] as number) : -1);
-  const first = runs[0]!.test.perCategory.filter((c) => (bucket === null || c.frequency === bucket) && value(c) >= 0);
+  const first = runs[0]!.test.perCategory.filter((c) => (bucket === null || (c.frequency !== null && bucket.includes(c.frequency))) && value(c) >= 0);
   const ids = first.map((c) => c.id);
   const rows = runs.map((r) => {
     const byId = new Map(r.test.perCategory.map((c) => [c.id, value(c)]));

@@ -7,7 +7,7 @@ export { mean, sampleStd, quantile, pairedBootstrap } from './compareStatistics.
 export type { BootstrapInterval, BootstrapOptions } from './compareStatistics.js';
 export { summarizeCompare } from './compareSummary.js';
 export type { CompareSummary, CompareMethodSummary, CompareRun, CompareRunSummary, CompareSplitResult, CompareCategory, CompareInput } from './compareSummary.js';
-export { DETECTION_METRICS, familyOf, bootstrapNames } from './compareMetrics.js';
+export { CLASSIFICATION_METRICS, DETECTION_METRICS, familyOf, bootstrapNames } from './compareMetrics.js';
 export type { CompareMetricSet, MetricValues, FamilyValues } from './compareMetrics.js';
 export { renderCompareReport } from './compareReport.js';
 export { renderClassificationReport } from './classificationReport.js';

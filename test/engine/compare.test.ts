@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMPARE_METHODS, resolveTrainConfig, runCompare, type ComparePreset } from '../../src/engine/index.js';
+import { COMPARE_METHODS, resolveTrainConfig, runCompare, type ComparePreset, type TrainConfig } from '../../src/engine/index.js';
 import { CONFIG_DIR } from '../../src/engine/demo.js';
 import { tinyTrainOverrides } from '../helpers/tinyTrainConfig.js';
 
@@ -108,7 +108,7 @@ describe('compare presets', () => {
     const { COMPARE_PRESETS, compareRunConfig } = await import('../../src/engine/index.js');
     for (const [name, min] of [['default', 30], ['quick', 15]] as const) {
       const preset = COMPARE_PRESETS[name]!;
-      const cfg = compareRunConfig({ method: COMPARE_METHODS[0]!, seed: 0, dir: join(root, 'p'), listed: true }, preset, {});
+      const cfg = compareRunConfig({ method: COMPARE_METHODS[0]!, seed: 0, dir: join(root, 'p'), listed: true }, preset, {}) as TrainConfig;
       const { enabled: _e, cacheDir: _c, ...synth } = cfg.data.synth;
       const plan = planSynthDataset({ ...DEFAULT_SYNTH_OPTIONS, ...synth });
       const rare = plan.categories.map((c, i) => ({ c, i })).filter(({ c }) => c.intended === 'r');

@@ -9,6 +9,7 @@ import type { CategoryEval, LvisStats } from '../../eval/index.js';
 import type { CompareCategory, CompareRun, CompareSplitResult, MetricValues } from '../../report/index.js';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { BalmsInputError, BalmsInternalError } from '../../util/errors.js';
+import type { AnyTrainConfig } from '../config/taskConfig.js';
 import type { TrainConfig } from '../config/trainConfig.js';
 import { evaluateDetector, type ModelEvaluation } from '../evaluateModel.js';
 import { testTransform } from '../exampleTransforms.js';
@@ -46,7 +47,7 @@ export function readFingerprint(dir: string): string | null {
  * What a run's result depends on: its resolved config (less the keys that do not change the
  * numbers) and, for stage 2, its stage-1 run's fingerprint.
  */
-export function runFingerprint(cfg: TrainConfig, stage1: string | null): string {
+export function runFingerprint(cfg: AnyTrainConfig, stage1: string | null): string {
   const { outputDir: _o, backend: _b, stage2, eval: _e, checkpoint: _c, log: _l, ...rest } = cfg;
   const { initCheckpoint: _i, ...s2 } = stage2;
   return createHash('sha256').update(JSON.stringify({ rest, s2, stage1 })).digest('hex').slice(0, 16);

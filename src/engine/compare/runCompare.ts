@@ -16,19 +16,21 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DETECTION_METRICS, familyOf, renderCompareReport, summarizeCompare, type CompareRun, type CompareSummary } from '../../report/index.js';
+import { CLASSIFICATION_METRICS, DETECTION_METRICS, familyOf, renderCompareReport, summarizeCompare, type CompareRun, type CompareSummary } from '../../report/index.js';
 import { ensureDir, writeFileAtomic } from '../../util/atomicWrite.js';
 import { BalmsInputError } from '../../util/errors.js';
 import { lockHolder, tryLock, withLock, type FileLock } from '../../util/fileLock.js';
 import type { JsonObject } from '../config/configSchema.js';
 import { deepMerge, parseSetOverrides } from '../config/mergeConfig.js';
-import { resolveTrainConfig } from '../config/resolveTrainConfig.js';
+import { resolveAnyTrainConfig } from '../config/resolveTrainConfig.js';
+import type { AnyTrainConfig } from '../config/taskConfig.js';
 import type { TrainConfig } from '../config/trainConfig.js';
+import { trainClassificationCell } from './classificationCell.js';
 import { CONFIG_DIR } from '../demo.js';
 import { RUN_FILES } from '../runFiles.js';
 import { prepareCompareData } from './compareData.js';
 import { cellKey, cellLockPath, readFingerprint, readFinishedRun, readRun, runFingerprint, trainCell, type CompareRunPlan } from './compareCell.js';
-import { COMPARE_BASELINE, COMPARE_METHODS, COMPARE_PRESETS, compareMethod, type CompareMethod, type ComparePreset } from './methods.js';
+import { COMPARE_PRESETS, COMPARE_TASKS, type CompareMethod, type ComparePreset, type CompareTaskSpec } from './methods.js';
 import { assignShards, type ShardSpec } from './shards.js';
 
 export type { CompareRunPlan } from './compareCell.js';
@@ -78,12 +80,12 @@ const POLL_MS = 2000;
  * the order the methods are given: an interrupted compare has whole methods, with their spread,
  * rather than one seed of everything.
  */
-function planRuns(methods: CompareMethod[], seeds: number, outDir: string): CompareRunPlan[] {
+function planRuns(spec: CompareTaskSpec, methods: CompareMethod[], seeds: number, outDir: string): CompareRunPlan[] {
   const wanted = new Set(methods.map((m) => m.name));
   const order: CompareMethod[] = [];
   const add = (m: CompareMethod) => {
     if (order.includes(m)) return;
-    if (m.from) add(compareMethod(m.from)!);
+    if (m.from) add(spec.methods.find((x) => x.name === m.from)!);
     order.push(m);
   };
   methods.forEach(add);
@@ -92,25 +94,37 @@ function planRuns(methods: CompareMethod[], seeds: number, outDir: string): Comp
   return plans;
 }
 
-function selectMethods(names: string[] | undefined): CompareMethod[] {
-  if (!names || names.length === 0) return [...COMPARE_METHODS];
+function selectMethods(spec: CompareTaskSpec, names: string[] | undefined): CompareMethod[] {
+  if (!names || names.length === 0) return [...spec.methods];
   return names.map((n) => {
-    const m = compareMethod(n);
-    if (!m) throw new BalmsInputError(`--methods: unknown method '${n}' (known: ${COMPARE_METHODS.map((x) => x.name).join(', ')})`);
+    const m = spec.methods.find((x) => x.name === n);
+    if (!m) throw new BalmsInputError(`--methods: unknown ${spec.task} method '${n}' (known: ${spec.methods.map((x) => x.name).join(', ')})`);
     return m;
   });
 }
 
-/** The `data` and `model` sections of a user's base config: what replaces the preset's dataset and model. */
+/** The `data` and `model` sections of a user's base config (what replaces the preset's dataset and model), and its task. */
 export function baseConfigSections(file: string): JsonObject {
-  const user = resolveTrainConfig({ file }) as unknown as JsonObject;
-  return { data: user['data']!, model: user['model']! };
+  const user = resolveAnyTrainConfig({ file }) as unknown as JsonObject;
+  return { task: user['task'] ?? 'detection', data: user['data']!, model: user['model']! };
+}
+
+/** The task a compare runs: its base config's (`--config`), else its preset's. */
+function compareTask(preset: ComparePreset, base: JsonObject | undefined): CompareTaskSpec {
+  const task = (base?.['task'] as CompareTaskSpec['task'] | undefined) ?? preset.task ?? 'detection';
+  return COMPARE_TASKS[task];
 }
 
 /** The resolved config of one run; `base` comes from {@link baseConfigSections}. */
-export function compareRunConfig(plan: CompareRunPlan, preset: ComparePreset, opts: Pick<CompareOptions, 'backend' | 'sets'> & { base?: JsonObject }, stage1Dir?: string): TrainConfig {
+export function compareRunConfig(plan: CompareRunPlan, preset: ComparePreset, opts: Pick<CompareOptions, 'backend' | 'sets'> & { base?: JsonObject }, stage1Dir?: string): AnyTrainConfig {
+  const spec = compareTask(preset, opts.base);
   let over: JsonObject = deepMerge(preset.common, plan.method.from ? preset.stage2 : preset.stage1);
-  if (opts.base) over = deepMerge(over, opts.base);
+  if (opts.base) {
+    const { task: _t, ...sections } = opts.base;
+    over = deepMerge(over, sections);
+  }
+  // a classification run loads the test split (compare evaluates val and test itself)
+  if (spec.task === 'classification') over = deepMerge(over, { eval: { split: 'test' } });
   if (opts.backend) over = deepMerge(over, { backend: opts.backend });
   over = deepMerge(over, parseSetOverrides(opts.sets ?? []));
   over = deepMerge(over, {
@@ -118,7 +132,7 @@ export function compareRunConfig(plan: CompareRunPlan, preset: ComparePreset, op
     outputDir: plan.dir,
     ...(plan.method.from ? { stage2: { initCheckpoint: join(stage1Dir!, RUN_FILES.final) } } : {}),
   });
-  return resolveTrainConfig({ file: join(CONFIG_DIR, 'compare', plan.method.config), overrides: over });
+  return resolveAnyTrainConfig({ file: join(CONFIG_DIR, spec.configDir, plan.method.config), overrides: over });
 }
 
 export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> {
@@ -137,10 +151,15 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
       throw new BalmsInputError(`compare sets ${k} itself for every run: do not --set it`, { file: '--set', path: k });
     }
   }
-  const methods = selectMethods(opts.methods);
-  const plans = planRuns(methods, seeds, outDir);
   // Resolve every config first: a bad --set or config fails before hours of training.
   const base = opts.baseConfig ? baseConfigSections(opts.baseConfig) : undefined;
+  const spec = compareTask(preset, base);
+  if (opts.baseConfig && preset.task && preset.task !== spec.task) {
+    throw new BalmsInputError(`--config is a ${spec.task} config, --preset ${preset.name} a ${preset.task} preset`, { file: opts.baseConfig });
+  }
+  const metricSet = spec.task === 'classification' ? CLASSIFICATION_METRICS : DETECTION_METRICS;
+  const methods = selectMethods(spec, opts.methods);
+  const plans = planRuns(spec, methods, seeds, outDir);
   const configs = plans.map((p) => compareRunConfig(p, preset, { ...opts, base }, p.method.from ? join(outDir, p.method.from, `seed${p.seed}`) : undefined));
   // Fingerprints in plan order (a stage-1 run comes before its stage-2 runs).
   const fingerprints = new Map<string, string>();
@@ -159,13 +178,13 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
       }
       const complete = runs.size === plans.length;
       const summary = summarizeCompare({
-        metrics: DETECTION_METRICS,
+        metrics: metricSet,
         preset: opts.baseConfig ? `config ${opts.baseConfig}` : preset.name,
-        baseline: methods.some((m) => m.name === COMPARE_BASELINE) ? COMPARE_BASELINE : methods[0]!.name,
+        baseline: methods.some((m) => m.name === spec.baseline) ? spec.baseline : methods[0]!.name,
         methods: methods.map((m) => ({
           name: m.name,
           summary: m.summary,
-          config: join('configs', 'compare', m.config),
+          config: join('configs', spec.configDir, m.config),
           from: m.from ?? null,
           runs: Array.from({ length: seeds }, (_, s) => runs.get(`${m.name}/${s}`)).filter((x): x is CompareRun => !!x),
         })),
@@ -186,12 +205,12 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
     if (foreign) log(`compare --merge: ${foreign} finished runs in ${outDir} were made with other options (preset, config, --set): pass the options the shards ran with`);
     return { summary, jsonPath, htmlPath, trained: 0, complete };
   }
-  if (configs.some((c) => c.eval.maxImages !== 0)) log('compare: eval.maxImages is set: runs are evaluated on part of the splits only');
+  if (configs.some((c) => c.task !== 'classification' && c.eval.maxImages !== 0)) log('compare: eval.maxImages is set: runs are evaluated on part of the splits only');
   if (!opts.resume && !opts.shard && plans.some((p) => existsSync(p.dir))) {
     throw new BalmsInputError('the output folder already holds compare runs: pass --resume to continue them, or choose another --out', { file: outDir });
   }
   // The data every run reads, generated once (under a lock: concurrent shards share the cache).
-  await prepareCompareData(configs, log);
+  await prepareCompareData(configs.filter((c): c is TrainConfig => c.task !== 'classification'), log);
 
   const shardOf = opts.shard ? assignShards(configs.map((c) => c.solver.maxIter), opts.shard.count) : null;
   const mine = plans.filter((_, i) => !shardOf || shardOf[i] === opts.shard!.index);
@@ -212,10 +231,17 @@ export async function runCompare(opts: CompareOptions): Promise<CompareOutcome> 
       const i = plans.indexOf(plan);
       log(`compare: run ${i + 1}/${plans.length}: ${plan.method.name}, seed ${plan.seed}${plan.listed ? '' : ' (stage 1 of a listed method)'}`);
       ensureDir(plan.dir);
-      const run = await trainCell(plan, configs[i]!, fingerprint, { quiet: opts.quiet, log });
+      const cfg = configs[i]!;
+      const run = cfg.task === 'classification' ? await trainClassificationCell(plan, cfg, fingerprint, { quiet: opts.quiet, log }) : await trainCell(plan, cfg, fingerprint, { quiet: opts.quiet, log });
       trained++;
-      const segm = familyOf(run.test, 'segm'), bbox = familyOf(run.test, 'bbox');
-      log(`compare: ${plan.method.name} seed ${plan.seed}: test mask AP ${pct(segm?.['AP'])} APr ${pct(segm?.['APr'])}, box AP ${pct(bbox?.['AP'])} (${run.seconds.toFixed(0)} s)`);
+      const line = metricSet.families
+        .map((f) => {
+          const v = familyOf(run.test, f.key);
+          return v ? `${f.label.toLowerCase()} ${metricSet.headline} ${pct(v[metricSet.headline])} ${metricSet.focus} ${pct(v[metricSet.focus])}` : null;
+        })
+        .filter(Boolean)
+        .join(', ');
+      log(`compare: ${plan.method.name} seed ${plan.seed}: test ${line} (${run.seconds.toFixed(0)} s)`);
     } finally {
       lock.release();
     }
