@@ -1,8 +1,7 @@
-import type { DetectionResult } from '../coco/types.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
-import { datasetOf, runCore, thresholdIndex, type GroundTruth, type IouType } from './runCore.js';
+import { datasetOf, runCore, thresholdIndex, type Detections, type GroundTruth, type IouType } from './runCore.js';
 import { perCategoryMeans, summarizeSelection } from './summarize.js';
 
 export interface CocoEvalOptions {
@@ -58,7 +57,7 @@ export interface CocoEvalResult {
  * no federated rules, no area > 0 filter, iscrowd GT ignored and matchable many times with IoU
  * against the detection's own area, top-`maxDets` per (image, category).
  */
-export function evaluateCoco(gt: GroundTruth, results: DetectionResult[], opts: CocoEvalOptions): CocoEvalResult {
+export function evaluateCoco(gt: GroundTruth, results: Detections, opts: CocoEvalOptions): CocoEvalResult {
   const maxDets = [...(opts.maxDets ?? [1, 10, 100])].sort((a, b) => a - b);
   if (maxDets.length !== 3 || !maxDets.every((m) => Number.isInteger(m) && m > 0)) {
     throw new BalmsInputError('maxDets must be three positive integers');

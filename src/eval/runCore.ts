@@ -1,4 +1,5 @@
 import type { DetectionResult, LvisDataset } from '../coco/types.js';
+import { columnsFromObjects, isResultColumns, type ResultColumns } from '../coco/resultColumns.js';
 import { BalmsInputError } from '../util/errors.js';
 import { accumulate, type Accumulated } from './accumulate.js';
 import { boxPairIou, maskPairIou } from './computeIou.js';
@@ -43,7 +44,17 @@ export type IouType = 'bbox' | 'segm' | 'boundary';
 export const IOU_TYPES: readonly IouType[] = ['bbox', 'segm', 'boundary'];
 
 /** prepare → evaluate every pair → accumulate, in the given mode. */
-export function runCore(gtIn: GroundTruth, results: DetectionResult[], mode: EvalMode, opts: CoreOptions): CoreResult {
+/** Detections as parsed objects or as typed columns (`readResultColumns`). */
+export type Detections = DetectionResult[] | ResultColumns;
+
+/** The detections as columns (objects are converted; their malformed fields raise errors later, as before). */
+export function detectionColumns(results: Detections): ResultColumns {
+  if (isResultColumns(results)) return results;
+  if (!Array.isArray(results)) throw new BalmsInputError('results must be a list');
+  return columnsFromObjects(results);
+}
+
+export function runCore(gtIn: GroundTruth, results: Detections, mode: EvalMode, opts: CoreOptions): CoreResult {
   const { iouType, maxDets } = opts;
   if (!IOU_TYPES.includes(iouType)) throw new BalmsInputError(`iouType must be 'bbox', 'segm' or 'boundary', got ${JSON.stringify(iouType)}`);
   if (opts.dilationRatio !== undefined && (iouType !== 'boundary' || !(opts.dilationRatio > 0))) {
@@ -53,7 +64,7 @@ export function runCore(gtIn: GroundTruth, results: DetectionResult[], mode: Eva
   const t0 = performance.now();
   const cut = mode === 'lvis' ? maxDets[0] : maxDets[maxDets.length - 1];
   const maskType = iouType === 'bbox' ? 'bbox' : 'segm';
-  const prepared = prepareEvaluation(gt, results, {
+  const prepared = prepareEvaluation(gt, detectionColumns(results), {
     mode, iouType: maskType, maxDets: cut, segmAreaFromBbox: opts.segmAreaFromBbox,
     detsPerCategory: opts.detsPerCategory, imgIds: opts.imgIds, catIds: opts.catIds,
   });
