@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from './command.js';
 import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
-import { LvisIndex, loadLvisDataset, loadResults } from '../coco/index.js';
+import { LvisIndex, loadLvisDataset, loadResultColumns, columnsFromObjects, type ResultColumns } from '../coco/index.js';
 import type { DetectionResult, LvisDataset } from '../coco/types.js';
 import { evaluateCoco, evaluateLvis, formatCocoStats, formatLvisStats, type CategoryEval, type CocoCategoryEval, type IouType } from '../eval/index.js';
 import type { BackendPreference } from '../backends/index.js';
@@ -162,15 +162,15 @@ function parseEvalArgs(argv: string[]): EvalArgs {
 }
 
 /** Where the detections come from: a results file, or a checkpoint run over the ground truth's images. */
-async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset): Promise<DetectionResult[]> {
-  if (!args.model) return loadResults(args.results!, index, { allowUnknownCategories: true });
+async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset): Promise<ResultColumns> {
+  if (!args.model) return loadResultColumns(args.results!, index, { allowUnknownCategories: true });
   const m = args.model;
   const { backendArg, startBackend } = await import('./cliOptions.js');
   const preference = backendArg(m.backend) ?? ('auto' as BackendPreference);
   const { isCocoSsdCheckpoint } = await import('../engine/cocoSsd/index.js');
   if (isCocoSsdCheckpoint(m.checkpoint)) {
     const { cocoSsdDetectionsForEval } = await import('./cocoSsdCli.js');
-    return keepKnown(await cocoSsdDetectionsForEval(m.checkpoint, gt, args.gt, m.images, preference, m.quiet), m.saveResults, index);
+    return columnsFromObjects(keepKnown(await cocoSsdDetectionsForEval(m.checkpoint, gt, args.gt, m.images, preference, m.quiet), m.saveResults, index));
   }
   const { loadDetectorFromCheckpoint, predictDataset, ProgressBar, testTransform } = await import('../engine/index.js');
   const { imagesFromGroundTruth } = await import('./imageInputs.js');
@@ -189,7 +189,7 @@ async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset)
     if (m.saveResults) writeFileAtomic(m.saveResults, JSON.stringify(preds.results) + '\n');
     const known = preds.results.filter((r) => index.hasCategory(r.category_id)).length;
     if (known < preds.results.length) log(`${preds.results.length - known} detections of categories not in the ground truth are not evaluated`);
-    return preds.results;
+    return columnsFromObjects(preds.results);
   } finally {
     loaded.detector.dispose();
   }
@@ -213,7 +213,7 @@ interface Evaluated {
   perCategory: (CategoryEval | CocoCategoryEval)[];
 }
 
-function evaluateOne(args: EvalArgs, gt: LvisDataset, results: DetectionResult[], iouType: IouType): Evaluated {
+function evaluateOne(args: EvalArgs, gt: LvisDataset, results: ResultColumns, iouType: IouType): Evaluated {
   const segmAreaFromBbox = iouType !== 'bbox' && args.segmMaskArea ? false : undefined;
   const common = { iouType, segmAreaFromBbox, dilationRatio: args.dilationRatio, catIds: args.catIds, imgIds: args.imgIds };
   if (args.coco) {
@@ -277,10 +277,10 @@ export const evalCommand: Command = {
     for (const id of args.imgIds ?? []) if (!index.imageSize(id)) throw new BalmsInputError(`image id ${id} is not in the ground truth`, { path: '--img-ids' });
     const results = await loadDetections(args, index, gt);
     const t1 = performance.now();
-    log(`loaded ${gt.images.length} images, ${gt.categories.length} categories, ${results.length} detections in ${((t1 - t0) / 1000).toFixed(2)} s`);
-    if (!results.length) throw new BalmsInputError('the model made no detections on these images: nothing to evaluate');
+    log(`loaded ${gt.images.length} images, ${gt.categories.length} categories, ${results.count} detections in ${((t1 - t0) / 1000).toFixed(2)} s`);
+    if (!results.count) throw new BalmsInputError('the model made no detections on these images: nothing to evaluate');
     // A model without a mask head has no segm results: evaluate what it has when no type was asked for.
-    const types = args.model && args.iouTypes.length > 1 && !results.some((r) => r.segmentation) ? args.iouTypes.filter((t) => t === 'bbox') : args.iouTypes;
+    const types = args.model && args.iouTypes.length > 1 && !results.segKind.subarray(0, results.count).some((k) => k !== 0) ? args.iouTypes.filter((t) => t === 'bbox') : args.iouTypes;
     const stats: Record<string, unknown> = {};
     const perCategory: Record<string, (CategoryEval | CocoCategoryEval)[]> = {};
     for (const iouType of types) {
