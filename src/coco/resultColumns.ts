@@ -34,14 +34,16 @@ export interface ResultColumns {
   segKind: Uint8Array;
   segH: Float64Array;
   segW: Float64Array;
-  /** Byte offsets of each compressed RLE string (unescaped) in `bytes`. */
+  /** Byte offsets of each compressed RLE string in `bytes`. */
   rleStart: Float64Array;
   rleEnd: Float64Array;
   bytes: Uint8Array;
+  /** Whether the strings in `bytes` are as written in JSON (a backslash as `\\`), else one byte per character. */
+  jsonEscaped?: boolean;
+  /** Where known (read from a file): each compressed RLE's pixel count, as `area` gives it. */
+  segArea?: Float64Array;
   /** From objects: the records themselves (their messages, and segmentations that are not strings). */
   objects?: DetectionResult[];
-  /** Whether the first record has a `bbox` key (lvis-api's loading branch), whatever its value. */
-  firstHasBox?: boolean;
 }
 
 /** Whether `v` is a `ResultColumns` (rather than a list of detection objects). */
@@ -81,7 +83,11 @@ export function growColumns(c: ResultColumns, n: number): ResultColumns {
   g.segW.set(c.segW.subarray(0, c.count));
   g.rleStart.set(c.rleStart.subarray(0, c.count));
   g.rleEnd.set(c.rleEnd.subarray(0, c.count));
-  g.firstHasBox = c.firstHasBox;
+  g.jsonEscaped = c.jsonEscaped;
+  if (c.segArea) {
+    g.segArea = new Float64Array(n);
+    g.segArea.set(c.segArea.subarray(0, c.count));
+  }
   return g;
 }
 
@@ -104,8 +110,6 @@ export function columnsFromObjects(results: DetectionResult[]): ResultColumns {
   const c = allocateColumns(n, new Uint8Array(chars));
   c.count = n;
   c.objects = results;
-  const r0 = results[0] as unknown;
-  c.firstHasBox = typeof r0 === 'object' && r0 !== null && 'bbox' in r0;
   let at = 0;
   for (let i = 0; i < n; i++) {
     const r = results[i] as DetectionResult | null | undefined;
@@ -150,11 +154,4 @@ function boxKindOf(b: unknown): number {
   if (b.length === 0) return BOX_EMPTY;
   if (b.length !== 4 || typeof b[0] !== 'number' || typeof b[1] !== 'number' || typeof b[2] !== 'number' || typeof b[3] !== 'number') return BOX_BAD;
   return BOX_OK;
-}
-
-/** The compressed RLE string of detection i, as a string (for messages and the rare object path). */
-export function rleText(c: ResultColumns, i: number): string {
-  let s = '';
-  for (let p = c.rleStart[i]; p < c.rleEnd[i]; p++) s += String.fromCharCode(c.bytes[p]);
-  return s;
 }

@@ -4,9 +4,9 @@
  * gives the same values; anything else — a syntax error, a failed check, a rare form it does not
  * take itself (escapes in keys, `\u` escapes in an RLE string) — returns null, and the caller
  * takes the general path, whose parser and validator name the file, record, key, line and column.
+ * The bytes are never changed: RLE strings stay as written (`jsonEscaped` columns).
  */
 import { MAX_JSON_NESTING } from '../util/jsonText.js';
-import { compressedRleTotalBytes } from './validateCommon.js';
 import { BOX_OK, SEG_STRING, allocateColumns, growColumns, type ResultColumns } from './resultColumns.js';
 import type { ResultsGroundTruth, ValidateResultsOptions } from './validateResults.js';
 
@@ -14,6 +14,7 @@ import type { ResultsGroundTruth, ValidateResultsOptions } from './validateResul
 const BAIL = { bail: true };
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const POW32 = Array.from({ length: 9 }, (_, k) => 32 ** k);
 
 const enc = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const K_IMAGE = enc('image_id');
@@ -29,8 +30,8 @@ const SEEN_IMAGE = 1, SEEN_CATEGORY = 2, SEEN_SCORE = 4, SEEN_BBOX = 8, SEEN_SEG
 /**
  * Scans a results file's bytes (a JSON array of `{image_id, category_id, score, bbox?,
  * segmentation?}`) into columns with `validateResults`' checks (against `gt` when given), or
- * returns null when the general path must look at it. On success RLE strings written with `\\`
- * escapes are unescaped in place, so `bytes` no longer holds the file's JSON; on null it is unchanged.
+ * returns null when the general path must look at it. Each compressed RLE string is decoded once,
+ * here, for the validator's pixel total and the mask's area (`segArea`).
  */
 export function scanResultColumns(bytes: Uint8Array, gt?: ResultsGroundTruth, opts: ValidateResultsOptions = {}): ResultColumns | null {
   const s = new ColumnScanner(bytes, gt, opts);
@@ -47,15 +48,16 @@ class ColumnScanner {
   private c: ResultColumns;
   private iouType: 'bbox' | 'segm' | undefined;
   private readonly allowUnknown: boolean;
-  /** Escaped RLE strings: [record, start, end) of the raw text, compacted once the scan succeeds. */
-  private escaped: number[] = [];
-  private scratch = new Uint8Array(256);
+  /** The pixel total of the last RLE string read (for the size check). */
+  private rleTotal = 0;
   private lastImage = NaN;
   private lastH = 0;
   private lastW = 0;
 
   constructor(private readonly b: Uint8Array, private readonly gt: ResultsGroundTruth | undefined, opts: ValidateResultsOptions) {
     this.c = allocateColumns(Math.max(16, b.length >> 7), b);
+    this.c.jsonEscaped = true;
+    this.c.segArea = new Float64Array(this.c.imageId.length);
     this.iouType = opts.iouType;
     this.allowUnknown = opts.allowUnknownCategories ?? false;
   }
@@ -73,7 +75,6 @@ class ColumnScanner {
       if (c !== 0x2c) throw BAIL;
     }
     if (this.ws() !== undefined || this.p !== b.length) throw BAIL;
-    this.compactEscaped();
     return this.c;
   }
 
@@ -185,11 +186,7 @@ class ColumnScanner {
       if (c.segKind[i] === SEG_STRING && !(h > 0 && w > 0)) throw BAIL;
     }
     if (c.segKind[i] !== SEG_STRING) return;
-    if (c.segH[i] !== h || c.segW[i] !== w) throw BAIL;
-    const total = this.escapedOf === i
-      ? compressedRleTotalBytes(this.scratch, 0, this.scratchLen)
-      : compressedRleTotalBytes(this.b, c.rleStart[i], c.rleEnd[i]);
-    if (total !== h * w) throw BAIL;
+    if (c.segH[i] !== h || c.segW[i] !== w || this.rleTotal !== h * w) throw BAIL;
   }
 
   /** An integer id (a safe integer, as `checkId`). */
@@ -280,10 +277,6 @@ class ColumnScanner {
     c.boxKind[i] = BOX_OK;
   }
 
-  /** Record whose counts string had escapes, unescaped into `scratch[0..scratchLen)` (−1: none). */
-  private escapedOf = -1;
-  private scratchLen = 0;
-
   /** A compressed RLE `{size: [h, w], counts: "…"}`, other keys skipped. */
   private segmentation(i: number): void {
     const c = this.c;
@@ -326,51 +319,58 @@ class ColumnScanner {
     c.segKind[i] = SEG_STRING;
   }
 
-  /** The counts string: its raw range; one with `\\` escapes is also unescaped into `scratch`. */
+  /**
+   * The counts string, decoded as `rleFromBytesInto` decodes it (a backslash is written `\\\\`)
+   * for its pixel total (as `compressedRleTotal`) and area (as `area`): anything either would reject
+   * — a character outside '0'..'o', a value cut short or over 8 characters, a run outside
+   * [0, 2^32) — goes to the general path.
+   */
   private counts(i: number): void {
     const b = this.b;
     if (b[this.p] !== 0x22) throw BAIL;
-    const start = ++this.p;
+    const start = this.p + 1;
     let p = start;
-    let esc = false;
+    let total = 0, area = 0, m = 0, prev1 = 0, prev2 = 0;
     for (;;) {
-      const ch = b[p];
+      let ch = b[p];
       if (ch === 0x22) break;
-      if (ch === undefined || ch < 0x20) throw BAIL;
-      if (ch === 0x5c) {
-        if (b[p + 1] !== 0x5c) throw BAIL; // other escapes: the general path
-        esc = true;
-        p += 2;
-      } else p++;
+      let c = ch - 48;
+      let x: number;
+      if (c >= 0 && c < 32) {
+        x = c & 0x10 ? c - 32 : c;
+        p++;
+      } else {
+        x = 0;
+        let k = 0;
+        do {
+          if (k > 7) throw BAIL;
+          ch = b[p];
+          if (ch === 0x5c) {
+            if (b[p + 1] !== 0x5c) throw BAIL; // other escapes: the general path
+            p++;
+          }
+          c = ch - 48; // NaN past the end
+          if (!(c >= 0 && c <= 63)) throw BAIL;
+          x += (c & 0x1f) * POW32[k];
+          p++;
+          k++;
+        } while (c & 0x20);
+        if (c & 0x10) x -= POW32[k];
+      }
+      if (m > 2) x += prev2;
+      if (!(x >= 0 && x <= 4294967295)) throw BAIL;
+      total += x;
+      if (m & 1) area += x;
+      prev2 = prev1;
+      prev1 = x;
+      m++;
     }
     this.p = p + 1;
-    this.c.rleStart[i] = start;
-    this.c.rleEnd[i] = p;
-    if (esc) {
-      if (this.scratch.length < p - start) this.scratch = new Uint8Array(2 * (p - start));
-      let n = 0;
-      for (let q = start; q < p; q++) {
-        this.scratch[n++] = b[q];
-        if (b[q] === 0x5c) q++;
-      }
-      this.scratchLen = n;
-      this.escapedOf = i;
-      this.escaped.push(i);
-    } else if (this.escapedOf === i) this.escapedOf = -1;
-  }
-
-  /** Unescapes the escaped RLE strings in place (each gets shorter) and moves their ends. */
-  private compactEscaped(): void {
-    const b = this.b, c = this.c;
-    for (const i of this.escaped) {
-      const start = c.rleStart[i], end = c.rleEnd[i];
-      let n = start;
-      for (let q = start; q < end; q++) {
-        b[n++] = b[q];
-        if (b[q] === 0x5c) q++;
-      }
-      c.rleEnd[i] = n;
-    }
+    const c = this.c;
+    c.rleStart[i] = start;
+    c.rleEnd[i] = p;
+    c.segArea![i] = area >>> 0; // modulo 2^32, as `area`
+    this.rleTotal = total;
   }
 
   /** Skips any JSON value (checked as `JSON.parse` would); `depth`: the nesting level a container here has. */

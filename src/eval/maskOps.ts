@@ -38,20 +38,21 @@ export function rleIouMatrixInto(dt: Rle[], gt: Rle[], iscrowd: ArrayLike<number
 }
 
 /** `detectionRle` of a compressed string kept as bytes (`b[start..end)`) with its size. */
-export function detectionRleBytes(b: Uint8Array, start: number, end: number, h: number, w: number): Rle {
-  return rleFromBytes(b, start, end, h, w);
+export function detectionRleBytes(b: Uint8Array, start: number, end: number, h: number, w: number, jsonEscaped: boolean): Rle {
+  return rleFromBytes(b, start, end, h, w, jsonEscaped);
 }
 
 let runs = new Uint32Array(1024);
 
 /**
- * `area(rleFromString(s))` without allocating a mask, for the string in `b[start..end)` (`text`:
+ * `area(rleFromString(s))` without allocating a mask, for the string in `b[start..end)` (as
+ * `rleFromBytesInto` reads it; `text`:
  * the same string, for messages): decoded into one reused buffer.
  */
-export function rleBytesArea(b: Uint8Array, start: number, end: number, text?: string): number {
+export function rleBytesArea(b: Uint8Array, start: number, end: number, jsonEscaped: boolean, text?: string): number {
   const n = end - start;
   if (runs.length < n) runs = new Uint32Array(Math.max(n, 2 * runs.length));
-  const m = rleFromBytesInto(b, start, end, runs, 0, text);
+  const m = rleFromBytesInto(b, start, end, runs, 0, jsonEscaped, text);
   let a = 0;
   for (let i = 1; i < m; i += 2) a += runs[i];
   return a >>> 0; // modulo 2^32, as `area`

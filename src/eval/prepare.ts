@@ -337,7 +337,7 @@ export function resultRle(c: ResultColumns, i: number, h: number, w: number): Rl
   if (kind === SEG_NONE) return boxPolygonRle(c.box, i, h, w);
   try {
     if (c.objects) return detectionRle(c.objects[i].segmentation as RleJson);
-    return detectionRleBytes(c.bytes, c.rleStart[i], c.rleEnd[i], c.segH[i], c.segW[i]);
+    return detectionRleBytes(c.bytes, c.rleStart[i], c.rleEnd[i], c.segH[i], c.segW[i], c.jsonEscaped === true);
   } catch (e) {
     if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
     throw e;
@@ -352,8 +352,9 @@ export function countsText(c: ResultColumns, i: number): string | undefined {
 /** The pixel count of result i's mask; a compressed string is read without keeping the mask. */
 function resultArea(c: ResultColumns, i: number, h: number, w: number): number {
   if (c.segKind[i] !== SEG_STRING) return rleArea(resultRle(c, i, h, w));
+  if (c.segArea) return c.segArea[i];
   try {
-    return rleBytesArea(c.bytes, c.rleStart[i], c.rleEnd[i], countsText(c, i));
+    return rleBytesArea(c.bytes, c.rleStart[i], c.rleEnd[i], false, countsText(c, i));
   } catch (e) {
     if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
     throw e;

@@ -48,7 +48,7 @@ export class RunArena {
     const b = this.room(end - start);
     let m: number;
     try {
-      m = rleFromBytesInto(c.bytes, start, end, b, this.used, countsText(c, i));
+      m = rleFromBytesInto(c.bytes, start, end, b, this.used, c.jsonEscaped === true, countsText(c, i));
     } catch (e) {
       if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
       throw e;

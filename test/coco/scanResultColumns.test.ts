@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LvisIndex, columnsFromObjects, loadResultColumns, loadResults, scanResultColumns, validateResults, type ResultColumns } from '../../src/coco/index.js';
+import { LvisIndex, area, columnsFromObjects, loadResultColumns, loadResults, rleFromString, scanResultColumns, validateResults, type ResultColumns } from '../../src/coco/index.js';
 import type { ValidateResultsOptions } from '../../src/coco/validateResults.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/coco/tiny_lvis.json', import.meta.url));
@@ -26,7 +26,10 @@ function oracle(text: string, opts: ValidateResultsOptions = {}): ResultColumns 
 function plain(c: ResultColumns): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < c.count; i++) {
-    const rle = c.segKind[i] === 1 ? String.fromCharCode(...c.bytes.subarray(c.rleStart[i], c.rleEnd[i])) : null;
+    let rle = c.segKind[i] === 1 ? String.fromCharCode(...c.bytes.subarray(c.rleStart[i], c.rleEnd[i])) : null;
+    if (rle !== null && c.jsonEscaped) rle = rle.replace(/\\\\/g, '\\');
+    // The area the scanner decoded along the way equals the mask API's.
+    if (rle !== null && c.segArea) expect(c.segArea[i]).toBe(area(rleFromString(rle, c.segH[i], c.segW[i])));
     out.push([
       Object.is(c.imageId[i], -0) ? '-0' : c.imageId[i], c.categoryId[i], c.score[i], c.boxKind[i],
       c.boxKind[i] === 1 ? Array.from(c.box.subarray(4 * i, 4 * i + 4)) : null, c.segKind[i],

@@ -60,14 +60,14 @@ export function rleFromString(s: string, h: number, w: number): Rle {
     const c = s.charCodeAt(i);
     b[i] = c > 255 ? 255 : c;
   }
-  return rleFromBytes(b, 0, s.length, h, w, s);
+  return rleFromBytes(b, 0, s.length, h, w, false, s);
 }
 
 /** `rleFromString` of the string in `b[start..end)` (`text`: the same string, for messages). */
-export function rleFromBytes(b: Uint8Array, start: number, end: number, h: number, w: number, text?: string): Rle {
+export function rleFromBytes(b: Uint8Array, start: number, end: number, h: number, w: number, jsonEscaped = false, text?: string): Rle {
   if (!Number.isSafeInteger(h) || !Number.isSafeInteger(w) || h < 0 || w < 0) throw new BalmsInputError(`rleFromString: h and w must be non-negative integers, got ${h}×${w}`);
   const cnts = scratchFor(end - start);
-  const m = rleFromBytesInto(b, start, end, cnts, 0, text);
+  const m = rleFromBytesInto(b, start, end, cnts, 0, jsonEscaped, text);
   let total = 0;
   for (let i = 0; i < m; i++) total += cnts[i]!;
   if (total !== h * w) throw new BalmsInputError(`RLE runs cover ${total} pixels but size ${h}×${w} has ${h * w}`);
@@ -86,14 +86,17 @@ export function rleFromStringInto(s: string, out: Uint32Array, at: number): numb
     const c = s.charCodeAt(i);
     b[i] = c > 255 ? 255 : c;
   }
-  return rleFromBytesInto(b, 0, n, out, at, s);
+  return rleFromBytesInto(b, 0, n, out, at, false, s);
 }
 
 /**
- * `rleFromStringInto` over the bytes `b[start..end)` of an (unescaped) RLE string, as the results
- * columns keep them. `text`, when given, is the same string, for messages.
+ * `rleFromStringInto` over the bytes `b[start..end)` of an RLE string, as the results columns keep
+ * them: `jsonEscaped`, as written in JSON (a backslash is the two bytes `\\`), else one byte per
+ * character. `text`, when given, is the same string, for messages.
  */
-export function rleFromBytesInto(b: Uint8Array, start: number, end: number, out: Uint32Array, at: number, text?: string): number {
+export function rleFromBytesInto(
+  b: Uint8Array, start: number, end: number, out: Uint32Array, at: number, jsonEscaped = false, text?: string,
+): number {
   const n = end - start;
   if (out.length - at < n) throw new BalmsInputError(`rleFromStringInto: room for ${out.length - at} runs, need up to ${n}`);
   let m = at;
@@ -113,6 +116,7 @@ export function rleFromBytesInto(b: Uint8Array, start: number, end: number, out:
         c = p < end ? b[p] - 48 : -1;
         if (!(c >= 0 && c <= 63)) throw badChar(b, start, end, p, text);
         x |= (c & 0x1f) << (5 * k);
+        if (c === 44 && jsonEscaped) p++; // '\\' is one backslash
         p++;
         k++;
       } while (c & 0x20 && k < 6);
@@ -123,6 +127,7 @@ export function rleFromBytesInto(b: Uint8Array, start: number, end: number, out:
           c = p < end ? b[p] - 48 : -1;
           if (!(c >= 0 && c <= 63)) throw badChar(b, start, end, p, text);
           x += (c & 0x1f) * POW32[k]!;
+          if (c === 44 && jsonEscaped) p++;
           p++;
           k++;
         } while (c & 0x20);

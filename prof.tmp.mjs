@@ -1,0 +1,10 @@
+import { LvisIndex, loadLvisDataset, loadResultColumns, loadResults } from './dist/coco/index.js';
+import { evaluateLvis } from './dist/eval/index.js';
+const D = '/tmp/balms-bench-evalcli-1000-1203-300-20201';
+const t = process.argv[2], mode = process.argv[3];
+let c = process.cpuUsage();
+const lap = (name) => { const d = process.cpuUsage(c); c = process.cpuUsage(); console.error(name, ((d.user + d.system) / 1e6).toFixed(3)); };
+const gt = await loadLvisDataset(`${D}/gt.json`); const index = new LvisIndex(gt); lap('gt');
+const res = mode === 'obj' ? await loadResults(`${D}/${t}.json`, index, { allowUnknownCategories: true }) : await loadResultColumns(`${D}/${t}.json`, index, { allowUnknownCategories: true });
+lap('results');
+const r = evaluateLvis(gt, res, { iouType: t }); lap('eval'); console.error(r.timings, r.stats.AP);
