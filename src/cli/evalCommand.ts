@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Command } from './command.js';
 import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
@@ -7,6 +8,7 @@ import type { DetectionResult, LvisDataset } from '../coco/types.js';
 import { evaluateCoco, evaluateLvis, formatCocoStats, formatLvisStats, type CategoryEval, type CocoCategoryEval, type IouType } from '../eval/index.js';
 import type { BackendPreference } from '../backends/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { pairThreads } from '../eval/pairThreads.js';
 
 // The model path (--checkpoint) imports the engine, tfjs and the backends only when it runs: `eval`
 // of a results file never loads them. BACKENDS must list cliOptions' BACKEND_HELP (a test checks).
@@ -42,6 +44,8 @@ Options:
   --max-dets N         LVIS per-image cap (default 300; -1: none)
   --segm-mask-area     segm / boundary: area ranges use each mask's pixel count even when results
                        carry a bbox (detectron2's behaviour); default is lvis-api's (box area)
+  --threads N          threads for the per-(image, category) work (default: the machine's cores);
+                       the metrics are identical for any N
   --json               print one JSON object with lvis-api's (or COCOeval's) metric keys on stdout
                        (with --checkpoint and several IoU types: {"bbox": {…}, "segm": {…}})
 
@@ -72,6 +76,7 @@ interface EvalArgs {
   catIds: number[] | undefined;
   imgIds: number[] | undefined;
   perCategory: string | null;
+  threads: number;
 }
 
 const IOU_TYPES: IouType[] = ['bbox', 'segm', 'boundary'];
@@ -102,6 +107,7 @@ function parseEvalArgs(argv: string[]): EvalArgs {
     'max-dets': { type: 'string' },
     'segm-mask-area': { type: 'boolean' },
     json: { type: 'boolean' },
+    threads: { type: 'string' },
     checkpoint: { type: 'string' },
     images: { type: 'string' },
     'save-results': { type: 'string' },
@@ -153,11 +159,16 @@ function parseEvalArgs(argv: string[]): EvalArgs {
     if (!Number.isSafeInteger(maxDets) || (maxDets < 1 && maxDets !== -1)) throw new BalmsInputError(`--max-dets: expected a positive integer or -1 (no cap), got '${v['max-dets']}'`);
     if (v.coco) throw new BalmsInputError('--max-dets applies to LVIS evaluation only (COCO uses 1/10/100)');
   }
+  let threads = availableParallelism();
+  if (v.threads !== undefined) {
+    threads = Number(v.threads);
+    if (!/^\d+$/.test(v.threads.trim()) || !Number.isSafeInteger(threads) || threads < 1) throw new BalmsInputError(`--threads: expected a positive integer, got '${v.threads}'`);
+  }
   const iouTypes: IouType[] = iouType === undefined ? ['bbox', 'segm'] : [iouType as IouType];
   return {
     gt: v.gt, results: v.results ?? null, model, iouTypes, coco: !!v.coco, maxDets, segmMaskArea: !!v['segm-mask-area'], json: !!v.json,
     metric, detsPerCategory, dilationRatio, catIds: idList('--cat-ids', v['cat-ids']), imgIds: idList('--img-ids', v['img-ids']),
-    perCategory: v['per-category'] ?? null,
+    perCategory: v['per-category'] ?? null, threads,
   };
 }
 
@@ -215,7 +226,8 @@ interface Evaluated {
 
 function evaluateOne(args: EvalArgs, gt: LvisDataset, results: ResultColumns, iouType: IouType): Evaluated {
   const segmAreaFromBbox = iouType !== 'bbox' && args.segmMaskArea ? false : undefined;
-  const common = { iouType, segmAreaFromBbox, dilationRatio: args.dilationRatio, catIds: args.catIds, imgIds: args.imgIds };
+  const pairEvaluator = args.threads > 1 ? pairThreads(args.threads) : undefined;
+  const common = { iouType, segmAreaFromBbox, dilationRatio: args.dilationRatio, catIds: args.catIds, imgIds: args.imgIds, pairEvaluator };
   if (args.coco) {
     const r = evaluateCoco(gt, results, common);
     return { stats: { ...r.stats }, text: formatCocoStats(r), perCategory: r.perCategory };

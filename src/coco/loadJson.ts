@@ -186,7 +186,8 @@ async function readWhole(path: string): Promise<Buffer | undefined> {
   const st = await stat(path);
   if (!st.isFile()) throw new BalmsInputError('not a regular file', { file: path });
   if (st.size > bufferConstants.MAX_LENGTH) return undefined;
-  const out = Buffer.allocUnsafe(st.size);
+  // Shared memory: evaluation threads (src/eval/pairThreads.ts) read the RLE strings without a copy.
+  const out = Buffer.from(new SharedArrayBuffer(st.size));
   const fh = await open(path, 'r');
   try {
     let at = 0;

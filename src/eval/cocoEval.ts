@@ -1,7 +1,7 @@
 import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
-import { datasetOf, runCore, thresholdIndex, type Detections, type GroundTruth, type IouType } from './runCore.js';
+import { datasetOf, runCore, thresholdIndex, type Detections, type GroundTruth, type IouType, type PairEvaluator } from './runCore.js';
 import { perCategoryMeans, summarizeSelection } from './summarize.js';
 
 export interface CocoEvalOptions {
@@ -17,6 +17,8 @@ export interface CocoEvalOptions {
   maxDets?: [number, number, number];
   /** Segm only: as in {@link LvisEvalOptions}; default = pycocotools `loadRes` (box area when the first result has a bbox). */
   segmAreaFromBbox?: boolean;
+  /** Where the per-pair work runs (`pairThreads(n)` from src/eval/pairThreads.ts: n threads); default here. */
+  pairEvaluator?: PairEvaluator;
 }
 
 /** COCOeval's 12 summary numbers (`stats[0..11]`), named. */
@@ -65,6 +67,7 @@ export function evaluateCoco(gt: GroundTruth, results: Detections, opts: CocoEva
   const ds = datasetOf(gt);
   const core = runCore(gt, results, 'coco', {
     iouType: opts.iouType, maxDets, segmAreaFromBbox: opts.segmAreaFromBbox, dilationRatio: opts.dilationRatio, imgIds: opts.imgIds, catIds: opts.catIds,
+    pairEvaluator: opts.pairEvaluator,
   });
   const { params, acc } = core;
   const P = acc.precision, Rc = acc.recall;

@@ -4,7 +4,7 @@ import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
 import { pooledAp } from './pooled.js';
-import { datasetOf, detectionColumns, runCore, thresholdIndex, type Detections, type GroundTruth, type IouType } from './runCore.js';
+import { datasetOf, detectionColumns, runCore, thresholdIndex, type Detections, type GroundTruth, type IouType, type PairEvaluator } from './runCore.js';
 import { perCategoryMeans, summarizePrecisionMany, summarizeSelection } from './summarize.js';
 
 export interface LvisEvalOptions {
@@ -35,6 +35,8 @@ export interface LvisEvalOptions {
    * pixel count, as detectron2 gets by deleting `bbox` first. `true`: always the box area.
    */
   segmAreaFromBbox?: boolean;
+  /** Where the per-pair work runs (`pairThreads(n)` from src/eval/pairThreads.ts: n threads); default here. */
+  pairEvaluator?: PairEvaluator;
 }
 
 /** lvis-api's summary, same keys; −1 where lvis-api gives −1. The AR keys carry the cap (`AR@300`). */
@@ -107,7 +109,7 @@ export function evaluateLvis(gt: GroundTruth, detections: Detections, opts: Lvis
   const ds = datasetOf(gt);
   const core = runCore(gt, results, 'lvis', {
     iouType: opts.iouType, maxDets: [maxDets], segmAreaFromBbox: opts.segmAreaFromBbox, dilationRatio: opts.dilationRatio,
-    detsPerCategory: K, imgIds: opts.imgIds, catIds: opts.catIds,
+    detsPerCategory: K, imgIds: opts.imgIds, catIds: opts.catIds, pairEvaluator: opts.pairEvaluator,
   });
   const { params, acc } = core;
 
