@@ -18,19 +18,28 @@ import type { PairWorkerData } from './pairWorker.js';
 const MIN_WORK_PER_THREAD = 200_000;
 const STARTUP_WAIT_MS = 30_000;
 
-/** A `PairEvaluator` over `threads` threads (the calling one included). */
-export function pairThreads(threads: number): PairEvaluator {
+/**
+ * A `PairEvaluator` over `threads` threads (the calling one included), one thread per
+ * `minWorkPerThread` of work at most (IoU cells + detections + GT; default 200,000).
+ */
+export function pairThreads(threads: number, minWorkPerThread = MIN_WORK_PER_THREAD): PairEvaluator {
   if (!Number.isSafeInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-  return (job) => evaluateInThreads(job, threads);
+  return (job) => evaluateInThreads(job, threads, minWorkPerThread);
 }
 
-function evaluateInThreads(job: PairJob, threads: number): MatchResult {
+/** The last threaded run: threads used, and ranges a worker could not do (redone on the calling thread). */
+export const lastPairThreadsRun = { threads: 0, redone: 0 };
+
+function evaluateInThreads(job: PairJob, threads: number, minWork: number): MatchResult {
   const { prepared: p, params } = job;
   const A = params.areaRanges.length, T = params.iouThrs.length;
-  const n = Math.min(threads, Math.max(1, Math.floor(work(p) / MIN_WORK_PER_THREAD)));
+  const n = Math.min(threads, Math.max(1, minWork > 0 ? Math.floor(work(p) / minWork) : threads));
   const canShip = job.iouType === 'bbox' || !p.results.objects;
+  lastPairThreadsRun.threads = 1;
+  lastPairThreadsRun.redone = 0;
   if (n < 2 || !canShip) return evaluatePairs(p, params.iouThrs, params.areaRanges, pairIouOf(p, job.gt, job.iouType, job.dilationRatio));
   const ranges = splitPairs(p, n);
+  lastPairThreadsRun.threads = n;
   const K = p.gt.catIds.length;
   const codes = new Uint8Array(new SharedArrayBuffer(p.numDt * A * T));
   // Per worker slot w: flags[4w ..] = done, failed, started; gtCounts[w·K·A ..] its numGt.
@@ -55,6 +64,7 @@ function evaluateInThreads(job: PairJob, threads: number): MatchResult {
       }
       if (Atomics.load(flags, 4 * w) === 0 || Atomics.load(flags, 4 * w + 1) !== 0) {
         // Redo the range here: its error (or result) is the one-thread run's.
+        lastPairThreadsRun.redone++;
         const again = evaluatePairs(p, params.iouThrs, params.areaRanges, pairIouOf(p, job.gt, job.iouType, job.dilationRatio), ranges[w].q0, ranges[w].q1, codes);
         for (let i = 0; i < numGt.length; i++) numGt[i] += again.numGt[i];
       } else {
@@ -106,10 +116,11 @@ function shippable(p: PreparedEval, job: PairJob): Omit<PairWorkerData, 'range' 
 
 function startWorker(data: PairWorkerData): Worker {
   const self = import.meta.url;
-  // Built: pairWorker.js beside this file. From source (tests, tsx): the .ts file, through tsx.
-  const ts = self.endsWith('.ts');
-  const url = new URL(ts ? './pairWorker.ts' : './pairWorker.js', self);
-  const w = new Worker(url, { workerData: data, execArgv: ts ? ['--import', 'tsx'] : [] });
+  // Built: pairWorker.js beside this file. From source (tests): the .ts file, through tsx's loader
+  // (a worker does not inherit it, and `--import tsx` in its execArgv does not reach its entry).
+  const w = self.endsWith('.ts')
+    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./pairWorker.ts', self).href)}); });`, { eval: true, workerData: data })
+    : new Worker(new URL('./pairWorker.js', self), { workerData: data });
   w.unref();
   w.on('error', () => {}); // the worker marks its slot failed itself; one that never starts is redone
   return w;
