@@ -445,8 +445,9 @@ function isHex(c: number | undefined): boolean {
   return c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
 }
 
+/** The text of `b[start..end)` (ASCII here): Node's `latin1Slice` where `b` is a Buffer, else char codes. */
 function latin1(b: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let p = start; p < end; p++) s += String.fromCharCode(b[p]);
-  return s;
+  const slice = (b as { latin1Slice?: (s: number, e: number) => string }).latin1Slice;
+  if (slice !== undefined) return slice.call(b, start, end);
+  return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
 }
