@@ -5,7 +5,9 @@
  * Node alike.
  */
 import { LvisIndex } from '../coco/lvisIndex.js';
-import type { DetectionResult, Frequency, LvisDataset } from '../coco/types.js';
+import type { Frequency, LvisDataset } from '../coco/types.js';
+import { columnsFromObjects, type ResultColumns } from '../coco/resultColumns.js';
+import { scanResultColumns } from '../coco/scanResultColumns.js';
 import { validateDataset } from '../coco/validateDataset.js';
 import { validateResults } from '../coco/validateResults.js';
 import { evaluateCoco, evaluateLvis, formatCocoStats, formatLvisStats } from '../eval/index.js';
@@ -15,7 +17,9 @@ export interface EvalJob {
   gtText: string;
   /** Shown in messages, as the CLI shows the path. */
   gtName: string;
-  resultsText: string;
+  /** The results file's text, or (`resultsBytes`) its bytes, read into columns without a string. */
+  resultsText?: string;
+  resultsBytes?: Uint8Array;
   resultsName: string;
   iouType: 'bbox' | 'segm';
   /** COCOeval semantics instead of lvis-api's. */
@@ -71,9 +75,19 @@ export function parseGroundTruth(text: string, file: string, coco = false): Lvis
   return validateDataset(parseJsonText(text, file), file, { format: coco ? 'coco' : 'lvis' });
 }
 
-/** Parses and validates a results list against the ground truth, as `balms eval` does. */
-export function parseResults(text: string, file: string, index: LvisIndex): DetectionResult[] {
-  return validateResults(parseJsonText(text, file), index, file, { allowUnknownCategories: true });
+/**
+ * Parses and validates a results list against the ground truth, as `balms eval` does: bytes are
+ * scanned straight into columns; what the scanner leaves (any error, a rare form) is parsed and
+ * validated as text, with the same messages.
+ */
+export function parseResults(input: string | Uint8Array, file: string, index: LvisIndex): ResultColumns {
+  const opts = { allowUnknownCategories: true };
+  if (typeof input !== 'string') {
+    const cols = scanResultColumns(input, index, opts);
+    if (cols) return cols;
+    input = new TextDecoder().decode(input);
+  }
+  return columnsFromObjects(validateResults(parseJsonText(input, file), index, file, opts));
 }
 
 export function runEvalJob(job: EvalJob, onStage: (stage: EvalStage) => void = () => {}): EvalJobResult {
@@ -81,12 +95,14 @@ export function runEvalJob(job: EvalJob, onStage: (stage: EvalStage) => void = (
   onStage('parse ground truth');
   const gt = parseGroundTruth(job.gtText, job.gtName, job.coco);
   onStage('parse results');
-  const results = parseResults(job.resultsText, job.resultsName, new LvisIndex(gt));
+  const input = job.resultsBytes ?? job.resultsText;
+  if (input === undefined) throw new Error('runEvalJob: give resultsText or resultsBytes');
+  const results = parseResults(input, job.resultsName, new LvisIndex(gt));
   const t1 = performance.now();
   onStage('evaluate');
   const segmAreaFromBbox = job.iouType === 'segm' && job.segmMaskArea ? false : undefined;
   const imageCount = new Map(gt.categories.map((c) => [c.id, c.image_count] as const));
-  const counts = { images: gt.images.length, categories: gt.categories.length, detections: results.length };
+  const counts = { images: gt.images.length, categories: gt.categories.length, detections: results.count };
   if (job.coco) {
     const r = evaluateCoco(gt, results, { iouType: job.iouType, segmAreaFromBbox });
     return {

@@ -1,6 +1,6 @@
 /**
  * The view page's evaluation worker: receives the two files' bytes, runs `runEvalJob` off the main
- * thread (the page stays responsive and shows each stage), and posts back the result or the
+ * thread (the results bytes are read straight into typed columns, never decoded to a string) (the page stays responsive and shows each stage), and posts back the result or the
  * one-line input error.
  */
 import { isBalmsInputError } from '../util/errors.js';
@@ -11,7 +11,7 @@ export interface EvalRequest {
   gtName: string;
   results: ArrayBuffer;
   resultsName: string;
-  options: Omit<EvalJob, 'gtText' | 'gtName' | 'resultsText' | 'resultsName'>;
+  options: Omit<EvalJob, 'gtText' | 'gtName' | 'resultsText' | 'resultsBytes' | 'resultsName'>;
 }
 
 export type EvalReply =
@@ -31,7 +31,7 @@ scope.onmessage = (ev) => {
   const req = ev.data;
   try {
     const result = runEvalJob(
-      { ...req.options, gtText: decoder.decode(req.gt), gtName: req.gtName, resultsText: decoder.decode(req.results), resultsName: req.resultsName },
+      { ...req.options, gtText: decoder.decode(req.gt), gtName: req.gtName, resultsBytes: new Uint8Array(req.results), resultsName: req.resultsName },
       (stage) => scope.postMessage({ kind: 'stage', stage }),
     );
     scope.postMessage({ kind: 'done', result }, [result.precision.data.buffer, result.recall.data.buffer]);

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Command } from './command.js';
 import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
-import { LvisIndex, loadLvisDataset, loadResults } from '../coco/index.js';
+import { LvisIndex, loadLvisDataset, loadResultColumns, columnsFromObjects, type ResultColumns } from '../coco/index.js';
 import type { DetectionResult, LvisDataset } from '../coco/types.js';
 import { evaluateCoco, evaluateLvis, formatCocoStats, formatLvisStats, type CategoryEval, type CocoCategoryEval, type IouType } from '../eval/index.js';
 import type { BackendPreference } from '../backends/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { pairThreads } from '../eval/pairThreads.js';
 
 // The model path (--checkpoint) imports the engine, tfjs and the backends only when it runs: `eval`
 // of a results file never loads them. BACKENDS must list cliOptions' BACKEND_HELP (a test checks).
@@ -42,6 +44,8 @@ Options:
   --max-dets N         LVIS per-image cap (default 300; -1: none)
   --segm-mask-area     segm / boundary: area ranges use each mask's pixel count even when results
                        carry a bbox (detectron2's behaviour); default is lvis-api's (box area)
+  --threads N          threads for the per-(image, category) work (default: the machine's cores);
+                       the metrics are identical for any N
   --json               print one JSON object with lvis-api's (or COCOeval's) metric keys on stdout
                        (with --checkpoint and several IoU types: {"bbox": {…}, "segm": {…}})
 
@@ -77,6 +81,7 @@ interface EvalArgs {
   catIds: number[] | undefined;
   imgIds: number[] | undefined;
   perCategory: string | null;
+  threads: number;
 }
 
 const IOU_TYPES: IouType[] = ['bbox', 'segm', 'boundary'];
@@ -107,6 +112,7 @@ function parseEvalArgs(argv: string[]): EvalArgs {
     'max-dets': { type: 'string' },
     'segm-mask-area': { type: 'boolean' },
     json: { type: 'boolean' },
+    threads: { type: 'string' },
     checkpoint: { type: 'string' },
     images: { type: 'string' },
     'save-results': { type: 'string' },
@@ -158,17 +164,22 @@ function parseEvalArgs(argv: string[]): EvalArgs {
     if (!Number.isSafeInteger(maxDets) || (maxDets < 1 && maxDets !== -1)) throw new BalmsInputError(`--max-dets: expected a positive integer or -1 (no cap), got '${v['max-dets']}'`);
     if (v.coco) throw new BalmsInputError('--max-dets applies to LVIS evaluation only (COCO uses 1/10/100)');
   }
+  let threads = availableParallelism();
+  if (v.threads !== undefined) {
+    threads = Number(v.threads);
+    if (!/^\d+$/.test(v.threads.trim()) || !Number.isSafeInteger(threads) || threads < 1) throw new BalmsInputError(`--threads: expected a positive integer, got '${v.threads}'`);
+  }
   const iouTypes: IouType[] = iouType === undefined ? ['bbox', 'segm'] : [iouType as IouType];
   return {
     gt: v.gt, results: v.results ?? null, model, iouTypes, coco: !!v.coco, maxDets, segmMaskArea: !!v['segm-mask-area'], json: !!v.json,
     metric, detsPerCategory, dilationRatio, catIds: idList('--cat-ids', v['cat-ids']), imgIds: idList('--img-ids', v['img-ids']),
-    perCategory: v['per-category'] ?? null,
+    perCategory: v['per-category'] ?? null, threads,
   };
 }
 
 /** Where the detections come from: a results file, or a checkpoint run over the ground truth's images. */
-async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset): Promise<DetectionResult[]> {
-  if (!args.model) return loadResults(args.results!, index, { allowUnknownCategories: true });
+async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset): Promise<ResultColumns> {
+  if (!args.model) return loadResultColumns(args.results!, index, { allowUnknownCategories: true });
   const m = args.model;
   const { backendArg, startBackend } = await import('./cliOptions.js');
   const preference = backendArg(m.backend) ?? ('auto' as BackendPreference);
@@ -186,10 +197,7 @@ async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset)
       onProgress: (done) => bar.update(done),
     });
     bar.finish();
-    if (m.saveResults) writeFileAtomic(m.saveResults, JSON.stringify(preds.results) + '\n');
-    const known = preds.results.filter((r) => index.hasCategory(r.category_id)).length;
-    if (known < preds.results.length) log(`${preds.results.length - known} detections of categories not in the ground truth are not evaluated`);
-    return preds.results;
+    return columnsFromObjects(keepKnown(preds.results, m.saveResults, index));
   } finally {
     loaded.detector.dispose();
   }
@@ -213,9 +221,10 @@ interface Evaluated {
   perCategory: (CategoryEval | CocoCategoryEval)[];
 }
 
-function evaluateOne(args: EvalArgs, gt: LvisDataset, results: DetectionResult[], iouType: IouType): Evaluated {
+function evaluateOne(args: EvalArgs, gt: LvisDataset, results: ResultColumns, iouType: IouType): Evaluated {
   const segmAreaFromBbox = iouType !== 'bbox' && args.segmMaskArea ? false : undefined;
-  const common = { iouType, segmAreaFromBbox, dilationRatio: args.dilationRatio, catIds: args.catIds, imgIds: args.imgIds };
+  const pairEvaluator = args.threads > 1 ? pairThreads(args.threads) : undefined;
+  const common = { iouType, segmAreaFromBbox, dilationRatio: args.dilationRatio, catIds: args.catIds, imgIds: args.imgIds, pairEvaluator };
   if (args.coco) {
     const r = evaluateCoco(gt, results, common);
     return { stats: { ...r.stats }, text: formatCocoStats(r), perCategory: r.perCategory };
@@ -278,10 +287,10 @@ export const evalCommand: Command = {
     for (const id of args.imgIds ?? []) if (!index.imageSize(id)) throw new BalmsInputError(`image id ${id} is not in the ground truth`, { path: '--img-ids' });
     const results = await loadDetections(args, index, gt);
     const t1 = performance.now();
-    log(`loaded ${gt.images.length} images, ${gt.categories.length} categories, ${results.length} detections in ${((t1 - t0) / 1000).toFixed(2)} s`);
-    if (!results.length) throw new BalmsInputError('the model made no detections on these images: nothing to evaluate');
+    log(`loaded ${gt.images.length} images, ${gt.categories.length} categories, ${results.count} detections in ${((t1 - t0) / 1000).toFixed(2)} s`);
+    if (!results.count) throw new BalmsInputError('the model made no detections on these images: nothing to evaluate');
     // A model without a mask head has no segm results: evaluate what it has when no type was asked for.
-    const types = args.model && args.iouTypes.length > 1 && !results.some((r) => r.segmentation) ? args.iouTypes.filter((t) => t === 'bbox') : args.iouTypes;
+    const types = args.model && args.iouTypes.length > 1 && !results.segKind.subarray(0, results.count).some((k) => k !== 0) ? args.iouTypes.filter((t) => t === 'bbox') : args.iouTypes;
     const stats: Record<string, unknown> = {};
     const perCategory: Record<string, (CategoryEval | CocoCategoryEval)[]> = {};
     for (const iouType of types) {

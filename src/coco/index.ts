@@ -11,3 +11,6 @@ export type { ResultsGroundTruth, ValidateResultsOptions } from './validateResul
 export * from './categoryStats.js';
 export * from './makeSubset.js';
 export * from './writeJson.js';
+export type { ResultColumns } from './resultColumns.js';
+export { columnsFromObjects, isResultColumns } from './resultColumns.js';
+export { scanResultColumns } from './scanResultColumns.js';

@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
+import { constants as bufferConstants } from 'node:buffer';
 import { BalmsInputError } from '../util/errors.js';
 import { MAX_JSON_NESTING } from '../util/jsonText.js';
 import { fsInputError } from '../util/fsErrors.js';
@@ -7,6 +8,8 @@ import { JsonStreamSyntaxError, lineColumnAt, scanJsonFile } from './jsonStream.
 import { LvisIndex } from './lvisIndex.js';
 import { validateDataset, type ValidateDatasetOptions } from './validateDataset.js';
 import { validateResults, type ResultsGroundTruth, type ValidateResultsOptions } from './validateResults.js';
+import { columnsFromObjects, type ResultColumns } from './resultColumns.js';
+import { scanResultColumns } from './scanResultColumns.js';
 
 export interface LoadJsonOptions {
   /** Bytes per read (default 8 MiB). */
@@ -154,4 +157,47 @@ export interface LoadResultsOptions extends LoadJsonOptions, ValidateResultsOpti
 export async function loadResults(path: string, gt?: LvisIndex | ResultsGroundTruth, opts: LoadResultsOptions = {}): Promise<DetectionResult[]> {
   const arr = await loadJsonFile(path, opts);
   return validateResults(arr, gt, path, opts);
+}
+
+/**
+ * A detection results file as typed columns (what the evaluator reads), with `loadResults`'
+ * checks and messages. The file is read into one buffer (no string: V8's string limit does not
+ * apply; up to `buffer.constants.MAX_LENGTH`, 4 GiB) and scanned without an object per detection;
+ * a file the scanner does not take (any error, or a rare form) goes through `loadResults`, whose
+ * errors name the record, key, line and column, and its objects become columns.
+ */
+export async function loadResultColumns(path: string, gt?: LvisIndex | ResultsGroundTruth, opts: LoadResultsOptions = {}): Promise<ResultColumns> {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await readWhole(path);
+  } catch (e) {
+    throw await toInputError(e, path);
+  }
+  if (bytes) {
+    const cols = scanResultColumns(bytes, gt, opts);
+    if (cols) return cols;
+    bytes = undefined;
+  }
+  return columnsFromObjects(await loadResults(path, gt, opts));
+}
+
+/** The file's bytes in one buffer, or undefined when it is too large for one. */
+async function readWhole(path: string): Promise<Buffer | undefined> {
+  const st = await stat(path);
+  if (!st.isFile()) throw new BalmsInputError('not a regular file', { file: path });
+  if (st.size > bufferConstants.MAX_LENGTH) return undefined;
+  // Shared memory: evaluation threads (src/eval/pairThreads.ts) read the RLE strings without a copy.
+  const out = Buffer.from(new SharedArrayBuffer(st.size));
+  const fh = await open(path, 'r');
+  try {
+    let at = 0;
+    while (at < st.size) {
+      const { bytesRead } = await fh.read(out, at, Math.min(st.size - at, 1 << 30), at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return at === st.size ? out : out.subarray(0, at);
+  } finally {
+    await fh.close();
+  }
 }

@@ -89,15 +89,28 @@ export function checkPolygons(v: unknown[], file: string | undefined, path: stri
 const POW32 = Array.from({ length: 11 }, (_, k) => 2 ** (5 * k));
 
 export function compressedRleTotal(s: string): number {
+  const n = s.length;
+  if (totalScratch.length < n) totalScratch = new Uint8Array(Math.max(n, 2 * totalScratch.length));
+  const b = totalScratch;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    b[i] = c > 255 ? 255 : c;
+  }
+  return compressedRleTotalBytes(b, 0, n);
+}
+
+let totalScratch = new Uint8Array(1024);
+
+/** `compressedRleTotal` of the string in `b[start..end)` (its bytes, unescaped). */
+export function compressedRleTotalBytes(b: Uint8Array, start: number, end: number): number {
   let total = 0;
   let m = 0;
   let prev1 = 0; // cnts[m-1]
   let prev2 = 0; // cnts[m-2]
-  let p = 0;
-  const n = s.length;
-  while (p < n) {
+  let p = start;
+  while (p < end) {
     let x = 0;
-    const c0 = s.charCodeAt(p) - 48;
+    const c0 = b[p] - 48;
     if (c0 >= 0 && c0 < 32) {
       // One character (no continuation bit), the common case: 5 signed bits.
       x = c0 & 0x10 ? c0 - 32 : c0;
@@ -107,8 +120,8 @@ export function compressedRleTotal(s: string): number {
       let k = 0;
       let c = 0;
       do {
-        if (p >= n) return -1;
-        c = s.charCodeAt(p) - 48;
+        if (p >= end) return -1;
+        c = b[p] - 48;
         if (c < 0 || c > 63) return -1;
         if (k < 6) x |= (c & 0x1f) << (5 * k);
         else x += (c & 0x1f) * (k < POW32.length ? POW32[k] : 2 ** (5 * k));

@@ -1,8 +1,7 @@
-import type { DetectionResult } from '../coco/types.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
-import { datasetOf, runCore, thresholdIndex, type GroundTruth, type IouType } from './runCore.js';
+import { datasetOf, runCore, thresholdIndex, type Detections, type GroundTruth, type IouType, type PairEvaluator } from './runCore.js';
 import { perCategoryMeans, summarizeSelection } from './summarize.js';
 
 export interface CocoEvalOptions {
@@ -18,6 +17,8 @@ export interface CocoEvalOptions {
   maxDets?: [number, number, number];
   /** Segm only: as in {@link LvisEvalOptions}; default = pycocotools `loadRes` (box area when the first result has a bbox). */
   segmAreaFromBbox?: boolean;
+  /** Where the per-pair work runs (`pairThreads(n)` from src/eval/pairThreads.ts: n threads); default here. */
+  pairEvaluator?: PairEvaluator;
 }
 
 /** COCOeval's 12 summary numbers (`stats[0..11]`), named. */
@@ -58,7 +59,7 @@ export interface CocoEvalResult {
  * no federated rules, no area > 0 filter, iscrowd GT ignored and matchable many times with IoU
  * against the detection's own area, top-`maxDets` per (image, category).
  */
-export function evaluateCoco(gt: GroundTruth, results: DetectionResult[], opts: CocoEvalOptions): CocoEvalResult {
+export function evaluateCoco(gt: GroundTruth, results: Detections, opts: CocoEvalOptions): CocoEvalResult {
   const maxDets = [...(opts.maxDets ?? [1, 10, 100])].sort((a, b) => a - b);
   if (maxDets.length !== 3 || !maxDets.every((m) => Number.isInteger(m) && m > 0)) {
     throw new BalmsInputError('maxDets must be three positive integers');
@@ -66,6 +67,7 @@ export function evaluateCoco(gt: GroundTruth, results: DetectionResult[], opts: 
   const ds = datasetOf(gt);
   const core = runCore(gt, results, 'coco', {
     iouType: opts.iouType, maxDets, segmAreaFromBbox: opts.segmAreaFromBbox, dilationRatio: opts.dilationRatio, imgIds: opts.imgIds, catIds: opts.catIds,
+    pairEvaluator: opts.pairEvaluator,
   });
   const { params, acc } = core;
   const P = acc.precision, Rc = acc.recall;

@@ -22,10 +22,41 @@ export interface MatchResult {
  * detections out of the area range or in a not-exhaustive category are ignored; a match to an
  * ignored GT is ignored; a match to a GT whose id is 0 counts as unmatched (lvis-api stores ids).
  */
-export function evaluatePairs(p: PreparedEval, iouThrs: Float64Array, areas: AreaRange[], pairIou: PairIou): MatchResult {
-  const m = new PairMatcher(p, iouThrs, areas);
-  for (let q = 0; q < p.numPairs; q++) m.evaluate(q, pairIou);
+export function evaluatePairs(
+  p: PreparedEval, iouThrs: Float64Array, areas: AreaRange[], pairIou: PairIou,
+  q0 = 0, q1 = p.numPairs, codes?: Uint8Array,
+): MatchResult {
+  const m = new PairMatcher(p, iouThrs, areas, codes);
+  for (let q = q0; q < q1; q++) m.evaluate(q, pairIou);
   return { codes: m.codes, numGt: m.numGt };
+}
+
+/** The pairs `[q0, q1)` of `evaluatePairs`' work; `codes` of those pairs' detections are written in place. */
+export interface PairRange {
+  q0: number;
+  q1: number;
+}
+
+/**
+ * Splits the pairs into `n` contiguous ranges of about equal work (IoU cells D·G plus D + G),
+ * the same for the same data whatever runs them.
+ */
+export function splitPairs(p: PreparedEval, n: number): PairRange[] {
+  const cost = new Float64Array(p.numPairs + 1);
+  for (let q = 0; q < p.numPairs; q++) {
+    const G = p.pairGtStart[q + 1] - p.pairGtStart[q], D = p.pairDtStart[q + 1] - p.pairDtStart[q];
+    cost[q + 1] = cost[q] + D * G + D + G + 1;
+  }
+  const out: PairRange[] = [];
+  let q0 = 0;
+  for (let r = 1; r <= n; r++) {
+    let q1 = q0;
+    const target = (cost[p.numPairs] * r) / n;
+    while (q1 < p.numPairs && (r === n || cost[q1 + 1] <= target)) q1++;
+    out.push({ q0, q1 });
+    q0 = q1;
+  }
+  return out;
 }
 
 /**
@@ -49,10 +80,10 @@ class PairMatcher {
   private readonly source: Int32Array; // the area whose matching this area reuses
   private readonly thr: Float64Array;
 
-  constructor(private readonly p: PreparedEval, iouThrs: Float64Array, areas: AreaRange[]) {
+  constructor(private readonly p: PreparedEval, iouThrs: Float64Array, areas: AreaRange[], codes?: Uint8Array) {
     const T = (this.T = iouThrs.length);
     const A = (this.A = areas.length);
-    this.codes = new Uint8Array(p.numDt * A * T);
+    this.codes = codes ?? new Uint8Array(p.numDt * A * T);
     this.numGt = new Float64Array(p.gt.catIds.length * A);
     this.lo = Float64Array.from(areas, (r) => r.lo);
     this.hi = Float64Array.from(areas, (r) => r.hi);

@@ -1,9 +1,10 @@
-import type { DetectionResult, Frequency } from '../coco/types.js';
+import type { Frequency } from '../coco/types.js';
+import type { ResultColumns } from '../coco/resultColumns.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
 import { pooledAp } from './pooled.js';
-import { datasetOf, runCore, thresholdIndex, type GroundTruth, type IouType } from './runCore.js';
+import { datasetOf, detectionColumns, runCore, thresholdIndex, type Detections, type GroundTruth, type IouType, type PairEvaluator } from './runCore.js';
 import { perCategoryMeans, summarizePrecisionMany, summarizeSelection } from './summarize.js';
 
 export interface LvisEvalOptions {
@@ -34,6 +35,8 @@ export interface LvisEvalOptions {
    * pixel count, as detectron2 gets by deleting `bbox` first. `true`: always the box area.
    */
   segmAreaFromBbox?: boolean;
+  /** Where the per-pair work runs (`pairThreads(n)` from src/eval/pairThreads.ts: n threads); default here. */
+  pairEvaluator?: PairEvaluator;
 }
 
 /** lvis-api's summary, same keys; −1 where lvis-api gives −1. The AR keys carry the cap (`AR@300`). */
@@ -95,17 +98,18 @@ const FREQS: Frequency[] = ['r', 'c', 'f'];
  * nor verified negative, not-exhaustive false positives ignored, greedy matching, 101-point
  * interpolated AP; APr/APc/APf from each category's `frequency`.
  */
-export function evaluateLvis(gt: GroundTruth, results: DetectionResult[], opts: LvisEvalOptions): LvisEvalResult {
+export function evaluateLvis(gt: GroundTruth, detections: Detections, opts: LvisEvalOptions): LvisEvalResult {
   const K = opts.detsPerCategory;
   if (K !== undefined) {
     if (!Number.isSafeInteger(K) || K < 1) throw new BalmsInputError(`detsPerCategory must be a positive integer, got ${K}`);
     if (opts.maxDets !== undefined && opts.maxDets >= 0) throw new BalmsInputError('detsPerCategory (Fixed AP) takes no per-image cap: leave maxDets unset or negative');
   }
   const maxDets = opts.maxDets ?? (K !== undefined ? -1 : 300);
+  const results = detectionColumns(detections);
   const ds = datasetOf(gt);
   const core = runCore(gt, results, 'lvis', {
     iouType: opts.iouType, maxDets: [maxDets], segmAreaFromBbox: opts.segmAreaFromBbox, dilationRatio: opts.dilationRatio,
-    detsPerCategory: K, imgIds: opts.imgIds, catIds: opts.catIds,
+    detsPerCategory: K, imgIds: opts.imgIds, catIds: opts.catIds, pairEvaluator: opts.pairEvaluator,
   });
   const { params, acc } = core;
 
@@ -170,8 +174,8 @@ export function evaluateLvis(gt: GroundTruth, results: DetectionResult[], opts: 
 }
 
 /** The ids in `catIds` with fewer than `k` results. */
-function categoriesBelow(results: DetectionResult[], catIds: number[], k: number): number[] {
+function categoriesBelow(results: ResultColumns, catIds: number[], k: number): number[] {
   const count = new Map<number, number>();
-  for (const r of results) count.set(r.category_id, (count.get(r.category_id) ?? 0) + 1);
+  for (let i = 0; i < results.count; i++) count.set(results.categoryId[i], (count.get(results.categoryId[i]) ?? 0) + 1);
   return catIds.filter((id) => (count.get(id) ?? 0) < k);
 }

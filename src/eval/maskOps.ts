@@ -2,7 +2,7 @@
  * The slice of the pycocotools-exact mask API (src/coco/mask) the evaluator uses, in one place.
  */
 import type { RleJson, Segmentation } from '../coco/types.js';
-import { area, bboxIouPair, iou, iouInto, rleFromString, rleFromStringInto, segmentationToRle, toBbox } from '../coco/mask/index.js';
+import { area, bboxIouPair, iou, iouInto, rleFromBytes, rleFromBytesInto, rleFromString, segmentationToRle, toBbox } from '../coco/mask/index.js';
 import type { Rle } from '../coco/mask/index.js';
 
 export type { Rle };
@@ -37,12 +37,22 @@ export function rleIouMatrixInto(dt: Rle[], gt: Rle[], iscrowd: ArrayLike<number
   iouInto(dt, gt, iscrowd, out);
 }
 
+/** `detectionRle` of a compressed string kept as bytes (`b[start..end)`) with its size. */
+export function detectionRleBytes(b: Uint8Array, start: number, end: number, h: number, w: number, jsonEscaped: boolean): Rle {
+  return rleFromBytes(b, start, end, h, w, jsonEscaped);
+}
+
 let runs = new Uint32Array(1024);
 
-/** `area(rleFromString(s))` without allocating a mask: the string is decoded into one reused buffer. */
-export function rleStringArea(s: string): number {
-  if (runs.length < s.length) runs = new Uint32Array(Math.max(s.length, 2 * runs.length));
-  const m = rleFromStringInto(s, runs, 0);
+/**
+ * `area(rleFromString(s))` without allocating a mask, for the string in `b[start..end)` (as
+ * `rleFromBytesInto` reads it; `text`:
+ * the same string, for messages): decoded into one reused buffer.
+ */
+export function rleBytesArea(b: Uint8Array, start: number, end: number, jsonEscaped: boolean, text?: string): number {
+  const n = end - start;
+  if (runs.length < n) runs = new Uint32Array(Math.max(n, 2 * runs.length));
+  const m = rleFromBytesInto(b, start, end, runs, 0, jsonEscaped, text);
   let a = 0;
   for (let i = 1; i < m; i += 2) a += runs[i];
   return a >>> 0; // modulo 2^32, as `area`

@@ -1,10 +1,11 @@
 import type { DetectionResult, LvisDataset, RleJson } from '../coco/types.js';
+import { BOX_EMPTY, BOX_NONE, BOX_OK, SEG_NONE, SEG_OTHER, SEG_STRING, type ResultColumns } from '../coco/resultColumns.js';
 import { BalmsInputError } from '../util/errors.js';
 import { buildGtTable, type EvalMode, type GtTable } from './gtTable.js';
 import { countingSortBy, stableSortByKeyDesc } from './indexSort.js';
 import { applyLoadCaps } from './loadCaps.js';
 import { radixSortByKeyDesc } from './radixSort.js';
-import { annotationRle, detectionRle, rleArea, rleBbox, rleStringArea, type Rle } from './maskOps.js';
+import { annotationRle, detectionRle, detectionRleBytes, rleArea, rleBbox, rleBytesArea, type Rle } from './maskOps.js';
 import { HAS_GT, NEGATIVE, NOT_EXHAUSTIVE } from './pairFlags.js';
 
 export interface PrepareOptions {
@@ -51,8 +52,8 @@ export interface PreparedEval {
   dtRank: Uint32Array;
   /** Segm only: the decoded mask of each detection, where preparing needed it (else decoded on use). */
   dtRle: (Rle | undefined)[];
-  /** The results list the detections index into (`dtResult`). */
-  results: DetectionResult[];
+  /** The results the detections index into (`dtResult`). */
+  results: ResultColumns;
   /** Per category k: `catDt[catDtStart[k] .. catDtStart[k+1])` = its detections by score desc, image, file order. */
   catDtStart: Uint32Array;
   catDt: Uint32Array;
@@ -70,31 +71,41 @@ function checkResult(r: DetectionResult, i: number, gt: GtTable): number {
   return img;
 }
 
-function checkBox(r: DetectionResult, i: number): void {
-  const b = r.bbox;
-  if (!Array.isArray(b) || b.length !== 4 || typeof b[0] !== 'number' || typeof b[1] !== 'number' || typeof b[2] !== 'number' || typeof b[3] !== 'number') {
-    throw new BalmsInputError('bbox must be [x, y, width, height]', { path: `results[${i}].bbox` });
+/** The error `checkResult` raises for result i, whose image is unknown or whose score is not a number. */
+function resultError(c: ResultColumns, i: number, gt: GtTable): BalmsInputError {
+  if (c.objects) checkResult(c.objects[i], i, gt);
+  if (!gt.imgIndex.has(c.imageId[i])) {
+    return new BalmsInputError(`image_id ${c.imageId[i]} is not an image of the ground truth`, { path: `results[${i}].image_id` });
+  }
+  return new BalmsInputError('score must be a number', { path: `results[${i}].score` });
+}
+
+function checkBox(c: ResultColumns, i: number): void {
+  if (c.boxKind[i] !== BOX_OK) throw new BalmsInputError('bbox must be [x, y, width, height]', { path: `results[${i}].bbox` });
+}
+
+function checkRle(c: ResultColumns, i: number): void {
+  if (c.segKind[i] !== SEG_STRING && c.segKind[i] !== SEG_OTHER) {
+    throw new BalmsInputError('segmentation must be an RLE {size: [h, w], counts}', { path: `results[${i}].segmentation` });
   }
 }
 
-function checkRle(r: DetectionResult, i: number): void {
-  const s = r.segmentation as RleJson | undefined;
-  if (!s || typeof s !== 'object' || Array.isArray(s) || !Array.isArray(s.size) || s.size.length !== 2 || (typeof s.counts !== 'string' && !Array.isArray(s.counts))) {
-    throw new BalmsInputError('segmentation must be an RLE {size: [h, w], counts}', { path: `results[${i}].segmentation` });
-  }
+/** Whether result i has a `bbox` key (lvis-api's loading branch reads the first result's keys). */
+function hasBoxKey(c: ResultColumns, i: number): boolean {
+  const r = c.objects?.[i];
+  return r ? 'bbox' in r : c.boxKind[i] !== BOX_NONE;
 }
 
 /**
  * Applies the loading rules of lvis-api (`LVISResults` + `LVISEval._prepare`) or pycocotools
  * (`loadRes` + `COCOeval._prepare`) and lays the survivors out for evaluation.
  */
-export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[], opts: PrepareOptions): PreparedEval {
+export function prepareEvaluation(gtData: LvisDataset, results: ResultColumns, opts: PrepareOptions): PreparedEval {
   const { mode, iouType } = opts;
-  if (!Array.isArray(results)) throw new BalmsInputError('results must be a list');
   const gt = buildGtTable(gtData, mode, iouType === 'bbox', { imgIds: opts.imgIds, catIds: opts.catIds });
   const N = gt.imgIds.length;
   const K = gt.catIds.length;
-  const R = results.length;
+  const R = results.count;
 
   // 1. Image of every result; the load caps (LVIS per-image top-N, or Fixed AP's per-category top-K).
   // (Each pass is its own small function: the JIT optimizes each once, where one large function
@@ -105,12 +116,11 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   readImagesAndScores(results, gt, resImg, resScore, perImg);
   const keep = new Uint8Array(R).fill(1);
   const perCategory = mode === 'lvis' ? opts.detsPerCategory : undefined;
-  const categoryIds = perCategory !== undefined ? results.map((r) => r.category_id) : [];
+  const categoryIds = perCategory === undefined ? [] : results.objects ? results.objects.map((r) => r.category_id) : results.categoryId;
   const first = applyLoadCaps(resImg, resScore, categoryIds, N, mode === 'lvis' ? opts.maxDets : -1, perCategory, keep);
 
   // 2. The loading branch: box (area w*h, box polygon when no mask) or mask (pixel area, toBbox).
-  const r0 = results[first];
-  const boxBranch = R > 0 && r0 !== undefined && 'bbox' in r0 && !(mode === 'coco' && Array.isArray(r0.bbox) && (r0.bbox as unknown[]).length === 0);
+  const boxBranch = R > 0 && hasBoxKey(results, first) && !(mode === 'coco' && results.boxKind[first] === BOX_EMPTY);
   const areaFromBox = iouType === 'segm' && opts.segmAreaFromBbox !== undefined ? opts.segmAreaFromBbox : boxBranch;
   // Masks are decoded here only for box IoU when the area or the box comes from them; a segm
   // area is read off the compressed string without keeping the mask, and segm IoU decodes the masks
@@ -126,23 +136,15 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   // 4. Areas (+ masks, + boxes from masks); LVIS drops area <= 0. COCO computes them after the cut.
   const resArea = new Float64Array(R);
   const resRle: Rle[] = needMask ? new Array<Rle>(R) : [];
-  const boxOf = (i: number): number[] => {
-    const r = results[i];
-    if (r.bbox !== undefined || boxBranch) return r.bbox as number[];
-    return rleBbox(resRle[i]);
-  };
+  const cbox = results.box;
   const resBox = new Float64Array(iouType === 'bbox' ? 4 * R : 0);
   const fill = (i: number): void => {
-    const r = results[i];
     if (needMask) resRle[i] = resultRle(results, i, gt.imgHeight[resImg[i]], gt.imgWidth[resImg[i]]);
     const h = gt.imgHeight[resImg[i]], w = gt.imgWidth[resImg[i]];
-    resArea[i] = areaFromBox ? r.bbox![2] * r.bbox![3] : needMask ? rleArea(resRle[i]) : resultArea(results, i, h, w);
+    resArea[i] = areaFromBox ? cbox[4 * i + 2] * cbox[4 * i + 3] : needMask ? rleArea(resRle[i]) : resultArea(results, i, h, w);
     if (iouType === 'bbox') {
-      const b = boxOf(i);
-      resBox[4 * i] = b[0];
-      resBox[4 * i + 1] = b[1];
-      resBox[4 * i + 2] = b[2];
-      resBox[4 * i + 3] = b[3];
+      if (results.boxKind[i] !== BOX_NONE || boxBranch) resBox.set(cbox.subarray(4 * i, 4 * i + 4), 4 * i);
+      else resBox.set(rleBbox(resRle[i]), 4 * i);
     }
   };
   let list = cand.subarray(0, nc);
@@ -214,28 +216,30 @@ export function prepareEvaluation(gtData: LvisDataset, results: DetectionResult[
   return p;
 }
 
-function readImagesAndScores(results: DetectionResult[], gt: GtTable, resImg: Int32Array, resScore: Float64Array, perImg: Uint32Array): void {
-  for (let i = 0; i < results.length; i++) {
-    const img = checkResult(results[i], i, gt);
+function readImagesAndScores(c: ResultColumns, gt: GtTable, resImg: Int32Array, resScore: Float64Array, perImg: Uint32Array): void {
+  const index = gt.imgIndex;
+  for (let i = 0; i < c.count; i++) {
+    const img = index.get(c.imageId[i]);
+    const score = c.score[i];
+    if (img === undefined || score !== score) throw resultError(c, i, gt);
     resImg[i] = img;
-    resScore[i] = results[i].score;
+    resScore[i] = score;
     perImg[img]++;
   }
 }
 
 /** Loading checks, known category, LVIS federated filter; returns the number of candidates. */
 function selectCandidates(
-  results: DetectionResult[], gt: GtTable, mode: EvalMode, keep: Uint8Array, resImg: Int32Array,
+  c: ResultColumns, gt: GtTable, mode: EvalMode, keep: Uint8Array, resImg: Int32Array,
   boxBranch: boolean, areaFromBox: boolean, checkMask: boolean, cand: Uint32Array, resCat: Int32Array,
 ): number {
   let nc = 0;
-  for (let i = 0; i < results.length; i++) {
+  for (let i = 0; i < c.count; i++) {
     if (!keep[i]) continue;
-    const r = results[i];
     // lvis-api / loadRes read `bbox` of every result in the box branch and the mask in the other.
-    if (boxBranch || areaFromBox || r.bbox !== undefined) checkBox(r, i);
-    if (!boxBranch || (checkMask && r.segmentation !== undefined)) checkRle(r, i);
-    const k = gt.catIndex.get(r.category_id);
+    if (boxBranch || areaFromBox || c.boxKind[i] !== BOX_NONE) checkBox(c, i);
+    if (!boxBranch || (checkMask && c.segKind[i] !== SEG_NONE)) checkRle(c, i);
+    const k = gt.catIndex.get(c.categoryId[i]);
     if (k === undefined || !gt.imgEvaluated[resImg[i]]) continue;
     if (mode === 'lvis' && (gt.flags.get(resImg[i], k) & (HAS_GT | NEGATIVE)) === 0) continue;
     resCat[i] = k;
@@ -245,11 +249,11 @@ function selectCandidates(
 }
 
 /** Segm with box areas and no mask needed: each area is `w*h` of the result's bbox. */
-function boxAreas(results: DetectionResult[], list: Uint32Array, resArea: Float64Array): void {
+function boxAreas(c: ResultColumns, list: Uint32Array, resArea: Float64Array): void {
+  const box = c.box;
   for (let j = 0; j < list.length; j++) {
     const i = list[j];
-    const b = results[i].bbox!;
-    resArea[i] = b[2] * b[3];
+    resArea[i] = box[4 * i + 2] * box[4 * i + 3];
   }
 }
 
@@ -328,32 +332,38 @@ function mergePairs(p: PreparedEval, resImg: Int32Array, resCat: Int32Array): vo
  * The mask of result i as lvis-api uses it: its compressed RLE as is, or — for a box-only result
  * (box branch) — the polygon `[x1,y1, x1,y2, x2,y2, x2,y1]` rasterized at the image size.
  */
-export function resultRle(results: DetectionResult[], i: number, h: number, w: number): Rle {
-  const r = results[i];
-  if (r.segmentation === undefined) return boxPolygonRle(r.bbox as number[], h, w);
+export function resultRle(c: ResultColumns, i: number, h: number, w: number): Rle {
+  const kind = c.segKind[i];
+  if (kind === SEG_NONE) return boxPolygonRle(c.box, i, h, w);
   try {
-    return detectionRle(r.segmentation);
+    if (c.objects) return detectionRle(c.objects[i].segmentation as RleJson);
+    return detectionRleBytes(c.bytes, c.rleStart[i], c.rleEnd[i], c.segH[i], c.segW[i], c.jsonEscaped === true);
   } catch (e) {
     if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
     throw e;
   }
+}
+
+/** Result i's counts string where the results are objects (for messages), else undefined. */
+export function countsText(c: ResultColumns, i: number): string | undefined {
+  return (c.objects?.[i]?.segmentation as RleJson | undefined)?.counts as string | undefined;
 }
 
 /** The pixel count of result i's mask; a compressed string is read without keeping the mask. */
-function resultArea(results: DetectionResult[], i: number, h: number, w: number): number {
-  const seg = results[i].segmentation as RleJson | undefined;
-  if (seg === undefined || typeof seg.counts !== 'string') return rleArea(resultRle(results, i, h, w));
+function resultArea(c: ResultColumns, i: number, h: number, w: number): number {
+  if (c.segKind[i] !== SEG_STRING) return rleArea(resultRle(c, i, h, w));
+  if (c.segArea) return c.segArea[i];
   try {
-    return rleStringArea(seg.counts);
+    return rleBytesArea(c.bytes, c.rleStart[i], c.rleEnd[i], false, countsText(c, i));
   } catch (e) {
     if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
     throw e;
   }
 }
 
-function boxPolygonRle(b: number[], h: number, w: number): Rle {
-  const [x1, y1, bw, bh] = b;
-  const x2 = x1 + bw;
-  const y2 = y1 + bh;
+function boxPolygonRle(box: Float64Array, i: number, h: number, w: number): Rle {
+  const x1 = box[4 * i], y1 = box[4 * i + 1];
+  const x2 = x1 + box[4 * i + 2];
+  const y2 = y1 + box[4 * i + 3];
   return annotationRle([[x1, y1, x1, y2, x2, y2, x2, y1]], h, w);
 }

@@ -4,11 +4,12 @@
  * GT polygons allocates no ArrayBuffer per mask (the per-mask buffers, ~110k of them on an
  * LVIS-scale run, were what drove the garbage collector). Views stay valid until `reset`.
  */
-import type { DetectionResult, RleJson, Segmentation } from '../coco/types.js';
+import type { Segmentation } from '../coco/types.js';
+import { SEG_STRING, type ResultColumns } from '../coco/resultColumns.js';
 import { BalmsInputError } from '../util/errors.js';
-import { frPolyRuns, rleFromStringInto } from '../coco/mask/index.js';
+import { frPolyRuns, rleFromBytesInto } from '../coco/mask/index.js';
 import { annotationRle, type Rle } from './maskOps.js';
-import { resultRle } from './prepare.js';
+import { countsText, resultRle } from './prepare.js';
 
 export class RunArena {
   private buf = new Uint32Array(1 << 16);
@@ -41,19 +42,18 @@ export class RunArena {
   }
 
   /** Result i's mask as `resultRle` makes it; a compressed string is decoded in place. */
-  result(results: DetectionResult[], i: number, h: number, w: number): Rle {
-    const seg = results[i].segmentation as RleJson | undefined;
-    if (seg === undefined || typeof seg.counts !== 'string') return this.copy(resultRle(results, i, h, w));
-    const s = seg.counts;
-    const b = this.room(s.length);
+  result(c: ResultColumns, i: number, h: number, w: number): Rle {
+    if (c.segKind[i] !== SEG_STRING) return this.copy(resultRle(c, i, h, w));
+    const start = c.rleStart[i], end = c.rleEnd[i];
+    const b = this.room(end - start);
     let m: number;
     try {
-      m = rleFromStringInto(s, b, this.used);
+      m = rleFromBytesInto(c.bytes, start, end, b, this.used, c.jsonEscaped === true, countsText(c, i));
     } catch (e) {
       if (e instanceof BalmsInputError) throw new BalmsInputError(e.problem, { path: `results[${i}].segmentation` });
       throw e;
     }
-    return this.view(m, seg.size[0], seg.size[1]);
+    return this.view(m, c.segH[i], c.segW[i]);
   }
 
   /** An annotation's mask as `annotationRle` makes it; a single polygon is rasterized in place. */

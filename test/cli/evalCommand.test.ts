@@ -62,6 +62,8 @@ describe('balms eval', () => {
       ['eval', '--gt', join(dir, 'missing.json'), '--results', RES, '--iou-type', 'bbox'],
       ['eval', '--gt', GT, '--results', bad, '--iou-type', 'bbox'],
       ['eval', '--gt', GT, '--results', RES, '--iou-type', 'bbox', '--bogus'],
+      ['eval', '--gt', GT, '--results', RES, '--iou-type', 'bbox', '--threads', '0'],
+      ['eval', '--gt', GT, '--results', RES, '--iou-type', 'bbox', '--threads', '2.5'],
     ];
     for (const args of cases) {
       const r = runCli(args);
@@ -70,6 +72,14 @@ describe('balms eval', () => {
       expect(r.stderr.trim().split('\n').length, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/^balms eval: /);
     }
+  });
+
+  it('--threads: the same output for 1 and 3 threads', () => {
+    const one = runCli(['eval', '--gt', GT, '--results', RES, '--iou-type', 'segm', '--json', '--threads', '1']);
+    const three = runCli(['eval', '--gt', GT, '--results', RES, '--iou-type', 'segm', '--json', '--threads', '3']);
+    expect(one.code).toBe(0);
+    expect(three.stdout).toBe(one.stdout);
+    expectStats(one.stdout, goldens.get('cli_boxes_masks_segm')!.stats!);
   });
 
   it('--help lists the backends of cliOptions', () => {

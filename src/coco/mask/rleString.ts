@@ -55,9 +55,19 @@ export function rleToString(rle: Rle): string {
  * pixels (pycocotools accepts those, and `area` / `toBbox` / `merge` then go past the image).
  */
 export function rleFromString(s: string, h: number, w: number): Rle {
+  const b = bytesFor(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    b[i] = c > 255 ? 255 : c;
+  }
+  return rleFromBytes(b, 0, s.length, h, w, false, s);
+}
+
+/** `rleFromString` of the string in `b[start..end)` (`text`: the same string, for messages). */
+export function rleFromBytes(b: Uint8Array, start: number, end: number, h: number, w: number, jsonEscaped = false, text?: string): Rle {
   if (!Number.isSafeInteger(h) || !Number.isSafeInteger(w) || h < 0 || w < 0) throw new BalmsInputError(`rleFromString: h and w must be non-negative integers, got ${h}×${w}`);
-  const cnts = scratchFor(s.length);
-  const m = rleFromStringInto(s, cnts, 0);
+  const cnts = scratchFor(end - start);
+  const m = rleFromBytesInto(b, start, end, cnts, 0, jsonEscaped, text);
   let total = 0;
   for (let i = 0; i < m; i++) total += cnts[i]!;
   if (total !== h * w) throw new BalmsInputError(`RLE runs cover ${total} pixels but size ${h}×${w} has ${h * w}`);
@@ -70,11 +80,29 @@ export function rleFromString(s: string, h: number, w: number): Rle {
  */
 export function rleFromStringInto(s: string, out: Uint32Array, at: number): number {
   const n = s.length;
+  const b = bytesFor(n);
+  // Characters past 255 cannot be RLE characters: 255 is invalid too, and the message names `s`'s own.
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    b[i] = c > 255 ? 255 : c;
+  }
+  return rleFromBytesInto(b, 0, n, out, at, false, s);
+}
+
+/**
+ * `rleFromStringInto` over the bytes `b[start..end)` of an RLE string, as the results columns keep
+ * them: `jsonEscaped`, as written in JSON (a backslash is the two bytes `\\`), else one byte per
+ * character. `text`, when given, is the same string, for messages.
+ */
+export function rleFromBytesInto(
+  b: Uint8Array, start: number, end: number, out: Uint32Array, at: number, jsonEscaped = false, text?: string,
+): number {
+  const n = end - start;
   if (out.length - at < n) throw new BalmsInputError(`rleFromStringInto: room for ${out.length - at} runs, need up to ${n}`);
   let m = at;
-  let p = 0;
-  while (p < n) {
-    let c = s.charCodeAt(p) - 48; // p < n: never NaN here
+  let p = start;
+  while (p < end) {
+    let c = b[p] - 48;
     let x: number;
     if (c >= 0 && c < 32) {
       // One character (no continuation bit): the common case, 5 signed bits.
@@ -85,19 +113,21 @@ export function rleFromStringInto(s: string, out: Uint32Array, at: number): numb
       x = 0;
       let k = 0;
       do {
-        c = s.charCodeAt(p) - 48; // NaN past the end
-        if (!(c >= 0 && c <= 63)) throw badChar(s, p);
+        c = p < end ? b[p] - 48 : -1;
+        if (!(c >= 0 && c <= 63)) throw badChar(b, start, end, p, text);
         x |= (c & 0x1f) << (5 * k);
+        if (c === 44 && jsonEscaped) p++; // '\\' is one backslash
         p++;
         k++;
       } while (c & 0x20 && k < 6);
       if (c & 0x20) {
         // 7 or 8 characters: beyond 32 bits, continue in exact double arithmetic
         do {
-          if (k > 7) throw new BalmsInputError(`RLE string has a value longer than 8 characters at ${p}`);
-          c = s.charCodeAt(p) - 48;
-          if (!(c >= 0 && c <= 63)) throw badChar(s, p);
+          if (k > 7) throw new BalmsInputError(`RLE string has a value longer than 8 characters at ${p - start}`);
+          c = p < end ? b[p] - 48 : -1;
+          if (!(c >= 0 && c <= 63)) throw badChar(b, start, end, p, text);
           x += (c & 0x1f) * POW32[k]!;
+          if (c === 44 && jsonEscaped) p++;
           p++;
           k++;
         } while (c & 0x20);
@@ -111,11 +141,18 @@ export function rleFromStringInto(s: string, out: Uint32Array, at: number): numb
   return m - at;
 }
 
-function badChar(s: string, p: number): BalmsInputError {
-  if (p >= s.length) return new BalmsInputError(`RLE string ends inside a value (at character ${p})`);
+function badChar(b: Uint8Array, start: number, end: number, p: number, text: string | undefined): BalmsInputError {
+  if (p >= end) return new BalmsInputError(`RLE string ends inside a value (at character ${p - start})`);
+  const ch = text !== undefined ? text[p - start] : String.fromCharCode(b[p]);
   return new BalmsInputError(
-    `RLE string has an invalid character ${JSON.stringify(s[p])} at ${p} (allowed: '0'..'o')`,
+    `RLE string has an invalid character ${JSON.stringify(ch)} at ${p - start} (allowed: '0'..'o')`,
   );
+}
+
+let bytesScratch = new Uint8Array(1024);
+function bytesFor(n: number): Uint8Array {
+  if (bytesScratch.length < n) bytesScratch = new Uint8Array(Math.max(n, bytesScratch.length * 2));
+  return bytesScratch;
 }
 
 let scratch = new Uint32Array(1024);
