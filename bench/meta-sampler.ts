@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backends/index.js';
 import { balancedSoftmaxLoss } from '../src/losses/balancedSoftmax.js';
-import { MetaReweighter, MetaSampler, type MetaStepInput } from '../src/sampling/index.js';
+import { MetaReweighter, MetaSampler, type MetaStepInput } from '../src/meta/index.js';
 import { writeFileAtomic } from '../src/util/atomicWrite.js';
 import { Rng } from '../src/util/rng.js';
 

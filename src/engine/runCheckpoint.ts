@@ -7,11 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import type { LvisCategory } from '../coco/index.js';
 import type { ClassStats } from '../losses/index.js';
 import type { DetectorModel } from '../modeling/index.js';
-import type { MetaLearnerState, SamplerState } from '../sampling/index.js';
+import type { MetaLearnerState } from '../meta/index.js';
+import type { SamplerState } from '../sampling/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { RngState } from '../util/rng.js';
 import type { TrainConfig } from './config/trainConfig.js';
-import type { SgdMomentum } from './sgdMomentum.js';
+import type { SgdMomentum } from '../solver/sgdMomentum.js';
 
 import { MODEL_PREFIX } from './modelWeights.js';
 export const OPTIM_PREFIX = 'optim/';

@@ -7,14 +7,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { sigmoidCrossEntropyLoss, softmaxCrossEntropyLoss, type ClassifierFamily, type ClassifierLoss, type ClassStats } from '../losses/index.js';
-import {
-  MetaReweighter,
-  MetaSampler,
-  type MetaLearnerState,
-  type MetaStepInput,
-  type RepeatFactorOptions,
-  type ScalarLoss,
-} from '../sampling/index.js';
+import { MetaReweighter, MetaSampler, type MetaLearnerState, type MetaStepInput, type ScalarLoss } from '../meta/index.js';
+import type { RepeatFactorOptions } from '../sampling/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { TrainConfig } from './config/trainConfig.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { TrainingExample } from '../data/index.js';
 import { TrainingDivergedError } from '../util/errors.js';
 import { imageBatchOf } from './inference.js';
-import { learningRateAt, type LrScheduleConfig } from './lrSchedule.js';
+import { learningRateAt, type LrScheduleConfig } from '../solver/lrSchedule.js';
 import { RUN_FILES } from './runFiles.js';
 import type { TrainingRun } from './trainingRun.js';
 import { classifierStep, detectorStep, type StepBatch } from './trainStep.js';

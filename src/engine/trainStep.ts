@@ -8,9 +8,9 @@ import type { ClassifierLoss } from '../losses/index.js';
 import type { DetectorModel, InstanceTargets } from '../modeling/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
-import { clipGradientsByGlobalNorm } from './clipGradients.js';
+import { clipGradientsByGlobalNorm } from '../solver/clipGradients.js';
 import type { StageTwoMetaLearner } from './stageTwoMetaLearner.js';
-import type { SgdMomentum } from './sgdMomentum.js';
+import type { SgdMomentum } from '../solver/sgdMomentum.js';
 
 export interface StepBatch {
   images: tf.Tensor4D;

@@ -25,7 +25,7 @@ import { sizeDivisibility } from './inference.js';
 import { checkpointCategories, checkpointTensors, loadModelWeights, optimizerState, type RunState } from './runCheckpoint.js';
 import { RUN_FILES } from './runFiles.js';
 import { runSeed } from './runSeeds.js';
-import { SgdMomentum } from './sgdMomentum.js';
+import { SgdMomentum } from '../solver/sgdMomentum.js';
 import { createMetaLearner, type StageTwoMetaLearner } from './stageTwoMetaLearner.js';
 import { loadTrainingData, type TrainingData } from './trainingData.js';
 

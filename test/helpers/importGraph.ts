@@ -18,6 +18,33 @@ export interface ModuleImports {
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Every relative specifier a module names: imports and re-exports, type-only ones included, and `import('…')`. */
+function allRelativeSpecifiers(abs: string): string[] {
+  const sf = ts.createSourceFile(abs, readFileSync(abs, 'utf8'), ts.ScriptTarget.ES2022, true);
+  const out: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      out.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+      out.push(node.arguments[0].text);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      out.push(node.argument.literal.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out.filter((s) => s.startsWith('.'));
+}
+
+/**
+ * The modules one file depends on by design (repository-relative paths): every relative import,
+ * type-only ones included — a type import is a dependency of the design even if it loads nothing.
+ */
+export function dependenciesOf(file: string): string[] {
+  const abs = resolve(ROOT, file);
+  return allRelativeSpecifiers(abs).map((s) => relative(ROOT, resolve(dirname(abs), s.replace(/\.js$/, '.ts'))));
+}
+
 /** Specifiers a module loads at run time: static imports and re-exports (not type-only ones) and `import('…')`. */
 function runtimeSpecifiers(abs: string): string[] {
   const sf = ts.createSourceFile(abs, readFileSync(abs, 'utf8'), ts.ScriptTarget.ES2022, true);

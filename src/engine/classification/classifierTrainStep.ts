@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { augmentBatch } from '../../data/classification/index.js';
-import { clipGradientsByGlobalNorm } from '../clipGradients.js';
+import { clipGradientsByGlobalNorm } from '../../solver/clipGradients.js';
 import type { ClassificationRun } from './classificationRun.js';
 
 /** Gradients of `f` for `vars`, keyed by store name; `f`'s value as a number. */

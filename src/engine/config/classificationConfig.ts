@@ -8,8 +8,8 @@
 import type { ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
 import { checkRanges, type RangeTable } from '../../util/ranges.js';
-import type { LrScheduleConfig } from '../lrSchedule.js';
-import type { SgdConfig } from '../sgdMomentum.js';
+import type { LrScheduleConfig } from '../../solver/lrSchedule.js';
+import type { SgdConfig } from '../../solver/sgdMomentum.js';
 import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
 import { deepMerge } from './mergeConfig.js';
 import { TRAIN_RANGES } from './trainConfigRanges.js';

@@ -7,8 +7,8 @@ import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index
 import { checkGraphModelConfig, GRAPH_MODEL_CHOICES, GRAPH_MODEL_DEFAULTS, type GraphModelKnobs } from './graphModelConfig.js';
 import { hasRowLoss, PRIOR_COUNTS, ROW_LOSS_TYPES, type ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
-import type { LrScheduleConfig } from '../lrSchedule.js';
-import type { SgdConfig } from '../sgdMomentum.js';
+import type { LrScheduleConfig } from '../../solver/lrSchedule.js';
+import type { SgdConfig } from '../../solver/sgdMomentum.js';
 import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
 import { deepMerge } from './mergeConfig.js';
 import { checkTrainConfigRanges } from './trainConfigRanges.js';

@@ -10,16 +10,13 @@
  * One look-ahead SGD step of the (linear) classifier on L_train with Balanced Softmax, then plain
  * softmax cross-entropy on a class-balanced meta batch; Adam (lr 0.01) on w.
  */
+import { indexItemClasses, type ItemClassesInput } from '../sampling/itemClasses.js';
+import { imageFactorsFromClassFactors, repeatFactors, type RepeatFactorOptions } from '../sampling/repeatFactors.js';
 import { BalmsInputError } from '../util/errors.js';
-import { balancedSoftmaxLoss } from '../losses/balancedSoftmax.js';
-import { softmaxCrossEntropyLoss } from '../losses/softmaxCrossEntropy.js';
-import * as tf from '@tensorflow/tfjs';
-import { VectorAdam, type AdamOptions } from './adam.js';
+import type { AdamOptions } from './adam.js';
 import { classLogitGradient } from './classLogitGradient.js';
-import { labelsOf, setLearnerState, sigmoid, type MetaLearnerState, type MetaStepInput, type MetaStepResult } from './metaLearner.js';
-import { indexItemClasses, type ItemClassesInput } from './itemClasses.js';
-import { linearLookAhead, type RowLoss, type ScalarLoss } from './linearLookAhead.js';
-import { imageFactorsFromClassFactors, repeatFactors, type RepeatFactorOptions } from './repeatFactors.js';
+import type { RowLoss, ScalarLoss } from './linearLookAhead.js';
+import { balancedSoftmaxRows, ClassLogitLearner, labelsOf, meanSoftmaxCrossEntropy, type MetaStepInput, type MetaStepResult } from './metaLearner.js';
 
 export interface MetaSamplerOptions {
   /** n_c, the training count of each class (length C). */
@@ -61,35 +58,21 @@ export function initialRateLogits(classCounts: ArrayLike<number>, initPow: numbe
   return w;
 }
 
-export class MetaSampler {
-  readonly numClasses: number;
+export class MetaSampler extends ClassLogitLearner {
   readonly classCounts: Float64Array;
-  private w: Float64Array;
-  private readonly adam: VectorAdam;
-  private readonly trainLoss: RowLoss;
-  private readonly metaLoss: ScalarLoss;
 
   /** @example const ms = new MetaSampler({ classCounts: [500, 50, 5] }); */
   constructor(opts: MetaSamplerOptions) {
-    this.numClasses = opts.classCounts.length;
-    if (this.numClasses < 1) throw new BalmsInputError('MetaSampler: classCounts is empty');
-    this.w = initialRateLogits(opts.classCounts, opts.initPow ?? 0);
-    this.classCounts = Float64Array.from(opts.classCounts);
-    this.adam = new VectorAdam(this.numClasses, { lr: 0.01, ...opts.adam });
-    const counts = this.classCounts;
-    this.trainLoss =
-      opts.trainLoss ?? ((z, y) => balancedSoftmaxLoss(z, y, counts, { reduction: 'none' }) as tf.Tensor1D);
-    this.metaLoss = opts.metaLoss ?? ((z, y) => softmaxCrossEntropyLoss(z, y) as tf.Scalar);
-  }
-
-  /** The learnable logits w. */
-  logits(): Float64Array {
-    return this.w.slice();
+    if (opts.classCounts.length < 1) throw new BalmsInputError('MetaSampler: classCounts is empty');
+    const logits = initialRateLogits(opts.classCounts, opts.initPow ?? 0);
+    const counts = Float64Array.from(opts.classCounts);
+    super({ kind: 'meta-sampler', logits, adam: opts.adam, trainLoss: opts.trainLoss ?? balancedSoftmaxRows(counts), metaLoss: opts.metaLoss ?? meanSoftmaxCrossEntropy });
+    this.classCounts = counts;
   }
 
   /** σ(w_c) per class. */
   rates(): Float64Array {
-    return this.w.map(sigmoid);
+    return this.sigmoidOfLogits();
   }
 
   /** Class sampling mass n_c·σ(w_c), for `ClassAwareSampler.setClassMass`. */
@@ -115,16 +98,7 @@ export class MetaSampler {
     const B = labels.length;
     if (B === 0) throw new BalmsInputError('MetaSampler: empty training batch');
     const coef = new Float64Array(B).fill(1 / B);
-    const { metaLoss, alignment, stepGain, trainGradient } = linearLookAhead({
-      classifier: input.classifier,
-      train: input.train,
-      trainCoefficients: coef,
-      meta: input.meta,
-      trainLoss: this.trainLoss,
-      metaLoss: this.metaLoss,
-      step: input.step,
-      returnTrainGradient: opts.trainGradient ?? false,
-    });
+    const { metaLoss, alignment, stepGain, trainGradient } = this.lookAhead(input, coef, opts.trainGradient ?? false);
     const rates = this.rates();
     const gradient = classLogitGradient(labels, coef, alignment, rates, this.share(rates), stepGain);
     return trainGradient ? { metaLoss, gradient, trainGradient } : { metaLoss, gradient };
@@ -133,7 +107,7 @@ export class MetaSampler {
   /** One meta step: the meta-gradient, then Adam on w. */
   step(input: MetaStepInput, opts: { trainGradient?: boolean } = {}): MetaStepResult {
     const r = this.metaGradient(input, opts);
-    this.adam.step(this.w, r.gradient);
+    this.adamStep(r.gradient);
     return r;
   }
 
@@ -161,13 +135,5 @@ export class MetaSampler {
     }
     const kappa = num > 0 ? num / den : 1;
     return base.map((r, i) => (Number.isNaN(m[i]!) ? r : (r * m[i]!) / kappa));
-  }
-
-  getState(): MetaLearnerState {
-    return { kind: 'meta-sampler', logits: Array.from(this.w), adam: this.adam.getState() };
-  }
-
-  setState(s: MetaLearnerState): void {
-    setLearnerState(s, 'meta-sampler', this.numClasses, this.adam, (w) => (this.w = w));
   }
 }

@@ -7,11 +7,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clipGradientsByGlobalNorm } from '../../src/engine/clipGradients.js';
+import { clipGradientsByGlobalNorm } from '../../src/solver/clipGradients.js';
 import { metaLossFor } from '../../src/engine/stageTwoMetaLearner.js';
-import { SgdMomentum, type SgdConfig } from '../../src/engine/sgdMomentum.js';
+import { SgdMomentum, type SgdConfig } from '../../src/solver/sgdMomentum.js';
 import { createClassifierLoss, type ClassifierLoss } from '../../src/losses/index.js';
-import { linearLookAhead, MetaReweighter, type InnerStep, type ScalarLoss } from '../../src/sampling/index.js';
+import { linearLookAhead, MetaReweighter, type ScalarLoss } from '../../src/meta/index.js';
+import type { InnerStep } from '../../src/solver/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 beforeAll(async () => {

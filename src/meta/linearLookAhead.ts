@@ -23,6 +23,8 @@
  * Cost: O((B + M)·D·C + B·M·(D + C)) — no D×C gradient is ever formed.
  */
 import * as tf from '@tensorflow/tfjs';
+import { CLIP_EPS } from '../solver/clipGradients.js';
+import { checkInnerStep, innerStepGain, type InnerStep } from '../solver/innerStep.js';
 import { BalmsInputError } from '../util/errors.js';
 
 /** A linear classifier on D-dim features: logits = features · weight + bias. */
@@ -37,34 +39,6 @@ export interface LinearClassifier {
 export type RowLoss = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Tensor1D;
 /** A scalar loss of logits [N, C] and int32 labels [N]. */
 export type ScalarLoss = (logits: tf.Tensor2D, labels: tf.Tensor1D) => tf.Scalar;
-
-/**
- * The classifier's SGD step: PyTorch `torch.optim.SGD` semantics (dampening 0), which is also the
- * engine's `SgdMomentum` (whose `innerStep` describes its own step in these terms).
- */
-export interface InnerStep {
-  lr: number;
-  /** Coupled L2 weight decay of the weight `W` (default 0). */
-  weightDecay?: number;
-  /** Weight decay of the bias `b` (default `weightDecay`). */
-  weightDecayBias?: number;
-  momentum?: number;
-  /** Nesterov momentum (default false). */
-  nesterov?: boolean;
-  /** The momentum buffers from the previous step (absent on the first step: buf = g). */
-  momentumBuffer?: LinearClassifier;
-  /** Clip the raw gradient (W and b together) to this global L2 norm first (0 or absent: no clipping). */
-  clipGradNorm?: number;
-}
-
-/** ε of the clipping scale c/(‖G‖ + ε), as `clip_grad_norm_` (and the engine's `clipGradientsByGlobalNorm`). */
-export const CLIP_EPS = 1e-6;
-
-/** γ: how much of ∇L_train the step subtracts (θ' = θ̃ − γ·∇L_train). */
-export function innerStepGain(step: InnerStep): number {
-  const mu = step.momentum ?? 0;
-  return step.nesterov && mu > 0 ? step.lr * (1 + mu) : step.lr;
-}
 
 export interface LabelledBatch {
   /** [N, D] float32, detached features. */
@@ -104,15 +78,6 @@ function checkBatch(what: string, b: LabelledBatch, d: number): number {
   if (b.labels.rank !== 1 || b.labels.shape[0] !== n) throw new BalmsInputError(`${what}.labels must be [${n}], got [${b.labels.shape}]`);
   if (b.labels.dtype !== 'int32') throw new BalmsInputError(`${what}.labels must be int32, got ${b.labels.dtype}`);
   return n;
-}
-
-/** Checks the inner step's settings. */
-export function checkInnerStep(step: InnerStep): void {
-  if (!(Number.isFinite(step.lr) && step.lr > 0)) throw new BalmsInputError(`inner step lr must be > 0, got ${step.lr}`);
-  for (const k of ['weightDecay', 'weightDecayBias', 'momentum', 'clipGradNorm'] as const) {
-    const v = step[k];
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new BalmsInputError(`inner step ${k} must be ≥ 0, got ${v}`);
-  }
 }
 
 /**

@@ -5,8 +5,8 @@
  * per variable name so a checkpoint restores training exactly.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { InnerStep } from '../sampling/index.js';
 import { BalmsInputError, BalmsInternalError } from '../util/errors.js';
+import type { InnerStep } from './innerStep.js';
 
 export interface SgdConfig {
   momentum: number;

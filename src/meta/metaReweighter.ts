@@ -9,14 +9,12 @@
  * m_c = the number of foreground RoIs of class c in the batch.
  */
 import * as tf from '@tensorflow/tfjs';
-import { balancedSoftmaxLoss } from '../losses/balancedSoftmax.js';
 import { roiWeightsFromClassWeights } from '../losses/roiClassWeights.js';
-import { softmaxCrossEntropyLoss } from '../losses/softmaxCrossEntropy.js';
 import { BalmsInputError } from '../util/errors.js';
-import { VectorAdam, type AdamOptions } from './adam.js';
+import type { AdamOptions } from './adam.js';
 import { classLogitGradient } from './classLogitGradient.js';
-import { linearLookAhead, type RowLoss, type ScalarLoss } from './linearLookAhead.js';
-import { labelsOf, setLearnerState, sigmoid, type MetaLearnerState, type MetaStepInput, type MetaStepResult } from './metaLearner.js';
+import type { RowLoss, ScalarLoss } from './linearLookAhead.js';
+import { balancedSoftmaxRows, ClassLogitLearner, labelsOf, meanSoftmaxCrossEntropy, type MetaStepInput, type MetaStepResult } from './metaLearner.js';
 
 export interface MetaReweighterOptions {
   /** C; labels ≥ C are background. */
@@ -30,36 +28,23 @@ export interface MetaReweighterOptions {
   metaLoss?: ScalarLoss;
 }
 
-export class MetaReweighter {
-  readonly numClasses: number;
-  private w: Float64Array;
-  private readonly adam: VectorAdam;
-  private readonly trainLoss: RowLoss;
-  private readonly metaLoss: ScalarLoss;
-
+export class MetaReweighter extends ClassLogitLearner {
   /** @example const rw = new MetaReweighter({ numClasses: 1230, trainLoss: mySigmoidBalancedRows }); */
   constructor(opts: MetaReweighterOptions) {
     if (!Number.isInteger(opts.numClasses) || opts.numClasses < 1) {
       throw new BalmsInputError(`MetaReweighter: numClasses must be an integer ≥ 1, got ${opts.numClasses}`);
     }
-    this.numClasses = opts.numClasses;
-    this.w = new Float64Array(this.numClasses); // σ(0) = 0.5, as upstream
-    this.adam = new VectorAdam(this.numClasses, { lr: 0.01, ...opts.adam });
-    if (opts.trainLoss) this.trainLoss = opts.trainLoss;
-    else if (opts.classCounts) {
-      const counts = Float64Array.from(opts.classCounts);
-      this.trainLoss = (z, y) => balancedSoftmaxLoss(z, y, counts, { reduction: 'none' }) as tf.Tensor1D;
-    } else throw new BalmsInputError('MetaReweighter: give trainLoss or classCounts (for the Balanced Softmax default)');
-    this.metaLoss = opts.metaLoss ?? ((z, y) => softmaxCrossEntropyLoss(z, y) as tf.Scalar);
-  }
-
-  logits(): Float64Array {
-    return this.w.slice();
+    let trainLoss: RowLoss;
+    if (opts.trainLoss) trainLoss = opts.trainLoss;
+    else if (opts.classCounts) trainLoss = balancedSoftmaxRows(Float64Array.from(opts.classCounts));
+    else throw new BalmsInputError('MetaReweighter: give trainLoss or classCounts (for the Balanced Softmax default)');
+    // σ(0) = 0.5, as upstream
+    super({ kind: 'meta-reweighter', logits: new Float64Array(opts.numClasses), adam: opts.adam, trainLoss, metaLoss: opts.metaLoss ?? meanSoftmaxCrossEntropy });
   }
 
   /** σ(w_c) per class (before the per-batch renormalisation). */
   classWeights(): Float64Array {
-    return this.w.map(sigmoid);
+    return this.sigmoidOfLogits();
   }
 
   /** a_i for a batch's labels: foreground renormalised to mean 1, background 1 (`roiWeightsFromClassWeights`). */
@@ -87,15 +72,7 @@ export class MetaReweighter {
     const a = this.roiWeights(labels);
     const coef = new Float64Array(N);
     for (let i = 0; i < N; i++) coef[i] = a[i]! / N;
-    const { metaLoss, alignment, stepGain } = linearLookAhead({
-      classifier: input.classifier,
-      train: input.train,
-      trainCoefficients: coef,
-      meta: input.meta,
-      trainLoss: this.trainLoss,
-      metaLoss: this.metaLoss,
-      step: input.step,
-    });
+    const { metaLoss, alignment, stepGain } = this.lookAhead(input, coef);
     const v = this.classWeights();
     const share = new Float64Array(this.numClasses);
     let s = 0;
@@ -106,15 +83,7 @@ export class MetaReweighter {
 
   step(input: MetaStepInput): MetaStepResult {
     const r = this.metaGradient(input);
-    this.adam.step(this.w, r.gradient);
+    this.adamStep(r.gradient);
     return r;
-  }
-
-  getState(): MetaLearnerState {
-    return { kind: 'meta-reweighter', logits: Array.from(this.w), adam: this.adam.getState() };
-  }
-
-  setState(s: MetaLearnerState): void {
-    setLearnerState(s, 'meta-reweighter', this.numClasses, this.adam, (w) => (this.w = w));
   }
 }

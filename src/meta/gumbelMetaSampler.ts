@@ -16,9 +16,9 @@
  */
 import { BalmsInputError } from '../util/errors.js';
 import type { Rng } from '../util/rng.js';
-import { VectorAdam, type AdamOptions } from './adam.js';
-import { setLearnerState, sigmoid, type MetaLearnerState, type MetaStepInput } from './metaLearner.js';
-import { linearLookAhead, type RowLoss, type ScalarLoss } from './linearLookAhead.js';
+import type { AdamOptions } from './adam.js';
+import type { RowLoss, ScalarLoss } from './linearLookAhead.js';
+import { ClassLogitLearner, type MetaStepInput } from './metaLearner.js';
 import { initialRateLogits } from './metaSampler.js';
 
 export interface GumbelMetaSamplerOptions {
@@ -46,14 +46,9 @@ export interface GumbelDraw {
   classSoft: Float64Array;
 }
 
-export class GumbelMetaSampler {
-  readonly numClasses: number;
+export class GumbelMetaSampler extends ClassLogitLearner {
   readonly tau: number;
   private readonly labels: Int32Array;
-  private w: Float64Array;
-  private readonly adam: VectorAdam;
-  private readonly trainLoss: RowLoss;
-  private readonly metaLoss: ScalarLoss;
 
   constructor(opts: GumbelMetaSamplerOptions) {
     const C = opts.numClasses, N = opts.labels.length;
@@ -64,25 +59,18 @@ export class GumbelMetaSampler {
       if (!(y >= 0 && y < C)) throw new BalmsInputError(`GumbelMetaSampler: label ${y} of instance ${i} is not in [0, ${C})`);
       counts[y]!++;
     }
-    this.tau = opts.tau ?? 1;
-    if (!(this.tau > 0 && Number.isFinite(this.tau))) throw new BalmsInputError(`GumbelMetaSampler: tau must be > 0, got ${this.tau}`);
-    this.numClasses = C;
-    this.labels = opts.labels;
+    const tau = opts.tau ?? 1;
+    if (!(tau > 0 && Number.isFinite(tau))) throw new BalmsInputError(`GumbelMetaSampler: tau must be > 0, got ${tau}`);
     // classes absent from train get count 1 for the init only (they are never drawn)
-    this.w = initialRateLogits(counts.map((n) => n || 1), opts.initPow ?? 0);
-    this.adam = new VectorAdam(C, { lr: 0.01, ...opts.adam });
-    this.trainLoss = opts.trainLoss;
-    this.metaLoss = opts.metaLoss;
-  }
-
-  /** The learnable logits w. */
-  logits(): Float64Array {
-    return this.w.slice();
+    const logits = initialRateLogits(counts.map((n) => n || 1), opts.initPow ?? 0);
+    super({ kind: 'gumbel-meta-sampler', logits, adam: opts.adam, trainLoss: opts.trainLoss, metaLoss: opts.metaLoss });
+    this.tau = tau;
+    this.labels = opts.labels;
   }
 
   /** σ(w_c) per class: each instance's unnormalised sampling weight. */
   rates(): Float64Array {
-    return this.w.map(sigmoid);
+    return this.sigmoidOfLogits();
   }
 
   /** Replaces w (tests: finite differences). */
@@ -129,15 +117,7 @@ export class GumbelMetaSampler {
   metaGradient(draw: GumbelDraw, input: MetaStepInput): { metaLoss: number; gradient: Float64Array } {
     const B = draw.indices.length, C = this.numClasses;
     if (input.train.labels.shape[0] !== B) throw new BalmsInputError(`GumbelMetaSampler: ${input.train.labels.shape[0]} training rows for ${B} draws`);
-    const { metaLoss, alignment, stepGain } = linearLookAhead({
-      classifier: input.classifier,
-      train: input.train,
-      trainCoefficients: new Float64Array(B).fill(1 / B),
-      meta: input.meta,
-      trainLoss: this.trainLoss,
-      metaLoss: this.metaLoss,
-      step: input.step,
-    });
+    const { metaLoss, alignment, stepGain } = this.lookAhead(input, new Float64Array(B).fill(1 / B));
     const rates = this.rates();
     const gradient = new Float64Array(C);
     for (let b = 0; b < B; b++) {
@@ -152,15 +132,7 @@ export class GumbelMetaSampler {
   /** One meta step: the meta-gradient, then Adam on w. Returns L_meta(θ'). */
   step(draw: GumbelDraw, input: MetaStepInput): number {
     const r = this.metaGradient(draw, input);
-    this.adam.step(this.w, r.gradient);
+    this.adamStep(r.gradient);
     return r.metaLoss;
-  }
-
-  getState(): MetaLearnerState {
-    return { kind: 'gumbel-meta-sampler', logits: Array.from(this.w), adam: this.adam.getState() };
-  }
-
-  setState(s: MetaLearnerState): void {
-    setLearnerState(s, 'gumbel-meta-sampler', this.numClasses, this.adam, (w) => (this.w = w));
   }
 }

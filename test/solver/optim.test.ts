@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../../src/engine/checkpoint.js';
-import { clipGradientsByGlobalNorm } from '../../src/engine/clipGradients.js';
-import { learningRateAt, type LrScheduleConfig } from '../../src/engine/lrSchedule.js';
-import { SgdMomentum } from '../../src/engine/sgdMomentum.js';
+import { clipGradientsByGlobalNorm } from '../../src/solver/clipGradients.js';
+import { learningRateAt, type LrScheduleConfig } from '../../src/solver/lrSchedule.js';
+import { SgdMomentum } from '../../src/solver/sgdMomentum.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { balancedSoftmaxLoss } from '../../src/losses/balancedSoftmax.js';
 import { softmaxCrossEntropyLoss } from '../../src/losses/softmaxCrossEntropy.js';
-import { MetaReweighter, MetaSampler, type MetaStepInput } from '../../src/sampling/index.js';
+import { MetaReweighter, MetaSampler, type MetaStepInput } from '../../src/meta/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 type Mat = number[][];

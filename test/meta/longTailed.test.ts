@@ -6,13 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { balancedSoftmaxLoss } from '../../src/losses/balancedSoftmax.js';
-import {
-  ClassAwareSampler,
-  classBalancedSampler,
-  InstanceBalancedSampler,
-  MetaReweighter,
-  MetaSampler,
-} from '../../src/sampling/index.js';
+import { MetaReweighter, MetaSampler } from '../../src/meta/index.js';
+import { ClassAwareSampler, classBalancedSampler, InstanceBalancedSampler } from '../../src/sampling/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 const C = 10;

@@ -1,6 +1,8 @@
 /** Gradient clipping by global L2 norm (PyTorch `clip_grad_norm_`). */
 import * as tf from '@tensorflow/tfjs';
-import { CLIP_EPS } from '../sampling/index.js';
+
+/** ε of the clipping scale c/(‖G‖ + ε), as `clip_grad_norm_` (and the meta learners' look-ahead). */
+export const CLIP_EPS = 1e-6;
 
 /**
  * Returns the global norm of `grads` and, when it exceeds `maxNorm` (> 0), new gradients scaled by

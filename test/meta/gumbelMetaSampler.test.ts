@@ -8,10 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SgdMomentum } from '../../src/engine/sgdMomentum.js';
+import { SgdMomentum } from '../../src/solver/sgdMomentum.js';
 import { metaLossFor } from '../../src/engine/stageTwoMetaLearner.js';
 import { createClassifierLoss } from '../../src/losses/index.js';
-import { GumbelMetaSampler, type GumbelDraw } from '../../src/sampling/index.js';
+import { GumbelMetaSampler, type GumbelDraw } from '../../src/meta/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 beforeAll(async () => {
