@@ -1,5 +1,5 @@
-import { FALSE_POSITIVE, TRUE_POSITIVE, type MatchResult } from './evaluateImage.js';
-import { PRECISION_EPS } from './params.js';
+import type { MatchResult } from './evaluateImage.js';
+import { curveScratch, interpolatedPrecision } from './precisionRecall.js';
 import type { PreparedEval } from './prepare.js';
 
 /** A dense row-major array with numpy's index order. */
@@ -17,9 +17,8 @@ export interface Accumulated {
 
 /**
  * lvis-api `accumulate` / COCOeval `accumulate`. Per category and area range the detections of
- * all images, by score descending (ties by image, then position), give cumulative tp / fp counts;
- * recall `tp/numGt`, precision `tp/(tp+fp+eps)` made non-increasing from the right, then read at
- * each recall threshold (`searchsorted(rc, r, 'left')`, 0 past the end). Entries stay −1 for
+ * all images, by score descending (ties by image, then position), give the interpolated
+ * precision–recall curve of `interpolatedPrecision` (precisionRecall.ts). Entries stay −1 for
  * categories without any pair or without non-ignored GT. `maxDets` (COCO) keeps the first
  * `maxDets[m]` detections of each pair; LVIS passes `null` (no per-pair cut).
  */
@@ -39,8 +38,7 @@ export function accumulate(
   const { codes, numGt } = match;
   let maxN = 0;
   for (let k = 0; k < K; k++) maxN = Math.max(maxN, p.catDtStart[k + 1] - p.catDtStart[k]);
-  const rc = new Float64Array(maxN);
-  const pr = new Float64Array(maxN);
+  const scratch = curveScratch(maxN);
   const sel = new Uint32Array(maxN);
   // This category's codes, gathered in accumulate order as [a][t][i]: sequential inner loops.
   const AT = A * T;
@@ -78,36 +76,8 @@ export function accumulate(
         const ng = numGt[k * A + a];
         if (ng === 0) continue;
         for (let t = 0; t < T; t++) {
-          const base = (a * T + t) * n;
-          // Only true / false positives move the curve: an ignored detection repeats the previous
-          // (rc, pr) point (or (0, 0) first), which changes neither the right-to-left maximum nor
-          // the first index searchsorted finds — so events alone give identical output. Of those,
-          // only true positives matter: recall steps up only there, so every threshold r > 0 is
-          // first reached at one; a false positive's precision tp/(tp+fp+eps) is never above the
-          // previous point's (monotone division), so it never raises a right-to-left maximum; and
-          // at r = 0 (index 0) the maximum over all points equals the maximum over the true
-          // positives, or 0 when there are none (then every point is 0). So rc and pr are computed
-          // at true positives only, with the same expressions, giving the identical doubles.
-          let tp = 0, fp = 0, ne = 0;
-          for (let i = 0; i < n; i++) {
-            const c = local[base + i];
-            if (c === TRUE_POSITIVE) {
-              tp++;
-              rc[ne] = tp / ng;
-              pr[ne] = tp / (fp + tp + PRECISION_EPS);
-              ne++;
-            } else if (c === FALSE_POSITIVE) fp++;
-          }
-          recall[((t * K + k) * A + a) * M + m] = ne > 0 ? rc[ne - 1] : 0;
-          for (let i = ne - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
-          let i = 0;
           const pbase = t * R * TK * rowLen + ((k % TK) * A + a) * M + m;
-          const rstride = TK * rowLen;
-          for (let r = 0; r < R; r++) {
-            const thr = recThrs[r];
-            while (i < ne && rc[i] < thr) i++;
-            tile[pbase + r * rstride] = i < ne ? pr[i] : 0;
-          }
+          recall[((t * K + k) * A + a) * M + m] = interpolatedPrecision(local, (a * T + t) * n, n, ng, recThrs, scratch, tile, pbase, TK * rowLen);
         }
       }
     }

@@ -1,5 +1,5 @@
-import { FALSE_POSITIVE, TRUE_POSITIVE, type MatchResult } from './evaluateImage.js';
-import { PRECISION_EPS } from './params.js';
+import type { MatchResult } from './evaluateImage.js';
+import { curveScratch, interpolatedPrecision } from './precisionRecall.js';
 import type { PreparedEval } from './prepare.js';
 import { radixSortByKeyDesc } from './radixSort.js';
 import { meanOfDefined } from './numpyMath.js';
@@ -39,31 +39,13 @@ export function pooledAp(p: PreparedEval, match: MatchResult, T: number, recThrs
       for (let d = p.pairDtStart[q]; d < p.pairDtStart[q + 1]; d++) sel[n++] = d;
     }
     const order = radixSortByKeyDesc(sel.subarray(0, n), p.dtScore);
-    for (let t = 0; t < T; t++) curveAt(match.codes, order, A, T, t, ng, recThrs, prec, t * R);
+    // this pool's codes at area "all", in score order, one IoU threshold at a time
+    const local = new Uint8Array(n), scratch = curveScratch(n), AT = A * T;
+    for (let t = 0; t < T; t++) {
+      for (let i = 0; i < n; i++) local[i] = match.codes[order[i] * AT + t]; // area index 0
+      interpolatedPrecision(local, 0, n, ng, recThrs, scratch, prec, t * R, 1);
+    }
     out.push(meanOfDefined(prec, T * R));
   }
   return out;
-}
-
-/** Interpolated precision at each recall threshold for IoU threshold t, area "all" (as `accumulate`). */
-function curveAt(codes: Uint8Array, order: Uint32Array, A: number, T: number, t: number, ng: number, recThrs: Float64Array, out: Float64Array, off: number): void {
-  const n = order.length;
-  const rc = new Float64Array(n);
-  const pr = new Float64Array(n);
-  let tp = 0, fp = 0, ne = 0;
-  for (let i = 0; i < n; i++) {
-    const c = codes[order[i] * A * T + t]; // area index 0
-    if (c === TRUE_POSITIVE) {
-      tp++;
-      rc[ne] = tp / ng;
-      pr[ne] = tp / (fp + tp + PRECISION_EPS);
-      ne++;
-    } else if (c === FALSE_POSITIVE) fp++;
-  }
-  for (let i = ne - 1; i > 0; i--) if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
-  let i = 0;
-  for (let r = 0; r < recThrs.length; r++) {
-    while (i < ne && rc[i] < recThrs[r]) i++;
-    out[off + r] = i < ne ? pr[i] : 0;
-  }
 }
