@@ -5,7 +5,7 @@ import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
 import { LvisIndex, loadLvisDataset, loadResultColumns, columnsFromObjects, type ResultColumns } from '../coco/index.js';
 import type { DetectionResult, LvisDataset } from '../coco/types.js';
-import { evaluateCoco, evaluateLvis, formatCocoStats, formatLvisStats, type CategoryEval, type CocoCategoryEval, type IouType } from '../eval/index.js';
+import { evaluateCoco, evaluateLvis, formatCocoStats, formatFixedApStats, formatLvisStats, formatPooledApStats, type CategoryEval, type CocoCategoryEval, type IouType } from '../eval/index.js';
 import type { BackendPreference } from '../backends/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { pairThreads } from '../eval/pairThreads.js';
@@ -236,16 +236,11 @@ function evaluateOne(args: EvalArgs, gt: LvisDataset, results: ResultColumns, io
   }
   if (args.metric === 'pooled') {
     const p = r.pooled!;
-    const text = Object.entries(p).map(([k, v]) => {
-      const pool = k.slice('AP-pooled-'.length);
-      return ` ${k.padEnd(13)} Pooled Average Precision (AP) @[ IoU=0.50:0.95 | area=   all | K/cat=${args.detsPerCategory} catIds=${pool.padStart(3)}] = ${v.toFixed(3).padStart(6)}`;
-    }).join('\n') + '\n';
-    return { stats: { ...p }, text, perCategory: r.perCategory };
+    return { stats: { ...p }, text: formatPooledApStats(p, args.detsPerCategory!), perCategory: r.perCategory };
   }
   if (args.metric === 'fixed') {
     const stats = Object.fromEntries(Object.entries(r.stats).filter(([k]) => k.startsWith('AP')));
-    const text = formatLvisStats({ ...r, stats: stats as typeof r.stats }).replace(/maxDets=all/g, `K/cat=${args.detsPerCategory}`);
-    return { stats, text, perCategory: r.perCategory };
+    return { stats, text: formatFixedApStats(r, args.detsPerCategory!), perCategory: r.perCategory };
   }
   return { stats: { ...r.stats }, text: formatLvisStats(r), perCategory: r.perCategory };
 }

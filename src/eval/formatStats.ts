@@ -1,5 +1,5 @@
 import type { CocoEvalResult } from './cocoEval.js';
-import type { LvisEvalResult } from './lvisEval.js';
+import type { LvisEvalResult, PooledStats } from './lvisEval.js';
 
 function fmt(v: number): string {
   return v.toFixed(3).padStart(6);
@@ -7,17 +7,37 @@ function fmt(v: number): string {
 
 /** lvis-api `print_results` lines: one per metric, with IoU, area, maxDets and category group. */
 export function formatLvisStats(r: LvisEvalResult): string {
+  const md = r.params.maxDets[0] >= 0 ? String(r.params.maxDets[0]) : 'all';
+  return lvisLines(r, Object.entries(r.stats), `maxDets=${md.padStart(3)}`);
+}
+
+/**
+ * Fixed AP (Dave et al. 2021: the top `detsPerCategory` detections of each category, no per-image
+ * cap) in lvis-api's line format, AP rows only, the limit written `K/cat=…`.
+ */
+export function formatFixedApStats(r: LvisEvalResult, detsPerCategory: number): string {
+  return lvisLines(r, Object.entries(r.stats).filter(([k]) => k.startsWith('AP')), `K/cat=${detsPerCategory}`);
+}
+
+/** Pooled AP (Dave et al. 2021) per pool, one line each, in lvis-api's line format. */
+export function formatPooledApStats(pooled: PooledStats, detsPerCategory: number): string {
+  return Object.entries(pooled).map(([k, v]) => {
+    const pool = k.slice('AP-pooled-'.length);
+    return ` ${k.padEnd(13)} Pooled Average Precision (AP) @[ IoU=0.50:0.95 | area=   all | K/cat=${detsPerCategory} catIds=${pool.padStart(3)}] = ${fmt(v)}`;
+  }).join('\n') + '\n';
+}
+
+function lvisLines(r: LvisEvalResult, entries: [string, number][], limit: string): string {
   const thr = r.params.iouThrs;
   const lines: string[] = [];
-  for (const [key, value] of Object.entries(r.stats)) {
+  for (const [key, value] of entries) {
     const isAp = key.startsWith('AP');
     const title = isAp ? 'Average Precision  (AP)' : 'Average Recall     (AR)';
     const iou = /^AP\d/.test(key) ? (Number(key.slice(2)) / 100).toFixed(2) : `${thr[0].toFixed(2)}:${thr[thr.length - 1].toFixed(2)}`;
     const c2 = key[2] ?? '';
     const group = isAp && 'rcf'.includes(c2) && c2 ? c2 : 'all';
     const area = 'sml'.includes(c2) && c2 ? { s: 'small', m: 'medium', l: 'large' }[c2 as 's' | 'm' | 'l'] : 'all';
-    const md = r.params.maxDets[0] >= 0 ? String(r.params.maxDets[0]) : 'all';
-    lines.push(` ${key.padEnd(8)} ${title} @[ IoU=${iou.padEnd(9)} | area=${area.padStart(6)} | maxDets=${md.padStart(3)} catIds=${group.padStart(3)}] = ${fmt(value)}`);
+    lines.push(` ${key.padEnd(8)} ${title} @[ IoU=${iou.padEnd(9)} | area=${area.padStart(6)} | ${limit} catIds=${group.padStart(3)}] = ${fmt(value)}`);
   }
   return lines.join('\n') + '\n';
 }

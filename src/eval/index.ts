@@ -8,6 +8,6 @@ export { IOU_THRESHOLDS, RECALL_THRESHOLDS, AREA_RANGES, PRECISION_EPS } from '.
 export type { GroundTruth, IouType } from './runCore.js';
 export { boundaryDilation, maskBoundary, BoundaryScratch } from './boundary.js';
 export { boxIouInto } from './computeIou.js';
-export { formatLvisStats, formatCocoStats } from './formatStats.js';
+export { formatCocoStats, formatFixedApStats, formatLvisStats, formatPooledApStats } from './formatStats.js';
 export { classificationMetrics, formatClassificationMetrics, shotGroup } from './classificationMetrics.js';
 export type { ClassAccuracy, ClassificationMetrics } from './classificationMetrics.js';
