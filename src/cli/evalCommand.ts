@@ -8,6 +8,7 @@ import type { DetectionResult, LvisDataset } from '../coco/types.js';
 import { evaluateCoco, evaluateLvis, formatCocoStats, formatFixedApStats, formatLvisStats, formatPooledApStats, type CategoryEval, type CocoCategoryEval, type IouType } from '../eval/index.js';
 import type { BackendPreference } from '../backends/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { writeJsonFileAtomic } from '../util/writeJsonAtomic.js';
 import { pairThreads } from '../eval/pairThreads.js';
 
 // The model path (--checkpoint) imports the engine, tfjs and the backends only when it runs: `eval`
@@ -204,7 +205,7 @@ async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset)
 }
 
 function keepKnown(results: DetectionResult[], saveResults: string | null, index: LvisIndex): DetectionResult[] {
-  if (saveResults) writeFileAtomic(saveResults, JSON.stringify(results) + '\n');
+  if (saveResults) writeJsonFileAtomic(saveResults, results);
   const known = results.filter((r) => index.hasCategory(r.category_id)).length;
   if (known < results.length) log(`${results.length - known} detections of categories not in the ground truth are not evaluated`);
   return results;
@@ -264,7 +265,7 @@ function writePerCategory(file: string, rows: Record<string, (CategoryEval | Coc
     }
     writeFileAtomic(file, lines.join('\n') + '\n');
   } else {
-    writeFileAtomic(file, JSON.stringify(rows, null, 1) + '\n');
+    writeJsonFileAtomic(file, rows, { indent: 1 });
   }
 }
 

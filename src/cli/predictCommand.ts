@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from './command.js';
 import { loadLvisDataset } from '../coco/index.js';
 import { loadModelFromCheckpoint, predictDataset, ProgressBar, testTransform } from '../engine/index.js';
-import { writeFileAtomic } from '../util/atomicWrite.js';
+import { writeJsonFileAtomic } from '../util/writeJsonAtomic.js';
 import { BalmsInputError } from '../util/errors.js';
 import { BACKEND_HELP, backendArg, numberArg, parseCli, startBackend } from './cliOptions.js';
 import { collectImageFiles, imagesFromFiles } from './imageInputs.js';
@@ -84,8 +84,8 @@ export const predictCommand: Command = {
       bar.finish();
       const out = resolve(v.out);
       const resultsPath = join(out, 'results.json');
-      writeFileAtomic(resultsPath, JSON.stringify(preds.results) + '\n');
-      writeFileAtomic(join(out, 'images.json'), JSON.stringify(inputs.images.map(({ id, file, height, width }) => ({ id, file, height, width })), null, 1) + '\n');
+      writeJsonFileAtomic(resultsPath, preds.results);
+      writeJsonFileAtomic(join(out, 'images.json'), inputs.images.map(({ id, file, height, width }) => ({ id, file, height, width })), { indent: 1 });
       let overlays = 0;
       if (v.overlays) overlays = (await writeOverlays(inputs.dataset, preds.results, join(out, 'overlays'), overlayScore)).length;
       process.stdout.write(

@@ -1,7 +1,8 @@
 import type { Command } from './command.js';
 import { intArg, parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
-import { loadLvisDataset, makeSubset, writeJsonFileAtomic, type SubsetOptions } from '../coco/index.js';
+import { loadLvisDataset, makeSubset, type SubsetOptions } from '../coco/index.js';
+import { writeJsonFileAtomic } from '../util/writeJsonAtomic.js';
 import type { Frequency } from '../coco/types.js';
 
 const usage = `Usage: balms subset --gt GT.json --out SUB.json [options]
@@ -53,7 +54,7 @@ export const subsetCommand: Command = {
       }
       throw e;
     }
-    writeJsonFileAtomic(values.out, sub as unknown as Record<string, unknown>);
+    writeJsonFileAtomic(values.out, sub);
     process.stderr.write(`balms subset: wrote ${values.out}: ${sub.images.length} images, ${sub.annotations.length} annotations, ${sub.categories.length} categories\n`);
     return 0;
   },

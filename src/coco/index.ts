@@ -10,7 +10,6 @@ export { validateResults } from './validateResults.js';
 export type { ResultsGroundTruth, ValidateResultsOptions } from './validateResults.js';
 export * from './categoryStats.js';
 export * from './makeSubset.js';
-export * from './writeJson.js';
 export type { ResultColumns } from './resultColumns.js';
 export { columnsFromObjects, isResultColumns } from './resultColumns.js';
 export { scanResultColumns } from './scanResultColumns.js';

@@ -8,6 +8,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../util/atomicWrite.js';
+import { writeJsonFileAtomic } from '../util/writeJsonAtomic.js';
 import { cpus } from 'node:os';
 import type { LvisStats } from '../eval/index.js';
 import { resolveTrainConfig } from './config/resolveTrainConfig.js';
@@ -88,8 +89,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const metrics = { bbox: ev.bbox, segm: ev.segm };
   const baseline = { bbox: r1.evaluation.bbox, segm: r1.evaluation.segm };
   const metricsPath = join(outDir, 'metrics.json');
-  writeFileAtomic(metricsPath, JSON.stringify(metrics, null, 2) + '\n');
-  writeFileAtomic(join(outDir, 'stage1_metrics.json'), JSON.stringify(baseline, null, 2) + '\n');
+  writeJsonFileAtomic(metricsPath, metrics, { indent: 2 });
+  writeJsonFileAtomic(join(outDir, 'stage1_metrics.json'), baseline, { indent: 2 });
   const seconds = (performance.now() - t0) / 1000;
   const html = await renderRunReport({
     title: `balms demo${opts.quick ? ' (quick)' : ''}: BALMS on the embedded long-tailed dataset`,

@@ -11,7 +11,8 @@ import { initBackend } from '../backends/index.js';
 import { loadLvisCategoryTable } from '../coco/loadLvisCategoryTable.js';
 import type { ClassStats, ClassifierLoss } from '../losses/index.js';
 import { TRAINABLE_SUBSETS, type DetectorModel } from '../modeling/index.js';
-import { ensureDir, writeFileAtomic } from '../util/atomicWrite.js';
+import { ensureDir } from '../util/atomicWrite.js';
+import { writeJsonFileAtomic } from '../util/writeJsonAtomic.js';
 import { BalmsInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { TrainingBatchStream } from './batchStream.js';
@@ -64,7 +65,7 @@ export async function openTrainingRun(cfg: TrainConfig, opts: { resume?: boolean
   const backend = await initBackend(cfg.backend);
   const outputDir = resolve(cfg.outputDir);
   ensureDir(outputDir);
-  writeFileAtomic(join(outputDir, RUN_FILES.config), JSON.stringify(cfg, null, 2) + '\n');
+  writeJsonFileAtomic(join(outputDir, RUN_FILES.config), cfg, { indent: 2 });
   const data = await loadTrainingData(cfg, log);
   const numClasses = data.categories.length;
   log(`balms train: backend ${backend}, ${data.train.size} training images, ${numClasses} classes, loss ${cfg.loss.type}, sampler ${cfg.sampler.type}${cfg.stage2.enabled ? `, stage 2 (${cfg.stage2.trainable}${cfg.meta.type !== 'none' ? ` + ${cfg.meta.type}` : ''})` : ''}`);

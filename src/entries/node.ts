@@ -10,7 +10,7 @@ export { loadJsonFile, loadLvisDataset, loadResults } from '../coco/loadJson.js'
 export type { LoadDatasetOptions, LoadJsonOptions, LoadResultsOptions } from '../coco/loadJson.js';
 export { JsonStreamScanner, JsonStreamSyntaxError, scanJsonFile } from '../coco/jsonStream.js';
 export type { JsonStreamHandlers } from '../coco/jsonStream.js';
-export { writeJsonFileAtomic } from '../coco/writeJson.js';
+export { writeJsonFileAtomic, type JsonWriteOptions } from '../util/writeJsonAtomic.js';
 // Images and the data pipeline's readers.
 export { decodeImage, decodeImageFile, imageFileSize, rgbaToRgb, applyOrientation } from '../data/index.js';
 export type { RgbImage } from '../data/index.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadJsonFile, loadLvisDataset, writeJsonFileAtomic } from '../../src/coco/index.js';
+import { loadJsonFile, loadLvisDataset } from '../../src/coco/index.js';
+import { writeJsonFileAtomic } from '../../src/util/writeJsonAtomic.js';
 import { BalmsInputError } from '../../src/util/errors.js';
 
 const fixture = fileURLToPath(new URL('../fixtures/coco/tiny_lvis.json', import.meta.url));

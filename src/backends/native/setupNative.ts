@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
+import { writeJsonFileAtomic } from '../../util/writeJsonAtomic.js';
 import { BalmsInputError } from '../../util/errors.js';
 import { addonLayout, bindingCApiSymbols, bindingHeaderSeeds, buildAddon, RECORD_FILE, stagePackage } from './addonBuild.js';
 import { buildStderrCapture } from './stderrCaptureAddon.js';
@@ -191,7 +192,7 @@ async function buildStaged(
     package: name, packageVersion: version, wheel: basename(wheel.file), tfVersion: wheel.name.version, gpu: o.gpu, cudaWheels,
     depsBytes: folderBytes(join(stagingDir, 'deps')), builtAt: new Date().toISOString(), check,
   };
-  writeFileAtomic(join(stagingDir, RECORD_FILE), JSON.stringify(record, null, 2) + '\n');
+  writeJsonFileAtomic(join(stagingDir, RECORD_FILE), record, { indent: 2 });
   return record;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../../util/atomicWrite.js';
+import { writeJsonFileAtomic } from '../../util/writeJsonAtomic.js';
 import { BalmsInternalError } from '../../util/errors.js';
 import { DEFAULT_SYNTH_OPTIONS, recordedSynthOptions, type SynthOptions } from './plan.js';
 import { SYNTH_GENERATOR_VERSION, SYNTH_LAYOUT, writeSynthDataset, type SynthSummary } from './writeSynth.js';
@@ -51,7 +51,7 @@ export async function ensureSynthDataset(
     renameSync(tmp, dir);
     // the summary was written naming the temp folder: record the folder it now lives in
     const moved = readSynthSummary(dir);
-    if (moved) writeFileAtomic(join(dir, SYNTH_LAYOUT.manifest), JSON.stringify(moved, null, 2) + '\n');
+    if (moved) writeJsonFileAtomic(join(dir, SYNTH_LAYOUT.manifest), moved, { indent: 2 });
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     const other = readSynthSummary(dir); // lost a race to another process: use its copy

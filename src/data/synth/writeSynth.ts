@@ -1,7 +1,8 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../../util/rng.js';
-import { ensureDir, writeFileAtomic } from '../../util/atomicWrite.js';
+import { ensureDir } from '../../util/atomicWrite.js';
+import { writeJsonFileAtomic } from '../../util/writeJsonAtomic.js';
 import type { Frequency, LvisAnnotation, LvisCategory, LvisDataset, LvisImage } from '../../coco/types.js';
 import { appearanceDefinition, appearanceName } from './appearance.js';
 import { planSynthDataset, recordedSynthOptions, type SynthOptions, type SynthPlan } from './plan.js';
@@ -167,9 +168,9 @@ export async function writeSynthDataset(dir: string, options: SynthOptions, log?
   const trainJson = join(dir, SYNTH_LAYOUT.trainJson);
   const valJson = join(dir, SYNTH_LAYOUT.valJson);
   const testJson = join(dir, SYNTH_LAYOUT.testJson);
-  writeFileAtomic(trainJson, JSON.stringify(datasetJson(train, categories, options, 'train')));
-  writeFileAtomic(valJson, JSON.stringify(datasetJson(val, categories, options, 'val')));
-  if (test) writeFileAtomic(testJson, JSON.stringify(datasetJson(test, categories, options, 'test')));
+  writeJsonFileAtomic(trainJson, datasetJson(train, categories, options, 'train'));
+  writeJsonFileAtomic(valJson, datasetJson(val, categories, options, 'val'));
+  if (test) writeJsonFileAtomic(testJson, datasetJson(test, categories, options, 'test'));
   const summary: SynthSummary = {
     generatorVersion: SYNTH_GENERATOR_VERSION,
     options,
@@ -191,7 +192,7 @@ export async function writeSynthDataset(dir: string, options: SynthOptions, log?
     cpuSeconds: cpuSince(cpu0),
     categories: summaryCats,
   };
-  writeFileAtomic(join(dir, SYNTH_LAYOUT.manifest), JSON.stringify(summary, null, 2) + '\n');
+  writeJsonFileAtomic(join(dir, SYNTH_LAYOUT.manifest), summary, { indent: 2 });
   return summary;
 }
 

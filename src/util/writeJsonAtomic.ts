@@ -1,16 +1,32 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ensureDir, tempPathFor } from '../util/atomicWrite.js';
-import { fsInputError } from '../util/fsErrors.js';
+import { ensureDir, removeStaleTempFiles, tempPathFor, writeFileAtomic } from './atomicWrite.js';
+import { fsInputError } from './fsErrors.js';
+
+export interface JsonWriteOptions {
+  /** Pretty-print with this many spaces (`JSON.stringify`'s `space`); absent: compact. */
+  indent?: number;
+}
 
 /**
- * Writes a JSON object or array atomically (temp file in the same folder, then rename), without
- * building the whole text as one string: top-level arrays are serialized element by element and
- * flushed in ~8 MiB pieces, so datasets past V8's string limit can be written. The output is
- * compact JSON that `JSON.parse` reads back to an equal value.
+ * The one atomic JSON writer: `value` as JSON plus a newline, through a temp file in the same
+ * folder and a rename ({@link writeFileAtomic}'s contract). Compact output of an object or array
+ * is never built as one string: top-level arrays (and arrays that are values of a top-level
+ * object) are serialized element by element and flushed in ~8 MiB pieces, so datasets past V8's
+ * string limit can be written; the bytes are those of `JSON.stringify(value) + '\n'`. With
+ * `indent` the text is `JSON.stringify(value, null, indent) + '\n'`.
  */
-export function writeJsonFileAtomic(path: string, value: Record<string, unknown> | unknown[]): void {
+export function writeJsonFileAtomic(path: string, value: unknown, opts: JsonWriteOptions = {}): void {
+  if (opts.indent !== undefined || value === null || typeof value !== 'object') {
+    writeFileAtomic(path, JSON.stringify(value, null, opts.indent) + '\n');
+    return;
+  }
+  writeJsonStreaming(path, value as Record<string, unknown> | unknown[]);
+}
+
+function writeJsonStreaming(path: string, value: Record<string, unknown> | unknown[]): void {
   ensureDir(dirname(path));
+  removeStaleTempFiles(path);
   const tmp = tempPathFor(path);
   let fd: number;
   try {
