@@ -20,13 +20,14 @@ import { anyTrainConfigFromJson } from '../engine/config/taskConfig.js';
 import { deepMerge, parseSetOverrides } from '../engine/config/mergeConfig.js';
 import type { JsonObject } from '../engine/config/configSchema.js';
 import { formatClassificationMetrics } from '../eval/classificationMetrics.js';
+import { formatApPercent } from '../eval/percent.js';
 import { BalmsInputError } from '../util/errors.js';
 import * as tf from '@tensorflow/tfjs';
 
 function summary(ev: ClassificationEvaluation | null): string {
   if (!ev) return 'evaluation: none\n';
   const lines = [`evaluation on ${ev.images} ${ev.split} images: ${formatClassificationMetrics(ev)}`, 'class            train   acc'];
-  for (const p of ev.perClass) lines.push(`${p.name.slice(0, 16).padEnd(16)} ${String(p.trainCount).padStart(5)} ${p.accuracy === null ? '  n/a' : (p.accuracy * 100).toFixed(1).padStart(5)}`);
+  for (const p of ev.perClass) lines.push(`${p.name.slice(0, 16).padEnd(16)} ${String(p.trainCount).padStart(5)} ${formatApPercent(p.accuracy, 5)}`);
   return lines.join('\n') + '\n';
 }
 

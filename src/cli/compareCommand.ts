@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { CLASSIFICATION_COMPARE_METHODS, COMPARE_METHODS, COMPARE_PRESETS, parseShard, runCompare } from '../engine/index.js';
+import { formatApPercent, formatPercentPoints } from '../eval/index.js';
 import { familyOf, type CompareSummary } from '../report/index.js';
 import { BACKEND_HELP, backendArg, intArg, parseCli, startBackend } from './cliOptions.js';
 
@@ -47,7 +48,7 @@ Options:
 `;
 
 function pct(v: number | undefined): string {
-  return v === undefined || v < 0 ? '   n/a' : (v * 100).toFixed(1).padStart(6);
+  return formatApPercent(v, 6);
 }
 
 /** The table of the task's first two families (detection: mask, box) and the focus bucket's interval. */
@@ -64,7 +65,7 @@ export function compareTable(s: CompareSummary): string {
     if (!m.runs.length) continue;
     const a = familyOf(m.mean, first!.key), b = second ? familyOf(m.mean, second.key) : null, d = m.vsBaseline?.[`${first!.key}.${set.focus}`];
     lines.push(
-      `${m.name.padEnd(22)}${String(m.runs.length).padStart(5)} ${cols.map((k) => pct(a?.[k])).join('')}${second ? ` | ${cols2.map((k) => pct(b?.[k])).join('')}` : ''}   ${d ? `${(d.difference * 100).toFixed(1)} [${(d.low * 100).toFixed(1)}, ${(d.high * 100).toFixed(1)}]` : ''}`.trimEnd(),
+      `${m.name.padEnd(22)}${String(m.runs.length).padStart(5)} ${cols.map((k) => pct(a?.[k])).join('')}${second ? ` | ${cols2.map((k) => pct(b?.[k])).join('')}` : ''}   ${d ? `${formatPercentPoints(d.difference)} [${formatPercentPoints(d.low)}, ${formatPercentPoints(d.high)}]` : ''}`.trimEnd(),
     );
   }
   return lines.join('\n') + '\n';

@@ -1,7 +1,7 @@
 import type { Command } from './command.js';
 import { resolveAnyTrainConfig, train, type TrainResult } from '../engine/index.js';
 import { trainClassifierCli } from './classificationCli.js';
-import type { LvisStats } from '../eval/index.js';
+import { formatApPercent, type LvisStats } from '../eval/index.js';
 import { BalmsInputError } from '../util/errors.js';
 import { BACKEND_HELP, backendArg, intArg, parseCli, startBackend } from './cliOptions.js';
 
@@ -31,7 +31,7 @@ Options:
 `;
 
 function pct(v: number): string {
-  return v < 0 ? '   n/a' : (v * 100).toFixed(1).padStart(6);
+  return formatApPercent(v, 6);
 }
 
 function summaryTable(r: TrainResult): string {

@@ -5,6 +5,7 @@
  * its classes' accuracies (the test sets are balanced, as in the official code); per-class
  * accuracy and the confusion matrix (rows: true class, columns: predicted).
  */
+import { formatApPercent } from './percent.js';
 import { BalmsInputError } from '../util/errors.js';
 
 export interface ClassAccuracy {
@@ -75,6 +76,6 @@ export function classificationMetrics(
 
 /** "top-1 53.7 (many 80.1, medium 40.2, few n/a, tail 38.0)" */
 export function formatClassificationMetrics(m: ClassificationMetrics): string {
-  const f = (v: number | null) => (v === null ? 'n/a' : (v * 100).toFixed(1));
+  const f = formatApPercent;
   return `top-1 ${f(m.top1)} (many ${f(m.many)}, medium ${f(m.medium)}, few ${f(m.few)}, tail ${f(m.tail)})`;
 }

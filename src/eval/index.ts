@@ -11,3 +11,4 @@ export { boxIouInto } from './computeIou.js';
 export { formatCocoStats, formatFixedApStats, formatLvisStats, formatPooledApStats } from './formatStats.js';
 export { classificationMetrics, formatClassificationMetrics, shotGroup } from './classificationMetrics.js';
 export type { ClassAccuracy, ClassificationMetrics } from './classificationMetrics.js';
+export { formatApPercent, formatPercentPoints } from './percent.js';

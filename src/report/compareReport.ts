@@ -4,19 +4,20 @@
  * bootstrap interval of each method's difference to the baseline, bucket bars with error bars,
  * per-category values against training images for every method, and training time per method.
  */
+import { formatApPercent, formatPercentPoints } from '../eval/percent.js';
 import { familyOf } from './compareMetrics.js';
 import type { CompareSummary } from './compareSummary.js';
 import { barChart, escapeXml, scatterChart } from './svgCharts.js';
 
 function pm(mean: number | undefined, std: number | undefined): string {
   if (mean === undefined || mean < 0) return '<td class="na">n/a</td>';
-  return `<td>${(mean * 100).toFixed(1)}<span class="sd"> ± ${((std ?? 0) * 100).toFixed(1)}</span></td>`;
+  return `<td>${formatApPercent(mean)}<span class="sd"> ± ${formatPercentPoints(std ?? 0)}</span></td>`;
 }
 
 function ci(v: { difference: number; low: number; high: number } | undefined): string {
   if (!v) return '<td></td>';
   const sig = v.low > 0 ? ' class="up"' : v.high < 0 ? ' class="down"' : '';
-  return `<td${sig}>${(v.difference * 100).toFixed(1)} <span class="sd">[${(v.low * 100).toFixed(1)}, ${(v.high * 100).toFixed(1)}]</span></td>`;
+  return `<td${sig}>${formatPercentPoints(v.difference)} <span class="sd">[${formatPercentPoints(v.low)}, ${formatPercentPoints(v.high)}]</span></td>`;
 }
 
 export function renderCompareReport(s: CompareSummary): string {

@@ -3,6 +3,7 @@
  * URIs) with the AP table by bucket, APr/APc/APf bars, per-category AP against training frequency,
  * the loss curve and a few val images with predicted masks.
  */
+import { formatApPercent } from '../eval/percent.js';
 import { barChart, escapeXml, lineChart, scatterChart } from './svgCharts.js';
 
 export type MetricTable = Record<string, number>;
@@ -38,7 +39,7 @@ const KEYS = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'APr', 'APc', 'APf', 'A
 function cell(v: number | undefined): string {
   if (v === undefined) return '<td></td>';
   if (v < 0) return '<td class="na">n/a</td>';
-  return `<td>${(v * 100).toFixed(1)}</td>`;
+  return `<td>${formatApPercent(v)}</td>`;
 }
 
 function metricsTable(m: ReportData['metrics']): string {

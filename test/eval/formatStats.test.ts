@@ -1,6 +1,6 @@
 /** The printed Fixed / Pooled AP lines, against hand-written lines in lvis-api's `print_results` layout. */
 import { describe, expect, it } from 'vitest';
-import { formatFixedApStats, formatLvisStats, formatPooledApStats, type LvisEvalResult } from '../../src/eval/index.js';
+import { formatApPercent, formatFixedApStats, formatLvisStats, formatPercentPoints, formatPooledApStats, type LvisEvalResult } from '../../src/eval/index.js';
 
 const iouThrs = Array.from({ length: 10 }, (_, i) => 0.5 + 0.05 * i);
 const result = (maxDets: number): LvisEvalResult =>
@@ -26,5 +26,12 @@ describe('AP text', () => {
         ' AP-pooled-c   Pooled Average Precision (AP) @[ IoU=0.50:0.95 | area=   all | K/cat=10000 catIds=  c] =  0.125\n' +
         ' AP-pooled-f   Pooled Average Precision (AP) @[ IoU=0.50:0.95 | area=   all | K/cat=10000 catIds=  f] =  0.500\n',
     );
+  });
+
+  it('AP as a percentage: one decimal, lvis-api −1 / null / absent as n/a, padded on request', () => {
+    expect([0.2894, 0.00049, 1, 0, -1, null, undefined].map((v) => formatApPercent(v))).toEqual(['28.9', '0.0', '100.0', '0.0', 'n/a', 'n/a', 'n/a']);
+    expect(formatApPercent(0.5, 6)).toBe('  50.0');
+    expect(formatApPercent(-1, 6)).toBe('   n/a');
+    expect(formatPercentPoints(-0.0134)).toBe('-1.3');
   });
 });

@@ -3,6 +3,7 @@
  * the schedule is finished unless `final` is null (then with `final.keepPredictions` images' predictions kept).
  * Each result goes to the metrics log and a log line.
  */
+import { formatApPercent } from '../../eval/index.js';
 import { evaluateDetector, type ModelEvaluation } from '../evaluateModel.js';
 import { testTransform } from '../exampleTransforms.js';
 import type { MetricsLog } from '../metricsLog.js';
@@ -32,10 +33,10 @@ async function evaluate(run: TrainingRun, metrics: MetricsLog, keep: number): Pr
   if (!data.val) return null;
   const ev = await evaluateDetector(run.detector, data.val, { transform: testTransform(cfg), maxImages: cfg.eval.maxImages, keepPredictions: keep, categoryIds: data.categories.map((c) => c.id) });
   metrics.append({ iteration, eval: { bbox: ev.bbox, segm: ev.segm } });
-  const ap = (v: number) => (v < 0 ? 'n/a' : (v * 100).toFixed(1));
+  const ap = formatApPercent;
   run.log(
-    `eval @${iteration}: bbox AP ${(ev.bbox.AP * 100).toFixed(1)} (r ${ap(ev.bbox.APr)} c ${ap(ev.bbox.APc)} f ${ap(ev.bbox.APf)})` +
-      (ev.segm ? `, segm AP ${(ev.segm.AP * 100).toFixed(1)} (r ${ap(ev.segm.APr)} c ${ap(ev.segm.APc)} f ${ap(ev.segm.APf)})` : ''),
+    `eval @${iteration}: bbox AP ${ap(ev.bbox.AP)} (r ${ap(ev.bbox.APr)} c ${ap(ev.bbox.APc)} f ${ap(ev.bbox.APf)})` +
+      (ev.segm ? `, segm AP ${ap(ev.segm.AP)} (r ${ap(ev.segm.APr)} c ${ap(ev.segm.APc)} f ${ap(ev.segm.APf)})` : ''),
   );
   return ev;
 }
