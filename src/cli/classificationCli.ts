@@ -17,7 +17,8 @@ import {
 import { trainClassifier } from '../engine/classification/trainClassifier.js';
 import { loadCheckpoint } from '../engine/checkpoint.js';
 import { anyTrainConfigFromJson } from '../engine/config/taskConfig.js';
-import { deepMerge, parseSetOverrides } from '../engine/config/mergeConfig.js';
+import { parseSetOverrides } from '../engine/config/setOverrides.js';
+import { deepMerge } from '../util/deepMerge.js';
 import type { JsonObject } from '../engine/config/configSchema.js';
 import { formatClassificationMetrics } from '../eval/classificationMetrics.js';
 import { formatApPercent } from '../eval/percent.js';

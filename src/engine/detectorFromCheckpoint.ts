@@ -12,7 +12,7 @@ import { buildModel } from './buildModel.js';
 import type { CheckpointContents } from './checkpointFormat.js';
 import { checkDetectorMeta } from './checkpointMeta.js';
 import { trainConfigFromJson, TYPED_SECTIONS, type TrainConfig } from './config/trainConfig.js';
-import { deepMerge } from './config/mergeConfig.js';
+import { deepMerge } from '../util/deepMerge.js';
 import type { JsonObject } from './config/configSchema.js';
 import { loadModelWeights } from './modelWeights.js';
 import { pixelStatsOf } from './exampleTransforms.js';
@@ -108,7 +108,7 @@ export function checkpointConfig(ck: CheckpointContents, file: string): TrainCon
     throw new BalmsInputError('checkpoint has no training config in its header', { file, path: 'meta.config' });
   }
   try {
-    return trainConfigFromJson(deepMerge({}, meta['config'] as JsonObject, TYPED_SECTIONS));
+    return trainConfigFromJson(deepMerge({}, meta['config'] as JsonObject, { typed: TYPED_SECTIONS }));
   } catch (e) {
     if (e instanceof BalmsInputError) throw new BalmsInputError(`stored config: ${e.message}`, { file });
     throw e;

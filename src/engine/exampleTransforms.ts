@@ -1,7 +1,7 @@
 /**
  * The training and test example transforms of a config (resize, flip, pixel statistics). The
  * pixel statistics of a run are `data.pixelMean` / `data.pixelStd`, applied by the data pipeline
- * (the training config keeps the detector's own normalisation at identity: see `checkRanges`).
+ * (the training config keeps the detector's own normalisation at identity: see `checkKnobCombinations` in config/trainConfig.ts).
  */
 import type { ExampleTransform } from '../data/augment.js';
 import type { PixelStats } from '../data/normalize.js';

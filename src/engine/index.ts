@@ -8,7 +8,7 @@ export type { TrainConfig, ModelConfig } from './config/trainConfig.js';
 export { validateConfig } from './config/configSchema.js';
 export type { JsonObject, JsonValue, ConfigChoices, OpenKeys } from './config/configSchema.js';
 export { loadConfigFile } from './config/loadConfigFile.js';
-export { deepMerge, parseSetOverrides, getPath } from './config/mergeConfig.js';
+export { parseSetOverrides, getPath } from './config/setOverrides.js';
 export { train } from './trainer.js';
 export type { TrainOptions, TrainResult } from './trainer.js';
 export { runTrainLoop } from './trainLoop.js';

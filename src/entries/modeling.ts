@@ -9,7 +9,7 @@ export { BoxCoder } from '../modeling/boxCoder.js';
 export type { BoxCoderWeights } from '../modeling/boxCoder.js';
 export { boxAreas, boxIou, pairwiseIou, xyxyToXywh } from '../modeling/boxes.js';
 export { BoxHead, BoxPredictor } from '../modeling/boxHead.js';
-export type { RoiClassifierLoss } from '../modeling/classifierLoss.js';
+export type { RoiClassifierLoss } from '../modeling/roiClassifierLoss.js';
 export { defaultDetectorConfig, resolveDetectorConfig, validateDetectorConfig } from '../modeling/config.js';
 export type {
   AnchorConfig, BackboneConfig, BoxHeadConfig, DetectorConfig, DetectorConfigInput, FpnConfig, MaskHeadConfig, RoiHeadsConfig, RpnConfig,

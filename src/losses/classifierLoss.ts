@@ -155,7 +155,8 @@ function logClassPrior(counts: ArrayLike<number>, smoothing: number, fn: string)
 /**
  * Builds the classification loss of the RoI head (or, with `{ background: false }`, of a K-way
  * image classifier) from a config and the training-set class statistics. Balanced Softmax and logit adjustment use the detection prior of
- * {@link detectionLogPrior} (default background fraction 0.75; counts = image_count by default,
+ * {@link detectionLogPrior} (default background `{ mode: 'foreground' }`: the foreground classes balanced,
+ * the training background share kept; counts = image_count by default,
  * as the official LVIS code uses). Class frequencies for balanced sigmoid and EQL are
  * imageCount / numTrainImages.
  */

@@ -115,7 +115,7 @@ export function detectionLogPrior(
  * @param logits [N, K+1] float32, last column = background
  * @param labels [N] int32 in [0, K], K = background
  * @param classCounts the K foreground counts (image or instance counts)
- * @param opts `background` prior (default fraction 0.75), `smoothing`, `weights`, `reduction`
+ * @param opts `background` prior (default `{ mode: 'foreground' }`), `smoothing`, `weights`, `reduction`
  */
 export function detectionBalancedSoftmaxLoss(
   logits: tf.Tensor2D,

@@ -11,7 +11,7 @@ import { BalmsInputError } from '../util/errors.js';
 import { Rng, type RngState } from '../util/rng.js';
 import { Backbone } from './backbone.js';
 import type { DetectorModel, ImageBatch, TrainingBatch } from './detectorModel.js';
-import type { RoiClassifierLoss } from './classifierLoss.js';
+import type { RoiClassifierLoss } from './roiClassifierLoss.js';
 import { featureStrides, resolveDetectorConfig, type DetectorConfig, type DetectorConfigInput } from './config.js';
 import { Fpn } from './fpn.js';
 import { ParameterStore } from './parameterStore.js';

@@ -4,7 +4,7 @@ export * from './boxCoder.js';
 export * from './boxes.js';
 export * from './boxHead.js';
 export * from './classification/index.js';
-export type * from './classifierLoss.js';
+export type * from './roiClassifierLoss.js';
 export * from './config.js';
 export * from './detector.js';
 export * from './fpn.js';

@@ -15,7 +15,7 @@ import { Rng } from '../util/rng.js';
 import { BoxHead, BoxPredictor } from './boxHead.js';
 import { BoxCoder } from './boxCoder.js';
 import { boxCount } from './boxes.js';
-import type { RoiClassifierLoss } from './classifierLoss.js';
+import type { RoiClassifierLoss } from './roiClassifierLoss.js';
 import type { RoIHeadsConfig } from './config.js';
 import { maskTargetsForInstances, type InstanceMask } from './instanceMasks.js';
 import { MaskHead } from './maskHead.js';

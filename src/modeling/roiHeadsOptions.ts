@@ -6,7 +6,7 @@
  */
 import { createClassifierLoss, type ClassStats } from '../losses/index.js';
 import { BalmsInputError } from '../util/errors.js';
-import type { RoiClassifierLoss } from './classifierLoss.js';
+import type { RoiClassifierLoss } from './roiClassifierLoss.js';
 import { defaultDetectorConfig, type RoIHeadsConfig } from './config.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { RoiClassifierLoss } from '../../src/modeling/classifierLoss.js';
+import type { RoiClassifierLoss } from '../../src/modeling/roiClassifierLoss.js';
 
 /** Plain softmax cross-entropy with a background column: an independent test double of `ClassifierLoss`. */
 export const softmaxClassifier: RoiClassifierLoss = {

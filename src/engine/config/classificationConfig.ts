@@ -11,7 +11,7 @@ import { checkRanges, type RangeTable } from '../../util/ranges.js';
 import type { LrScheduleConfig } from '../../solver/lrSchedule.js';
 import type { SgdConfig } from '../../solver/sgdMomentum.js';
 import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
-import { deepMerge } from './mergeConfig.js';
+import { deepMerge } from '../../util/deepMerge.js';
 import { TRAIN_RANGES } from './trainConfigRanges.js';
 
 export interface ClassificationTrainConfig {

@@ -5,7 +5,7 @@ import { BalmsInputError } from '../../util/errors.js';
 import { fsInputError } from '../../util/fsErrors.js';
 import { parseJsonText } from '../../util/jsonText.js';
 import type { JsonObject } from './configSchema.js';
-import { deepMerge } from './mergeConfig.js';
+import { deepMerge } from '../../util/deepMerge.js';
 
 function readJsonObject(file: string): JsonObject {
   let text: string;
@@ -23,7 +23,7 @@ function readJsonObject(file: string): JsonObject {
 
 /**
  * Loads `file`, merging it onto its `_base_` chain (bases first, later bases override earlier ones,
- * the file itself overrides all). The result has no `_base_` key. `typed`: see `deepMerge`.
+ * the file itself overrides all). The result has no `_base_` key. `typed`: see `deepMerge` (util/deepMerge.ts).
  */
 export function loadConfigFile(file: string, seen: string[] = [], typed: readonly string[] = []): JsonObject {
   const abs = resolve(file);
@@ -40,8 +40,8 @@ export function loadConfigFile(file: string, seen: string[] = [], typed: readonl
       if (typeof b !== 'string') {
         throw new BalmsInputError('must be a path or a list of paths', { file: abs, path: Array.isArray(baseField) ? `_base_[${i}]` : '_base_' });
       }
-      merged = deepMerge(merged, loadConfigFile(resolve(dirname(abs), b), [...seen, abs], typed), typed);
+      merged = deepMerge(merged, loadConfigFile(resolve(dirname(abs), b), [...seen, abs], typed), { typed });
     });
   }
-  return deepMerge(merged, own, typed);
+  return deepMerge(merged, own, { typed });
 }

@@ -2,7 +2,8 @@ import { BalmsInputError } from '../../util/errors.js';
 import { MAX_JSON_NESTING, tooDeepAt } from '../../util/jsonText.js';
 import type { JsonObject } from './configSchema.js';
 import { loadConfigFile } from './loadConfigFile.js';
-import { deepMerge, parseSetOverrides } from './mergeConfig.js';
+import { deepMerge } from '../../util/deepMerge.js';
+import { parseSetOverrides } from './setOverrides.js';
 import { anyTrainConfigFromJson, type AnyTrainConfig } from './taskConfig.js';
 import { trainConfigFromJson, TYPED_SECTIONS, type TrainConfig } from './trainConfig.js';
 
@@ -29,7 +30,7 @@ export function resolveAnyTrainConfig(opts: ResolveOptions = {}): AnyTrainConfig
 function resolveWith<C>(opts: ResolveOptions, fromJson: (raw: JsonObject, where?: string) => C): C {
   let raw: JsonObject = {};
   if (opts.file) raw = loadConfigFile(opts.file, [], TYPED_SECTIONS);
-  if (opts.overrides) raw = deepMerge(raw, opts.overrides, TYPED_SECTIONS);
+  if (opts.overrides) raw = deepMerge(raw, opts.overrides, { typed: TYPED_SECTIONS });
   for (const s of opts.sets ?? []) {
     const key = s.slice(0, Math.max(0, s.indexOf('='))).trim();
     if (key.split('.').some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype')) throw new BalmsInputError(`bad key ${JSON.stringify(key)}`, { file: '--set' });
@@ -37,7 +38,7 @@ function resolveWith<C>(opts: ResolveOptions, fromJson: (raw: JsonObject, where?
   const sets = parseSetOverrides(opts.sets ?? []);
   const deep = tooDeepAt(sets);
   if (deep !== null) throw new BalmsInputError(`nested more than ${MAX_JSON_NESTING} levels deep`, { file: '--set', path: deep });
-  raw = deepMerge(raw, sets, TYPED_SECTIONS);
+  raw = deepMerge(raw, sets, { typed: TYPED_SECTIONS });
   try {
     return fromJson(raw, opts.file ?? (opts.sets?.length ? '--set' : undefined));
   } catch (e) {

@@ -6,7 +6,7 @@
 import { BalmsInputError } from '../../util/errors.js';
 import { classificationConfigFromJson, defaultClassificationConfig, type ClassificationTrainConfig } from './classificationConfig.js';
 import type { JsonObject } from './configSchema.js';
-import { getPath } from './mergeConfig.js';
+import { getPath } from './setOverrides.js';
 import { defaultTrainConfig, resolveLoss, trainConfigFromJson, type TrainConfig } from './trainConfig.js';
 
 export type TrainTask = 'detection' | 'classification';

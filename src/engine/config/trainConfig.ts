@@ -10,7 +10,7 @@ import { BalmsInputError } from '../../util/errors.js';
 import type { LrScheduleConfig } from '../../solver/lrSchedule.js';
 import type { SgdConfig } from '../../solver/sgdMomentum.js';
 import { validateConfig, type ConfigChoices, type JsonObject } from './configSchema.js';
-import { deepMerge } from './mergeConfig.js';
+import { deepMerge } from '../../util/deepMerge.js';
 import { checkTrainConfigRanges } from './trainConfigRanges.js';
 
 export type ModelConfig = Omit<DetectorConfig, 'numClasses'> & GraphModelKnobs;
@@ -237,7 +237,8 @@ export function trainConfigFromJson(raw: JsonObject, where?: string): TrainConfi
   const merged = deepMerge(restDefaults, rest) as unknown as TrainConfig;
   merged.loss = resolveLoss(rawLoss, where);
   checkGraphModelConfig({ ...merged.model, numClasses: 1 }, where);
-  checkRanges(merged, where);
+  checkTrainConfigRanges(merged, where);
+  checkKnobCombinations(merged, where);
   return merged;
 }
 
@@ -256,11 +257,15 @@ function checkMetaLearner(c: TrainConfig, bad: (path: string, problem: string) =
   }
 }
 
-function checkRanges(c: TrainConfig, file?: string): void {
+/**
+ * The rules between knobs that a per-knob range cannot say (each knob's own range is
+ * `checkTrainConfigRanges`, trainConfigRanges.ts): pixel statistics set once, stage 2 with its
+ * checkpoint, count sources that fit the prior, the meta learner's requirements, data sources.
+ */
+function checkKnobCombinations(c: TrainConfig, file?: string): void {
   const bad = (path: string, problem: string): never => {
     throw new BalmsInputError(problem, { file, path });
   };
-  checkTrainConfigRanges(c, file);
   // one place for pixel normalisation: the data pipeline (data.pixelMean / data.pixelStd)
   const identity = (v: readonly number[], x: number) => v.every((u) => u === x);
   if (!identity(c.model.pixelMean, 0)) bad('model.pixelMean', 'must stay [0, 0, 0]: the data pipeline normalises images with data.pixelMean (set the statistics there)');

@@ -15,7 +15,7 @@ import type { PixelStats } from '../../data/normalize.js';
 import { createClassifierLoss, type ClassStats } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
 import { Rng, type RngState } from '../../util/rng.js';
-import type { RoiClassifierLoss } from '../classifierLoss.js';
+import type { RoiClassifierLoss } from '../roiClassifierLoss.js';
 import { resolveDetectorConfig, type DetectorConfig, type DetectorConfigInput } from '../config.js';
 import { imageSizesOf } from '../detector.js';
 import type { DetectorModel, ImageBatch, TrainingBatch } from '../detectorModel.js';

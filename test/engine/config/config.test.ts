@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, type JsonObject } from '../../../src/engine/config/configSchema.js';
 import { loadConfigFile } from '../../../src/engine/config/loadConfigFile.js';
-import { deepMerge, parseSetOverrides } from '../../../src/engine/config/mergeConfig.js';
+import { parseSetOverrides } from '../../../src/engine/config/setOverrides.js';
+import { deepMerge } from '../../../src/util/deepMerge.js';
 import { inputErrorOf as errorOf } from '../../helpers/inputErrors.js';
 
 const defaults: JsonObject = {

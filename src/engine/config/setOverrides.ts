@@ -1,18 +1,9 @@
-/** Deep merge of JSON config objects and `--set key=value` overrides. */
-import { deepMerge as mergeObjects } from '../../util/deepMerge.js';
+/** `--set key.path=value` overrides as a config object, and dotted-path reads of config objects (merging: util/deepMerge.ts). */
 import { BalmsInputError } from '../../util/errors.js';
 import type { JsonObject, JsonValue } from './configSchema.js';
 
 function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/**
- * Returns a new object: `over` merged onto `base` (see `util/deepMerge`); `typed` lists the dotted
- * paths of sections whose knobs depend on their `type` (the loss).
- */
-export function deepMerge(base: JsonObject, over: JsonObject, typed: readonly string[] = []): JsonObject {
-  return mergeObjects(base, over, { typed });
 }
 
 /**
