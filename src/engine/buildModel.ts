@@ -1,6 +1,6 @@
 /** Builds the detector and its classification loss from a training config and class statistics. */
 import { lvisPriorCounts, type LvisCategoryTable, type LvisVersion, type NamedCategory } from '../coco/lvisCategoryTable.js';
-import { createClassifierLoss, isSoftmaxFamily, priorCountsOf, type ClassStats, type ClassifierLoss } from '../losses/index.js';
+import { createClassifierLoss, lossTraits, priorCountsOf, type ClassStats, type ClassifierLoss } from '../losses/index.js';
 import { Detector, type DetectorModel } from '../modeling/index.js';
 import type { GraphBackbone } from '../modeling/graph/graphBackbone.js';
 import { GraphDetector } from '../modeling/graph/graphDetector.js';
@@ -71,7 +71,7 @@ export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassSta
     classifierLoss: loss,
     seed: runSeed(cfg, 'init'),
     samplingSeed: runSeed(cfg, 'detectorSampling'),
-    clsBiasInit: isSoftmaxFamily(cfg.loss) ? 0 : -Math.log((1 - SIGMOID_PRIOR) / SIGMOID_PRIOR),
+    clsBiasInit: loss.family === 'softmax' ? 0 : -Math.log((1 - SIGMOID_PRIOR) / SIGMOID_PRIOR),
   };
   const { type, preset: _p, modelUrl: _u, featureNodes: _f, inputSize: _i, proposals: _s, graphProposals: _g, featureChannels, featureCache, ...detectorConfig } = cfg.model;
   if (type === 'graph') {
@@ -89,16 +89,16 @@ export function buildModel(cfg: TrainConfig, numClasses: number, stats: ClassSta
  * and the knob to change, before the loss fails on an anonymous count.
  */
 function checkClassCounts(cfg: TrainConfig, stats: ClassStats): void {
-  const l = cfg.loss as { type: string; countSource?: 'image_count' | 'instance_count'; smoothing?: number; beta?: number };
-  const source = l.type === 'balanced_sigmoid' ? 'image_count' : l.countSource;
-  if (!source || (l.smoothing ?? 0) > 0 || (l.type === 'class_balanced' && l.beta === 0)) return;
+  const needs = lossTraits(cfg.loss).counts;
+  if (!needs || needs.zeroAllowed) return;
+  const { source, smoothable } = needs;
   const counts = source === 'instance_count' ? stats.instanceCount : stats.imageCount;
   for (let j = 0; j < counts.length; j++) {
     if (counts[j] === 0) {
       const file = cfg.data.synth.enabled ? 'the synthetic training set' : cfg.data.trainAnnotations;
-      const fix = l.type === 'class_balanced' ? 'give it training data or drop the category' : 'set loss.smoothing (e.g. 1) or drop the category';
-      throw new BalmsInputError(`the category at class index ${j} (#${j + 1} in id order) has ${source} 0 in ${file}: loss ${l.type} needs every count > 0; ${fix}`, {
-        path: l.type === 'class_balanced' ? 'loss.countSource' : 'loss.smoothing',
+      const fix = smoothable ? 'set loss.smoothing (e.g. 1) or drop the category' : 'give it training data or drop the category';
+      throw new BalmsInputError(`the category at class index ${j} (#${j + 1} in id order) has ${source} 0 in ${file}: loss ${cfg.loss.type} needs every count > 0; ${fix}`, {
+        path: smoothable ? 'loss.smoothing' : 'loss.countSource',
       });
     }
   }

@@ -29,7 +29,7 @@ export interface ClassifierLoss {
   loss(logits: tf.Tensor2D, labels: tf.Tensor1D, weights?: tf.Tensor1D): tf.Scalar;
   /**
    * The unreduced form: ℓ_i per row (shape [N]), with `loss(z, y, w)` = Σ w_i ℓ_i / N. The meta
-   * learners' look-ahead needs it. Absent where the loss has none (see {@link hasRowLoss}).
+   * learners' look-ahead needs it. Absent where the loss has none (the registry's `rowLoss` trait, lossRegistry.ts).
    */
   rowLoss?(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D;
   /** Test-time probabilities [N, K+1], last column = background: plain softmax for the softmax family,
@@ -80,21 +80,6 @@ export interface ClassStats {
   numTrainImages: number;
 }
 
-const SOFTMAX_TYPES = new Set(['softmax', 'balanced_softmax', 'seesaw', 'logit_adjusted']);
-
-/** Whether the config is a softmax-family loss (K+1 outputs). */
-export function isSoftmaxFamily(cfg: ClassifierLossConfig): boolean {
-  if (cfg.type === 'class_balanced') return cfg.base === 'softmax';
-  return SOFTMAX_TYPES.has(cfg.type);
-}
-
-/** The loss types whose `ClassifierLoss` has a `rowLoss` (what a meta learner needs). */
-export const ROW_LOSS_TYPES: readonly ClassifierLossConfig['type'][] = ['softmax', 'balanced_softmax', 'logit_adjusted', 'sigmoid', 'balanced_sigmoid'];
-
-/** Whether `createClassifierLoss(cfg, …)` has a per-row form (known from the config alone, for validation). */
-export function hasRowLoss(cfg: ClassifierLossConfig): boolean {
-  return ROW_LOSS_TYPES.includes(cfg.type);
-}
 
 function softmaxProbabilities(logits: tf.Tensor2D): tf.Tensor2D {
   return tf.softmax(logits) as tf.Tensor2D;

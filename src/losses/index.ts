@@ -6,6 +6,7 @@ export * from './detectionBalancedSoftmax.js';
 export * from './equalizationLoss.js';
 export * from './focal.js';
 export * from './logitAdjusted.js';
+export * from './lossRegistry.js';
 export * from './reduce.js';
 export * from './roiClassWeights.js';
 export * from './seesaw.js';

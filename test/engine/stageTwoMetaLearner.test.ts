@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainConfig } from '../../src/engine/config/resolveTrainConfig.js';
 import { createMetaLearner } from '../../src/engine/stageTwoMetaLearner.js';
-import { createClassifierLoss, ROW_LOSS_TYPES } from '../../src/losses/index.js';
+import { createClassifierLoss, lossTypesWhere } from '../../src/losses/index.js';
 import { Rng } from '../../src/util/rng.js';
 
 beforeAll(async () => {
@@ -17,7 +17,11 @@ function config(type: string, loss: string) {
 }
 
 describe('createMetaLearner', () => {
-  for (const lossType of ROW_LOSS_TYPES) {
+  const rowLossTypes = lossTypesWhere((t) => t.rowLoss);
+  it('the per-row losses are the Balanced Softmax family and the sigmoid BCEs', () => {
+    expect(rowLossTypes).toEqual(['softmax', 'balanced_softmax', 'sigmoid', 'balanced_sigmoid', 'logit_adjusted']);
+  });
+  for (const lossType of rowLossTypes) {
     for (const type of ['meta_reweighter', 'meta_sampler']) {
       it(`${type} on ${lossType}: a meta step on the loss's own rows, the loss weights and the between-step refresh`, () => {
         const cfg = config(type, lossType);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { balancedSoftmaxLoss as rootBalancedSoftmaxLoss, createClassifierLoss, type ClassifierLossConfig } from '../../src/index.js';
-import { hasRowLoss } from '../../src/losses/classifierLoss.js';
+import { lossTraits } from '../../src/losses/lossRegistry.js';
 import { detectionBalancedSoftmaxLoss } from '../../src/losses/detectionBalancedSoftmax.js';
 import { balancedSigmoidLoss } from '../../src/losses/sigmoidCrossEntropy.js';
 import { softmaxCrossEntropyLoss } from '../../src/losses/softmaxCrossEntropy.js';
@@ -78,9 +78,10 @@ describe('createClassifierLoss', () => {
         const coords = [0, 3, w + 1, 2 * w + 2, 4 * w, 5 * w + 1, n * w - 1];
         for (const [i, d] of numericGrad(f, x, [n, w], 1e-2, coords)) expect(Math.abs(d - g[i]!)).toBeLessThan(2e-4);
       }
-      // family, and the per-row form exactly where hasRowLoss says: Σ w_i ℓ_i / N = the loss
+      // family as the registry says it, and the per-row form exactly where it says: Σ w_i ℓ_i / N = the loss
       expect(loss.family).toBe(isSoftmax(cfg) ? 'softmax' : 'sigmoid');
-      expect(loss.rowLoss !== undefined).toBe(hasRowLoss(cfg));
+      expect(lossTraits(cfg).family).toBe(loss.family);
+      expect(loss.rowLoss !== undefined).toBe(lossTraits(cfg).rowLoss);
       if (loss.rowLoss) {
         const rows = tf.tidy(() => Array.from(loss.rowLoss!(tf.tensor2d(x, [n, w]), Y).dataSync()));
         expect(rows).toHaveLength(n);

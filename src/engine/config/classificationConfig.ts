@@ -5,7 +5,7 @@
  * (same keys, same ranges) and has its own `data` and `model` sections. A detection knob in a
  * classification config (or the reverse) is rejected by name (`crossTaskError`), never ignored.
  */
-import type { ClassifierLossConfig } from '../../losses/index.js';
+import { lossTraits, lossTypesWhere, type ClassifierLossConfig, type LossTraits } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
 import { checkRanges, type RangeTable } from '../../util/ranges.js';
 import type { LrScheduleConfig } from '../../solver/lrSchedule.js';
@@ -199,8 +199,9 @@ function checkClassificationConfig(c: ClassificationTrainConfig, file?: string):
   if (c.meta.type === 'meta_sampler') {
     if (!c.stage2.enabled) bad('meta.type', 'the Meta Sampler runs in decoupled stage 2 (set stage2.enabled)');
     if (c.sampler.type !== 'instance_balanced') bad('sampler.type', 'the Meta Sampler draws the batches itself (from σ(w_c) per instance): use sampler.type "instance_balanced"');
-    if (!['softmax', 'balanced_softmax', 'logit_adjusted'].includes(c.loss.type)) {
-      bad('loss.type', `the Meta Sampler's look-ahead needs a softmax loss with a per-row form (softmax, balanced_softmax, logit_adjusted), not "${c.loss.type}"`);
+    const softmaxRows = (t: LossTraits) => t.family === 'softmax' && t.rowLoss;
+    if (!softmaxRows(lossTraits(c.loss))) {
+      bad('loss.type', `the Meta Sampler's look-ahead needs a softmax loss with a per-row form (${lossTypesWhere(softmaxRows).join(', ')}), not "${c.loss.type}"`);
     }
   }
   if (c.solver.steps.some((s, i) => i > 0 && s < c.solver.steps[i - 1]!)) bad('solver.steps', `must be in increasing order, got ${JSON.stringify(c.solver.steps)}`);

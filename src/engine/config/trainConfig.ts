@@ -5,7 +5,7 @@
 import { DEFAULT_SYNTH_OPTIONS } from '../../data/synth/plan.js';
 import { defaultDetectorConfig, type DetectorConfig } from '../../modeling/index.js';
 import { checkGraphModelConfig, GRAPH_MODEL_CHOICES, GRAPH_MODEL_DEFAULTS, type GraphModelKnobs } from './graphModelConfig.js';
-import { hasRowLoss, PRIOR_COUNTS, ROW_LOSS_TYPES, type ClassifierLossConfig } from '../../losses/index.js';
+import { LOSS_REGISTRY, lossTraits, lossTypesWhere, PRIOR_COUNTS, type ClassifierLossConfig } from '../../losses/index.js';
 import { BalmsInputError } from '../../util/errors.js';
 import type { LrScheduleConfig } from '../../solver/lrSchedule.js';
 import type { SgdConfig } from '../../solver/sgdMomentum.js';
@@ -184,18 +184,11 @@ const CHOICES: ConfigChoices = {
   ...GRAPH_MODEL_CHOICES,
 };
 
-/** The knobs of each classification loss, with their defaults (`loss.type` picks one). */
-export const LOSS_DEFAULTS: Record<ClassifierLossConfig['type'], JsonObject> = {
-  softmax: { type: 'softmax' },
-  balanced_softmax: { type: 'balanced_softmax', countSource: 'image_count', smoothing: 0, background: { mode: 'foreground', fraction: 0.75, count: 0 }, priorCounts: 'dataset' },
-  sigmoid: { type: 'sigmoid' },
-  balanced_sigmoid: { type: 'balanced_sigmoid', smoothing: 0, priorCounts: 'dataset' },
-  focal: { type: 'focal', gamma: 2, alpha: 0.25 },
-  class_balanced: { type: 'class_balanced', beta: 0.999, base: 'softmax', countSource: 'instance_count', gamma: 2, alpha: null },
-  eql: { type: 'eql', lambda: 0.00177 },
-  seesaw: { type: 'seesaw', p: 0.8, q: 2, eps: 1e-2 },
-  logit_adjusted: { type: 'logit_adjusted', tau: 1, countSource: 'image_count', smoothing: 0, background: { mode: 'foreground', fraction: 0.75, count: 0 }, priorCounts: 'dataset' },
-};
+/** The knobs of each classification loss, with their defaults (`loss.type` picks one): the loss registry's. */
+export const LOSS_DEFAULTS = Object.fromEntries(Object.entries(LOSS_REGISTRY).map(([type, e]) => [type, structuredClone(e.defaults) as JsonObject])) as Record<
+  ClassifierLossConfig['type'],
+  JsonObject
+>;
 
 const LOSS_CHOICES: ConfigChoices = {
   'loss.countSource': ['image_count', 'instance_count'],
@@ -249,8 +242,8 @@ function checkMetaLearner(c: TrainConfig, bad: (path: string, problem: string) =
   if (c.stage2.trainable !== 'classifier') {
     bad('stage2.trainable', `${learner} (meta.type "${c.meta.type}") learns through the classifier's step alone: set stage2.trainable "classifier" or meta.type "none"`);
   }
-  if (!hasRowLoss(c.loss)) {
-    bad('loss.type', `${learner} (meta.type "${c.meta.type}") needs a loss with a per-row form (${ROW_LOSS_TYPES.join(', ')}), not "${c.loss.type}"`);
+  if (!lossTraits(c.loss).rowLoss) {
+    bad('loss.type', `${learner} (meta.type "${c.meta.type}") needs a loss with a per-row form (${lossTypesWhere((t) => t.rowLoss).join(', ')}), not "${c.loss.type}"`);
   }
   if (c.meta.type === 'meta_sampler' && c.sampler.type !== 'repeat_factor') {
     bad('sampler.type', 'the Meta Sampler (meta.type "meta_sampler") turns class rates into image repeat factors: use sampler.type "repeat_factor"');
