@@ -137,19 +137,21 @@ export function prepareEvaluation(gtData: LvisDataset, results: ResultColumns, o
   const resArea = new Float64Array(R);
   const resRle: Rle[] = needMask ? new Array<Rle>(R) : [];
   const cbox = results.box;
-  const resBox = new Float64Array(iouType === 'bbox' ? 4 * R : 0);
+  // Box IoU without masks (the box branch) reads the results' boxes as they are.
+  const resBox = iouType !== 'bbox' ? new Float64Array(0) : needMask ? new Float64Array(4 * R) : cbox;
   const fill = (i: number): void => {
     if (needMask) resRle[i] = resultRle(results, i, gt.imgHeight[resImg[i]], gt.imgWidth[resImg[i]]);
     const h = gt.imgHeight[resImg[i]], w = gt.imgWidth[resImg[i]];
     resArea[i] = areaFromBox ? cbox[4 * i + 2] * cbox[4 * i + 3] : needMask ? rleArea(resRle[i]) : resultArea(results, i, h, w);
-    if (iouType === 'bbox') {
-      if (results.boxKind[i] !== BOX_NONE || boxBranch) resBox.set(cbox.subarray(4 * i, 4 * i + 4), 4 * i);
-      else resBox.set(rleBbox(resRle[i]), 4 * i);
+    if (iouType === 'bbox' && needMask) {
+      const src = results.boxKind[i] !== BOX_NONE || boxBranch ? cbox : rleBbox(resRle[i]);
+      const o = results.boxKind[i] !== BOX_NONE || boxBranch ? 4 * i : 0;
+      for (let j = 0; j < 4; j++) resBox[4 * i + j] = src[o + j];
     }
   };
   let list = cand.subarray(0, nc);
   if (mode === 'lvis') {
-    if (!needMask && iouType === 'segm' && areaFromBox) {
+    if (!needMask && areaFromBox) {
       boxAreas(results, list, resArea);
     } else {
       for (let j = 0; j < nc; j++) fill(list[j]);
@@ -248,7 +250,7 @@ function selectCandidates(
   return nc;
 }
 
-/** Segm with box areas and no mask needed: each area is `w*h` of the result's bbox. */
+/** Areas from boxes and no mask needed: each area is `w*h` of the result's bbox. */
 function boxAreas(c: ResultColumns, list: Uint32Array, resArea: Float64Array): void {
   const box = c.box;
   for (let j = 0; j < list.length; j++) {
