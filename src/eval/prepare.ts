@@ -3,6 +3,7 @@ import { BOX_EMPTY, BOX_NONE, BOX_OK, SEG_NONE, SEG_OTHER, SEG_STRING, type Resu
 import { BalmsInputError } from '../util/errors.js';
 import { buildGtTable, type EvalMode, type GtTable } from './gtTable.js';
 import { countingSortBy, stableSortByKeyDesc } from './indexSort.js';
+import { IdLookup } from './idLookup.js';
 import { applyLoadCaps } from './loadCaps.js';
 import { radixSortByKeyDesc } from './radixSort.js';
 import { annotationRle, detectionRle, detectionRleBytes, rleArea, rleBbox, rleBytesArea, type Rle } from './maskOps.js';
@@ -219,11 +220,11 @@ export function prepareEvaluation(gtData: LvisDataset, results: ResultColumns, o
 }
 
 function readImagesAndScores(c: ResultColumns, gt: GtTable, resImg: Int32Array, resScore: Float64Array, perImg: Uint32Array): void {
-  const index = gt.imgIndex;
+  const index = new IdLookup(gt.imgIndex);
   for (let i = 0; i < c.count; i++) {
     const img = index.get(c.imageId[i]);
     const score = c.score[i];
-    if (img === undefined || score !== score) throw resultError(c, i, gt);
+    if (img < 0 || score !== score) throw resultError(c, i, gt);
     resImg[i] = img;
     resScore[i] = score;
     perImg[img]++;
@@ -236,13 +237,14 @@ function selectCandidates(
   boxBranch: boolean, areaFromBox: boolean, checkMask: boolean, cand: Uint32Array, resCat: Int32Array,
 ): number {
   let nc = 0;
+  const catIndex = new IdLookup(gt.catIndex);
   for (let i = 0; i < c.count; i++) {
     if (!keep[i]) continue;
     // lvis-api / loadRes read `bbox` of every result in the box branch and the mask in the other.
     if (boxBranch || areaFromBox || c.boxKind[i] !== BOX_NONE) checkBox(c, i);
     if (!boxBranch || (checkMask && c.segKind[i] !== SEG_NONE)) checkRle(c, i);
-    const k = gt.catIndex.get(c.categoryId[i]);
-    if (k === undefined || !gt.imgEvaluated[resImg[i]]) continue;
+    const k = catIndex.get(c.categoryId[i]);
+    if (k < 0 || !gt.imgEvaluated[resImg[i]]) continue;
     if (mode === 'lvis' && (gt.flags.get(resImg[i], k) & (HAS_GT | NEGATIVE)) === 0) continue;
     resCat[i] = k;
     cand[nc++] = i;
