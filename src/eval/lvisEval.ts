@@ -5,7 +5,7 @@ import type { NdArray } from './accumulate.js';
 import type { EvalParams } from './params.js';
 import { pooledAp } from './pooled.js';
 import { datasetOf, detectionColumns, runCore, thresholdIndex, type Detections, type GroundTruth, type IouType, type PairEvaluator } from './runCore.js';
-import { perCategoryMeans, perCategoryMeansMany, summarizePrecisionMany, summarizeSelection } from './summarize.js';
+import { perCategoryMeans, summarizePrecisionMany, summarizeSelection } from './summarize.js';
 
 export interface LvisEvalOptions {
   /** `boundary`: masks matched by min(mask IoU, boundary IoU) (Cheng et al. 2021's Boundary AP). */
@@ -145,7 +145,9 @@ export function evaluateLvis(gt: GroundTruth, detections: Detections, opts: Lvis
   stats[`ARl@${label}`] = ar(3);
 
   const A = params.areaRanges.length;
-  const [apK, ap50K, ap75K] = perCategoryMeansMany(P, true, 0, 0, [undefined, thresholdIndex(params.iouThrs, 0.5), thresholdIndex(params.iouThrs, 0.75)]);
+  const apK = perCategoryMeans(P, true, 0, 0);
+  const ap50K = perCategoryMeans(P, true, 0, 0, thresholdIndex(params.iouThrs, 0.5));
+  const ap75K = perCategoryMeans(P, true, 0, 0, thresholdIndex(params.iouThrs, 0.75));
   const arK = perCategoryMeans(Rc, false, 0, 0);
   const perCategory: CategoryEval[] = params.catIds.map((id, k) => {
     const c = catById.get(id)!.c;

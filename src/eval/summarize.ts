@@ -62,39 +62,33 @@ function gatherRows(
 
 /**
  * `summarizeSelection` on the precision array for several selections at once, in one pass over
- * the array instead of one per selection. Each (t, r) row of an area is read once; each
- * selection's defined values (its categories defined at that area: a cell is written whole or
- * not at all, as `summarizeSelection` relies on) are summed as they come, in 8192-value blocks by
- * numpy's pairwise sum — the order `np.sum` adds them in — so each result is the identical double.
+ * the array instead of one per selection. Each selection's defined values are summed as they
+ * come, in 8192-value blocks by numpy's pairwise sum — the order `np.sum` adds them in — so each
+ * result is the identical double.
  */
 export function summarizePrecisionMany(arr: NdArray, sels: Selection[]): number[] {
   const sh = arr.shape;
   const T = sh[0], R = sh[1], K = sh[2], A = sh[3];
   const M = sh.length === 5 ? sh[4] : 1;
   const S = sels.length;
-  const d = arr.data;
   const tOn = sels.map((s) => {
     const on = new Uint8Array(T);
     for (const t of s.t ?? range(T)) on[t] = 1;
     return on;
   });
-  // The distinct (area, maxDets) cells read, and each selection's live categories in its order.
-  const offs = [...new Set(sels.map((s) => s.a * M + (s.m ?? 0)))];
-  const cellOf = Int32Array.from(sels, (s) => offs.indexOf(s.a * M + (s.m ?? 0)));
-  const live = sels.map((s, j) => Int32Array.from((s.k ?? range(K)).filter((k) => d[k * A * M + offs[cellOf[j]]] > -1)));
-  const rows = offs.map(() => new Float64Array(K));
+  const kList = sels.map((s) => Int32Array.from(s.k ?? range(K)));
+  const off = Int32Array.from(sels, (s) => s.a * M + (s.m ?? 0));
   const blocks = sels.map(() => new Float64Array(BLOCK));
   const fill = new Int32Array(S);
-  const sum = new Float64Array(S);
   const count = new Float64Array(S);
+  const sum = new Float64Array(S);
+  const d = arr.data;
   for (let t = 0; t < T; t++) {
     for (let r = 0; r < R; r++) {
       const base = (t * R + r) * K;
-      for (let c = 0; c < offs.length; c++) readRow(d, base, K, A * M, offs[c], rows[c]);
       for (let j = 0; j < S; j++) {
         if (!tOn[j][t]) continue;
-        fill[j] = appendLive(rows[cellOf[j]], live[j], blocks[j], fill[j], sum, j);
-        count[j] += live[j].length;
+        fill[j] = appendDefined(d, base, A * M, off[j], kList[j], blocks[j], fill[j], sum, count, j);
       }
     }
   }
@@ -109,15 +103,16 @@ export function summarizePrecisionMany(arr: NdArray, sels: Selection[]): number[
 /** numpy's reduction block (`np.sum` adds the pairwise sums of consecutive 8192-value blocks). */
 const BLOCK = 8192;
 
-/** `row[k] = d[(base + k) * stride + off]` for k in 0..K. */
-function readRow(d: Float64Array, base: number, K: number, stride: number, off: number, row: Float64Array): void {
-  for (let k = 0; k < K; k++) row[k] = d[(base + k) * stride + off];
-}
-
-/** Appends `row[k]`, k in `live`, to selection j's block (a full block is summed into `sum[j]`); returns its fill. */
-function appendLive(row: Float64Array, live: Int32Array, block: Float64Array, fill: number, sum: Float64Array, j: number): number {
-  for (let i = 0; i < live.length; i++) {
-    block[fill++] = row[live[i]];
+/** Appends the defined values `d[(base + k) * stride + off]`, k in `ks`, to selection j's block; returns its fill. */
+function appendDefined(
+  d: Float64Array, base: number, stride: number, off: number, ks: Int32Array,
+  block: Float64Array, fill: number, sum: Float64Array, count: Float64Array, j: number,
+): number {
+  for (let i = 0; i < ks.length; i++) {
+    const v = d[(base + ks[i]) * stride + off];
+    if (!(v > -1)) continue;
+    block[fill++] = v;
+    count[j]++;
     if (fill === BLOCK) {
       sum[j] += pairwiseSum(block, 0, BLOCK);
       fill = 0;
@@ -137,46 +132,21 @@ export function range(n: number): number[] {
  * `recall[ts, k, a, m]`, or −1 — the per-category AP / AR of detectron2's LVIS/COCO evaluators.
  */
 export function perCategoryMeans(arr: NdArray, withRecallAxis: boolean, a: number, m: number, ts?: number[]): Float64Array {
-  return perCategoryMeansMany(arr, withRecallAxis, a, m, [ts])[0];
-}
-
-/** `perCategoryMeans` for several threshold sets at once (e.g. AP, AP50, AP75): the array is read once. */
-export function perCategoryMeansMany(arr: NdArray, withRecallAxis: boolean, a: number, m: number, tSets: (number[] | undefined)[]): Float64Array[] {
   const { T, R, K, A, M } = dimsOf(arr, withRecallAxis);
-  const all = range(T);
-  // The union of the sets' thresholds, in order, is gathered; each set's rows are then copied out of it.
-  const union = [...new Set(tSets.flatMap((ts) => ts ?? all))].sort((x, y) => x - y);
-  const tArr = Int32Array.from(union);
-  const rowsOf = tSets.map((ts) => Int32Array.from(ts ?? all, (t) => union.indexOf(t)));
+  const tArr = Int32Array.from(ts ?? range(T));
   const n = tArr.length * R;
   // Categories in blocks of KB: the values of a block lie side by side in each (t, r) row, so
   // they are gathered row by row (sequential reads) into per-category runs of the buffer.
   const KB = 64;
   const buf = new Float64Array(KB * n);
-  const scratch = new Float64Array(n);
-  const outs = tSets.map(() => new Float64Array(K));
+  const out = new Float64Array(K);
   const d = arr.data;
   for (let k0 = 0; k0 < K; k0 += KB) {
     const nk = Math.min(KB, K - k0);
     gatherCategoryBlock(d, tArr, R, K, A, M, k0, nk, a, m, buf, n);
-    for (let j = 0; j < nk; j++) {
-      for (let s = 0; s < tSets.length; s++) {
-        const rows = rowsOf[s];
-        outs[s][k0 + j] = meanOfDefined(scratch, copyRows(buf, j * n, rows, R, scratch));
-      }
-    }
+    for (let j = 0; j < nk; j++) out[k0 + j] = meanOfDefined(buf.subarray(j * n, (j + 1) * n), n);
   }
-  return outs;
-}
-
-/** `src[off + rows[i]*R ..][0..R)` for each i, one after the other, into `out`; returns how many values. */
-function copyRows(src: Float64Array, off: number, rows: Int32Array, R: number, out: Float64Array): number {
-  let n = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const b = off + rows[i] * R;
-    for (let r = 0; r < R; r++) out[n++] = src[b + r];
-  }
-  return n;
+  return out;
 }
 
 /** For k in k0..k0+nk: `d[t, r, k, a, m]` for t in `ts`, r in 0..R (C order) into `buf[(k-k0)*n ..]`. */
