@@ -3,9 +3,11 @@
  * and `Number` give — without building its text. Python writes floats with up to 17 digits
  * (`repr`), past Clinger's fast path (≤ 15 digits, a power of ten ≤ 10^22: one exact operation).
  * Here the digits `w = hi·10^nLo + lo` (< 10^19, held exactly as a sum of two doubles) are divided by
- * `10^-exp` (exact for −22 ≤ exp < 0), and the quotient is checked, and corrected to its neighbour
- * where needed, against the exact sign of `w − q·10^k` and of `w − (q ± ulp/2)·10^k` (Dekker's exact
- * products, Shewchuk's exact sums). Cases it does not take return NaN: the caller reads the text.
+ * `10^k = 10^-exp` (exact for −22 ≤ exp < 0). The quotient q is kept when the residual `w − q·10^k`
+ * (nearly exact) lies clearly inside half the gap to q's neighbour times 10^k; otherwise it is moved
+ * to its neighbour or, near a midpoint, decided by the exact signs of `w − q·10^k` and
+ * `w − (q ± ulp/2)·10^k` (Dekker's exact products, Shewchuk's exact sums). Cases it does not take
+ * return NaN: the caller reads the text.
  */
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
