@@ -7,6 +7,7 @@
  * The bytes are never changed: RLE strings stay as written (`jsonEscaped` columns).
  */
 import { MAX_JSON_NESTING } from '../util/jsonText.js';
+import { exactDecimal } from './exactDecimal.js';
 import { BOX_OK, SEG_STRING, allocateColumns, growColumns, type ResultColumns } from './resultColumns.js';
 import type { ResultsGroundTruth, ValidateResultsOptions } from './validateResults.js';
 
@@ -203,9 +204,9 @@ class ColumnScanner {
   }
 
   /**
-   * A JSON number, with `JSON.parse`'s value: up to 15 significant digits and a power of ten
-   * within ±22 exactly by one correctly rounded operation (Clinger's fast path), else `Number`
-   * of its text.
+   * A JSON number, with `JSON.parse`'s value: up to 19 significant digits and a power of ten
+   * within ±22 by `exactDecimal` (Clinger's fast path up to 15 digits, an exactly checked quotient
+   * past it), else `Number` of its text.
    */
   private num(): number {
     const b = this.b;
@@ -217,17 +218,20 @@ class ColumnScanner {
       p++;
     }
     let c = b[p];
-    let mant = 0, sig = 0, exp = 0;
+    // The significant digits: the first 15 in `hi`, the next 4 in `lo` (`nLo` of them).
+    let hi = 0, lo = 0, nLo = 0, sig = 0, exp = 0;
     let slow = false;
     if (c === 0x30) c = b[++p];
     else if (c >= 0x31 && c <= 0x39) {
       do {
         if (sig < 15) {
-          mant = mant * 10 + (c - 0x30);
+          hi = hi * 10 + (c - 0x30);
           sig++;
-        } else {
-          slow = true;
-        }
+        } else if (sig < 19) {
+          lo = lo * 10 + (c - 0x30);
+          nLo++;
+          sig++;
+        } else slow = true;
         c = b[++p];
       } while (c >= 0x30 && c <= 0x39);
     } else throw BAIL;
@@ -236,12 +240,14 @@ class ColumnScanner {
       if (!(c >= 0x30 && c <= 0x39)) throw BAIL;
       do {
         if (sig < 15) {
-          mant = mant * 10 + (c - 0x30);
-          if (mant !== 0) sig++;
-          exp--;
-        } else {
-          slow = true;
-        }
+          hi = hi * 10 + (c - 0x30);
+          if (hi !== 0) sig++;
+        } else if (sig < 19) {
+          lo = lo * 10 + (c - 0x30);
+          nLo++;
+          sig++;
+        } else slow = true;
+        exp--;
         c = b[++p];
       } while (c >= 0x30 && c <= 0x39);
     }
@@ -261,9 +267,11 @@ class ColumnScanner {
       exp += eneg ? -e : e;
     }
     this.p = p;
-    if (slow || exp > 22 || exp < -22) return Number(latin1(b, start, p));
-    const v = exp < 0 ? mant / POW10[-exp] : mant * POW10[exp];
-    return neg ? -v : v;
+    if (!slow) {
+      const v = nLo === 0 && exp <= 0 && exp >= -22 ? hi / POW10[-exp] : exactDecimal(hi, lo, nLo, exp);
+      if (v === v) return neg ? -v : v;
+    }
+    return Number(latin1(b, start, p));
   }
 
   /** `[x, y, w, h]` of finite numbers, w and h ≥ 0 (as `checkBbox`), or an empty list (COCO's "none"). */

@@ -3,6 +3,7 @@ import { BOX_EMPTY, BOX_NONE, BOX_OK, SEG_NONE, SEG_OTHER, SEG_STRING, type Resu
 import { BalmsInputError } from '../util/errors.js';
 import { buildGtTable, type EvalMode, type GtTable } from './gtTable.js';
 import { countingSortBy, stableSortByKeyDesc } from './indexSort.js';
+import { IdLookup } from './idLookup.js';
 import { applyLoadCaps } from './loadCaps.js';
 import { radixSortByKeyDesc } from './radixSort.js';
 import { annotationRle, detectionRle, detectionRleBytes, rleArea, rleBbox, rleBytesArea, type Rle } from './maskOps.js';
@@ -137,19 +138,21 @@ export function prepareEvaluation(gtData: LvisDataset, results: ResultColumns, o
   const resArea = new Float64Array(R);
   const resRle: Rle[] = needMask ? new Array<Rle>(R) : [];
   const cbox = results.box;
-  const resBox = new Float64Array(iouType === 'bbox' ? 4 * R : 0);
+  // Box IoU without masks (the box branch) reads the results' boxes as they are.
+  const resBox = iouType !== 'bbox' ? new Float64Array(0) : needMask ? new Float64Array(4 * R) : cbox;
   const fill = (i: number): void => {
     if (needMask) resRle[i] = resultRle(results, i, gt.imgHeight[resImg[i]], gt.imgWidth[resImg[i]]);
     const h = gt.imgHeight[resImg[i]], w = gt.imgWidth[resImg[i]];
     resArea[i] = areaFromBox ? cbox[4 * i + 2] * cbox[4 * i + 3] : needMask ? rleArea(resRle[i]) : resultArea(results, i, h, w);
-    if (iouType === 'bbox') {
-      if (results.boxKind[i] !== BOX_NONE || boxBranch) resBox.set(cbox.subarray(4 * i, 4 * i + 4), 4 * i);
-      else resBox.set(rleBbox(resRle[i]), 4 * i);
+    if (iouType === 'bbox' && needMask) {
+      const src = results.boxKind[i] !== BOX_NONE || boxBranch ? cbox : rleBbox(resRle[i]);
+      const o = results.boxKind[i] !== BOX_NONE || boxBranch ? 4 * i : 0;
+      for (let j = 0; j < 4; j++) resBox[4 * i + j] = src[o + j];
     }
   };
   let list = cand.subarray(0, nc);
   if (mode === 'lvis') {
-    if (!needMask && iouType === 'segm' && areaFromBox) {
+    if (!needMask && areaFromBox) {
       boxAreas(results, list, resArea);
     } else {
       for (let j = 0; j < nc; j++) fill(list[j]);
@@ -217,11 +220,11 @@ export function prepareEvaluation(gtData: LvisDataset, results: ResultColumns, o
 }
 
 function readImagesAndScores(c: ResultColumns, gt: GtTable, resImg: Int32Array, resScore: Float64Array, perImg: Uint32Array): void {
-  const index = gt.imgIndex;
+  const index = new IdLookup(gt.imgIndex);
   for (let i = 0; i < c.count; i++) {
     const img = index.get(c.imageId[i]);
     const score = c.score[i];
-    if (img === undefined || score !== score) throw resultError(c, i, gt);
+    if (img < 0 || score !== score) throw resultError(c, i, gt);
     resImg[i] = img;
     resScore[i] = score;
     perImg[img]++;
@@ -234,13 +237,14 @@ function selectCandidates(
   boxBranch: boolean, areaFromBox: boolean, checkMask: boolean, cand: Uint32Array, resCat: Int32Array,
 ): number {
   let nc = 0;
+  const catIndex = new IdLookup(gt.catIndex);
   for (let i = 0; i < c.count; i++) {
     if (!keep[i]) continue;
     // lvis-api / loadRes read `bbox` of every result in the box branch and the mask in the other.
     if (boxBranch || areaFromBox || c.boxKind[i] !== BOX_NONE) checkBox(c, i);
     if (!boxBranch || (checkMask && c.segKind[i] !== SEG_NONE)) checkRle(c, i);
-    const k = gt.catIndex.get(c.categoryId[i]);
-    if (k === undefined || !gt.imgEvaluated[resImg[i]]) continue;
+    const k = catIndex.get(c.categoryId[i]);
+    if (k < 0 || !gt.imgEvaluated[resImg[i]]) continue;
     if (mode === 'lvis' && (gt.flags.get(resImg[i], k) & (HAS_GT | NEGATIVE)) === 0) continue;
     resCat[i] = k;
     cand[nc++] = i;
@@ -248,7 +252,7 @@ function selectCandidates(
   return nc;
 }
 
-/** Segm with box areas and no mask needed: each area is `w*h` of the result's bbox. */
+/** Areas from boxes and no mask needed: each area is `w*h` of the result's bbox. */
 function boxAreas(c: ResultColumns, list: Uint32Array, resArea: Float64Array): void {
   const box = c.box;
   for (let j = 0; j < list.length; j++) {

@@ -87,7 +87,7 @@ describe('balms compare (cpu, tiny)', () => {
   }, 300_000);
 
   it('rejects unknown methods and --set of the keys it owns', async () => {
-    await expect(runCompare({ outDir: join(root, 'bad'), methods: ['nope'], preset: tinyPreset(), ...quiet })).rejects.toThrow(/unknown method 'nope'/);
+    await expect(runCompare({ outDir: join(root, 'bad'), methods: ['nope'], preset: tinyPreset(), ...quiet })).rejects.toThrow(/unknown detection method 'nope'/);
     await expect(runCompare({ outDir: join(root, 'bad'), sets: ['seed=3'], preset: tinyPreset(), ...quiet })).rejects.toThrow(/sets seed itself/);
     await expect(runCompare({ outDir: join(root, 'bad'), preset: 'huge', ...quiet })).rejects.toThrow(/--preset/);
     await expect(runCompare({ outDir: join(root, 'bad'), preset: tinyPreset(), merge: true, shard: { index: 0, count: 2 }, ...quiet })).rejects.toThrow(/--merge .* do not pass --shard/);
