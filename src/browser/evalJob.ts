@@ -11,7 +11,7 @@ import { scanResultColumns } from '../coco/scanResultColumns.js';
 import { validateDataset } from '../coco/validateDataset.js';
 import { validateResults } from '../coco/validateResults.js';
 import { evaluateCoco, evaluateLvis, formatCocoStats, formatLvisStats } from '../eval/index.js';
-import { BalmsInputError } from '../util/errors.js';
+import { BalmsInputError, BalmsInternalError } from '../util/errors.js';
 
 export interface EvalJob {
   gtText: string;
@@ -96,7 +96,7 @@ export function runEvalJob(job: EvalJob, onStage: (stage: EvalStage) => void = (
   const gt = parseGroundTruth(job.gtText, job.gtName, job.coco);
   onStage('parse results');
   const input = job.resultsBytes ?? job.resultsText;
-  if (input === undefined) throw new Error('runEvalJob: give resultsText or resultsBytes');
+  if (input === undefined) throw new BalmsInternalError('runEvalJob: give resultsText or resultsBytes');
   const results = parseResults(input, job.resultsName, new LvisIndex(gt));
   const t1 = performance.now();
   onStage('evaluate');

@@ -4,6 +4,7 @@ import { Jimp } from 'jimp';
 import { decodeJpegRgb } from './jpegDecode.js';
 import { isJpeg, readJpegInfo } from './jpegInfo.js';
 import { orientationSwapsAxes } from './orientation.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /** An 8-bit RGB image, row-major HWC: pixel (y, x) channel c is at `(y * width + x) * 3 + c`. */
 export interface RgbImage {
@@ -58,7 +59,7 @@ export async function imageFileSize(path: string): Promise<{ width: number; heig
   }
   if (isJpeg(head)) {
     const info = readJpegInfo(await readFile(path), true);
-    if (info && !info.complete) throw new Error('truncated JPEG: the file ends before its end-of-image marker');
+    if (info && !info.complete) throw new BalmsInputError('truncated JPEG: the file ends before its end-of-image marker');
     if (info) {
       const { width, height, orientation } = info;
       return orientationSwapsAxes(orientation) ? { width: height, height: width, orientation } : { width, height, orientation };

@@ -12,6 +12,7 @@
  */
 
 import { orientationMap } from './orientation.js';
+import { BalmsInputError } from '../util/errors.js';
 
 const ZIGZAG = Int32Array.from([
   0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37,
@@ -64,7 +65,7 @@ function buildHuffman(counts: Uint8Array, values: Uint8Array): Huffman {
  * anything it cannot read.
  */
 export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6, orientation = 1): { data: Uint8Array; width: number; height: number } {
-  if (!(b[0] === 0xff && b[1] === 0xd8)) throw new Error('not a JPEG (no start-of-image marker)');
+  if (!(b[0] === 0xff && b[1] === 0xd8)) throw new BalmsInputError('not a JPEG (no start-of-image marker)');
   const qt: Int32Array[] = [];
   const dcTables: (Huffman | null)[] = [null, null, null, null];
   const acTables: (Huffman | null)[] = [null, null, null, null];
@@ -79,7 +80,7 @@ export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6, orientation = 1)
   const u16 = (o: number) => (b[o]! << 8) | b[o + 1]!;
 
   for (;;) {
-    if (p + 2 > n) throw new Error('truncated JPEG: the file ends before its end-of-image marker');
+    if (p + 2 > n) throw new BalmsInputError('truncated JPEG: the file ends before its end-of-image marker');
     if (b[p] !== 0xff) {
       // Stray bytes before a marker: libjpeg warns and skips them; so do we.
       p++;
@@ -95,11 +96,11 @@ export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6, orientation = 1)
       p += 2;
       continue;
     }
-    if (p + 4 > n) throw new Error('truncated JPEG: the file ends inside a marker segment');
+    if (p + 4 > n) throw new BalmsInputError('truncated JPEG: the file ends inside a marker segment');
     const len = u16(p + 2);
     const s = p + 4;
     const end = p + 2 + len;
-    if (len < 2 || end > n) throw new Error('truncated JPEG: the file ends inside a marker segment');
+    if (len < 2 || end > n) throw new BalmsInputError('truncated JPEG: the file ends inside a marker segment');
     if (marker === 0xe0 && b[s] === 0x4a && b[s + 1] === 0x46 && b[s + 2] === 0x49 && b[s + 3] === 0x46) jfif = true;
     else if (marker === 0xee && len >= 14 && b[s] === 0x41 && b[s + 1] === 0x64 && b[s + 2] === 0x6f && b[s + 3] === 0x62 && b[s + 4] === 0x65) adobeTransform = b[s + 11]!;
     else if (marker === 0xdb) {
@@ -124,19 +125,19 @@ export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6, orientation = 1)
     } else if (marker === 0xdd) {
       restartInterval = u16(s);
     } else if (marker === 0xc0 || marker === 0xc1 || marker === 0xc2) {
-      if (comps.length) throw new Error('unsupported JPEG: more than one frame');
-      if (b[s] !== 8) throw new Error(`unsupported JPEG: ${b[s]}-bit samples (only 8-bit)`);
+      if (comps.length) throw new BalmsInputError('unsupported JPEG: more than one frame');
+      if (b[s] !== 8) throw new BalmsInputError(`unsupported JPEG: ${b[s]}-bit samples (only 8-bit)`);
       progressive = marker === 0xc2;
       height = u16(s + 1);
       width = u16(s + 3);
-      if (!width || !height) throw new Error('unsupported JPEG: zero width or height (DNL)');
-      if (width * height > maxPixels) throw new Error(`JPEG of ${width}×${height} is larger than ${maxPixels / 1e6} megapixels`);
+      if (!width || !height) throw new BalmsInputError('unsupported JPEG: zero width or height (DNL)');
+      if (width * height > maxPixels) throw new BalmsInputError(`JPEG of ${width}×${height} is larger than ${maxPixels / 1e6} megapixels`);
       const nc = b[s + 5]!;
-      if (nc !== 1 && nc !== 3 && nc !== 4) throw new Error(`unsupported JPEG: ${nc} colour components`);
+      if (nc !== 1 && nc !== 3 && nc !== 4) throw new BalmsInputError(`unsupported JPEG: ${nc} colour components`);
       for (let i = 0; i < nc; i++) {
         const o = s + 6 + 3 * i;
         const h = b[o + 1]! >> 4, v = b[o + 1]! & 15; // prettier-ignore
-        if (h < 1 || h > 4 || v < 1 || v > 4) throw new Error('corrupt JPEG: bad sampling factor');
+        if (h < 1 || h > 4 || v < 1 || v > 4) throw new BalmsInputError('corrupt JPEG: bad sampling factor');
         comps.push({ id: b[o]!, h, v, tq: b[o + 2]!, blocksPerLine: 0, blocksPerColumn: 0, stride: 0, coeffs: new Int16Array(0), pred: 0, dc: null, ac: null });
       }
       maxH = Math.max(...comps.map((c) => c.h));
@@ -150,14 +151,14 @@ export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6, orientation = 1)
         c.coeffs = new Int16Array(c.stride * mcusPerColumn * c.v * 64);
       }
     } else if (marker >= 0xc3 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      throw new Error(`unsupported JPEG: ${marker === 0xc3 || marker === 0xc7 || marker === 0xcb || marker === 0xcf ? 'lossless' : 'arithmetic-coded or hierarchical'} coding (SOF ${marker.toString(16)})`);
+      throw new BalmsInputError(`unsupported JPEG: ${marker === 0xc3 || marker === 0xc7 || marker === 0xcb || marker === 0xcf ? 'lossless' : 'arithmetic-coded or hierarchical'} coding (SOF ${marker.toString(16)})`);
     } else if (marker === 0xda) {
-      if (!comps.length) throw new Error('corrupt JPEG: scan before frame header');
+      if (!comps.length) throw new BalmsInputError('corrupt JPEG: scan before frame header');
       const ns = b[s]!;
       const scanComps: Component[] = [];
       for (let i = 0; i < ns; i++) {
         const c = comps.find((x) => x.id === b[s + 1 + 2 * i]);
-        if (!c) throw new Error('corrupt JPEG: scan names an unknown component');
+        if (!c) throw new BalmsInputError('corrupt JPEG: scan names an unknown component');
         c.dc = dcTables[b[s + 2 + 2 * i]! >> 4] ?? null;
         c.ac = acTables[b[s + 2 + 2 * i]! & 15] ?? null;
         scanComps.push(c);
@@ -169,8 +170,8 @@ export function decodeJpegRgb(b: Uint8Array, maxPixels = 200e6, orientation = 1)
     }
     p = end;
   }
-  if (!comps.length) throw new Error('corrupt JPEG: no frame header');
-  for (const c of comps) if (!qt[c.tq]) throw new Error('corrupt JPEG: missing quantisation table');
+  if (!comps.length) throw new BalmsInputError('corrupt JPEG: no frame header');
+  for (const c of comps) if (!qt[c.tq]) throw new BalmsInputError('corrupt JPEG: missing quantisation table');
   const transform = comps.length === 3 ? !(adobeTransform === 0 || (adobeTransform < 0 && !jfif && comps[0]!.id === 82 && comps[1]!.id === 71 && comps[2]!.id === 66)) : adobeTransform > 0;
   const m = orientationMap(orientation, width, height);
   return { data: toRgb(comps, qt, width, height, maxH, maxV, mcusPerColumn, transform, m), width: m.width, height: m.height };
@@ -195,7 +196,7 @@ function decodeScan(b: Uint8Array, p: number, comps: Component[], sp: ScanParams
   let hitMarker = false;
   const readBit = (): number => {
     if (nbits === 0) {
-      if (p >= n) throw new Error('truncated JPEG: the file ends inside a scan');
+      if (p >= n) throw new BalmsInputError('truncated JPEG: the file ends inside a scan');
       let byte = b[p]!;
       if (byte === 0xff) {
         const next = b[p + 1];
@@ -223,14 +224,14 @@ function decodeScan(b: Uint8Array, p: number, comps: Component[], sp: ScanParams
     return v >= 1 << (len - 1) ? v : v + (-1 << len) + 1;
   };
   const huff = (t: Huffman | null): number => {
-    if (!t) throw new Error('corrupt JPEG: scan uses a Huffman table that was not defined');
+    if (!t) throw new BalmsInputError('corrupt JPEG: scan uses a Huffman table that was not defined');
     let code = readBit();
     let l = 1;
     while (code > t.maxCode[l]!) {
       code = (code << 1) | readBit();
       l++;
     }
-    if (l > 16) throw new Error('corrupt JPEG: bad Huffman code');
+    if (l > 16) throw new BalmsInputError('corrupt JPEG: bad Huffman code');
     return t.values[t.valOffset[l]! + code]!;
   };
 
@@ -250,7 +251,7 @@ function decodeScan(b: Uint8Array, p: number, comps: Component[], sp: ScanParams
           continue;
         }
         k += r;
-        if (k > 63) throw new Error('corrupt JPEG: coefficient index past 63');
+        if (k > 63) throw new BalmsInputError('corrupt JPEG: coefficient index past 63');
         z[o + ZIGZAG[k]!] = extend(s);
         k++;
       }
@@ -282,7 +283,7 @@ function decodeScan(b: Uint8Array, p: number, comps: Component[], sp: ScanParams
           continue;
         }
         k += r;
-        if (k > 63) throw new Error('corrupt JPEG: coefficient index past 63');
+        if (k > 63) throw new BalmsInputError('corrupt JPEG: coefficient index past 63');
         z[o + ZIGZAG[k]!] = extend(s) * (1 << al);
         k++;
       }
@@ -356,16 +357,16 @@ function decodeScan(b: Uint8Array, p: number, comps: Component[], sp: ScanParams
         }
       }
     }
-    if (hitMarker && mcu < total) throw new Error('corrupt JPEG: a scan ends early');
+    if (hitMarker && mcu < total) throw new BalmsInputError('corrupt JPEG: a scan ends early');
     // Align to a byte and find the next marker (RSTn between intervals, else the next segment).
     nbits = 0;
     hitMarker = false;
     while (p + 1 < n && !(b[p] === 0xff && b[p + 1] !== 0 && b[p + 1] !== 0xff)) p++;
-    if (p + 1 >= n) throw new Error('truncated JPEG: the file ends inside a scan');
+    if (p + 1 >= n) throw new BalmsInputError('truncated JPEG: the file ends inside a scan');
     const m = b[p + 1]!;
     if (m >= 0xd0 && m <= 0xd7) {
       if (mcu < total) p += 2;
-    } else if (mcu < total) throw new Error('corrupt JPEG: a scan ends early');
+    } else if (mcu < total) throw new BalmsInputError('corrupt JPEG: a scan ends early');
   }
   return p;
 }

@@ -13,6 +13,7 @@ import { evaluatePairs, splitPairs, type MatchResult } from './evaluateImage.js'
 import { pairIouOf, type PairEvaluator, type PairJob } from './runCore.js';
 import type { PreparedEval } from './prepare.js';
 import type { PairWorkerData } from './pairWorker.js';
+import { BalmsInputError } from '../util/errors.js';
 
 /** Pairs below this much work (IoU cells + detections + GT) stay on one thread: a worker costs ~50 ms to start. */
 const MIN_WORK_PER_THREAD = 200_000;
@@ -23,7 +24,7 @@ const STARTUP_WAIT_MS = 30_000;
  * `minWorkPerThread` of work at most (IoU cells + detections + GT; default 200,000).
  */
 export function pairThreads(threads: number, minWorkPerThread = MIN_WORK_PER_THREAD): PairEvaluator {
-  if (!Number.isSafeInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  if (!Number.isSafeInteger(threads) || threads < 1) throw new BalmsInputError(`--threads: must be a positive integer, got ${threads}`);
   return (job) => evaluateInThreads(job, threads, minWorkPerThread);
 }
 

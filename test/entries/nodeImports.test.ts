@@ -15,7 +15,7 @@ const PAGE_SCRIPTS = ['src/browser/viewApp.ts', 'src/browser/evalWorker.ts'];
 /** Packages that only work in Node (jimp reads files and Buffers). */
 const NODE_ONLY_PACKAGES = new Set(['jimp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
 /** Worker and child-process scripts are started by URL or path (new Worker(url), node <script>), not imported. */
-const WORKER_SCRIPTS = new Set(['src/data/imageWorker.ts', 'src/cli/nativeCheckChild.ts']);
+const WORKER_SCRIPTS = new Set(['src/data/imageWorker.ts', 'src/cli/nativeCheckChild.ts', 'src/eval/pairWorker.ts']);
 
 function isNodeOnly(specifier: string): boolean {
   if (specifier.startsWith('node:')) return true;
