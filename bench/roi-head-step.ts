@@ -99,7 +99,7 @@ async function runTfjs(backend: Backend, steps: number): Promise<Figures> {
   const counts = Array.from({ length: K }, () => 1 + rng.int(1000));
   const loss = createClassifierLoss({ type: 'balanced_softmax' }, { imageCount: counts, instanceCount: counts, numTrainImages: 10000 });
   const store = new ParameterStore(new Rng(0));
-  const heads = new RoIHeads(store, cfg, K, C, loss);
+  const heads = new RoIHeads({ store, config: cfg, numClasses: K, inChannels: C, classifierLoss: loss });
   const feats: FeatureLevel[] = [2, 3, 4, 5].map((l) => {
     const s = IMAGE / 2 ** l;
     return { features: tf.randomNormal([1, s, s, C], 0, 1, 'float32', l) as tf.Tensor4D, stride: 2 ** l };

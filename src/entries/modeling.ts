@@ -31,7 +31,7 @@ export { pasteMask, pasteMaskRle } from '../modeling/pasteMasks.js';
 export { RoIHeads } from '../modeling/roiHeads.js';
 export { checkBoxLists, checkFeatureLevels, checkImageSizes, checkTargets } from '../modeling/roiHeadsInputs.js';
 export type { FeatureLevelInput, TargetsInput } from '../modeling/roiHeadsInputs.js';
-export { resolveRoIHeadsOptions, resolveRoiHeadsConfig, validateRoiHeadsConfig } from '../modeling/roiHeadsOptions.js';
+export { resolveRoIHeadsOptions, resolveRoiHeadsConfig } from '../modeling/roiHeadsOptions.js';
 export type { ResolvedRoIHeadsOptions, RoIHeadsOptions, RoiHeadsConfigInput } from '../modeling/roiHeadsOptions.js';
 export { checkInstanceMask, cropAndResizeBitmap, maskTargetsForInstances } from '../modeling/instanceMasks.js';
 export type { BitmapMask, InstanceMask } from '../modeling/instanceMasks.js';

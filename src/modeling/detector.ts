@@ -73,7 +73,7 @@ export class Detector implements DetectorModel {
       channels = cfg.backbone.stageChannels[cfg.backbone.stageChannels.length - 1]!;
     }
     this.rpn = new Rpn(this.store, cfg.rpn, cfg.anchors, this.strides, channels);
-    this.roiHeads = new RoIHeads(this.store, cfg.roiHeads, cfg.numClasses, channels, classifierLossOf(opts, cfg.numClasses), 'roi_heads', opts.clsBiasInit ?? 0);
+    this.roiHeads = new RoIHeads({ store: this.store, config: cfg.roiHeads, numClasses: cfg.numClasses, inChannels: channels, classifierLoss: classifierLossOf(opts, cfg.numClasses), clsBiasInit: opts.clsBiasInit ?? 0 });
   }
 
   /** Every parameter by stable name. */

@@ -5,13 +5,44 @@
  * and, with the `model.` prefix and the config file's name, by the training config.
  */
 import { checkRanges, knobError, type RangeTable } from '../util/ranges.js';
-import type { DetectorConfig } from './config.js';
+import type { DetectorConfig, RoIHeadsConfig } from './config.js';
 
 const CHANNELS = { int: true, min: 1, max: 4096 } as const;
 const TOP_K = { int: true, min: 1, max: 1_000_000 } as const;
 const IOU = { min: 0, max: 1 } as const;
+const OPEN_IOU = { above: 0, below: 1 } as const;
 const FRACTION = { above: 0, max: 1 } as const;
 const WEIGHT = { min: 0, max: 1e6 } as const;
+
+/** Each RoI-head knob's allowed values (keys as in `RoIHeadsConfig`): the one rule per knob, for `RoIHeads` and the detector alike. */
+export const ROI_HEADS_RANGES: RangeTable = {
+  batchSizePerImage: { int: true, min: 1, max: 1_000_000 },
+  positiveFraction: FRACTION,
+  iouThreshold: OPEN_IOU,
+  pooledSize: { int: true, min: 1, max: 64 },
+  samplingRatio: { int: true, min: 0, max: 16 },
+  'boxHead.fcDims': { nonEmpty: true },
+  'boxHead.fcDims[]': CHANNELS,
+  'mask.convDims[]': CHANNELS,
+  'mask.pooledSize': { int: true, min: 1, max: 64 },
+  'mask.deconvDim': { int: true, min: 0, max: 4096 },
+  'mask.lossWeight': WEIGHT,
+  bboxRegWeights: { length: 4 },
+  'bboxRegWeights[]': { above: 0, max: 1e3 },
+  'smoothL1Beta': { min: 0, max: 1e3 },
+  boxLossWeight: WEIGHT,
+  clsLossWeight: WEIGHT,
+  scoreThreshold: { min: 0, max: 1 },
+  nmsThreshold: FRACTION,
+  detectionsPerImage: TOP_K,
+  maskThreshold: { min: 0, max: 1 },
+  canonicalBoxSize: { above: 0, max: 1e5 },
+  canonicalLevel: { int: true, min: 0, max: 16 },
+};
+
+function prefixed(prefix: string, table: RangeTable): RangeTable {
+  return Object.fromEntries(Object.entries(table).map(([k, r]) => [prefix + k, r]));
+}
 
 /** Each detector knob's allowed values (keys as in `DetectorConfig`). */
 export const DETECTOR_RANGES: RangeTable = {
@@ -46,28 +77,7 @@ export const DETECTOR_RANGES: RangeTable = {
   'rpn.bboxRegWeights': { length: 4 },
   'rpn.bboxRegWeights[]': { above: 0, max: 1e3 },
   'rpn.lossWeight': WEIGHT,
-  'roiHeads.batchSizePerImage': { int: true, min: 1, max: 1_000_000 },
-  'roiHeads.positiveFraction': FRACTION,
-  'roiHeads.iouThreshold': { above: 0, below: 1 },
-  'roiHeads.pooledSize': { int: true, min: 1, max: 64 },
-  'roiHeads.samplingRatio': { int: true, min: 0, max: 16 },
-  'roiHeads.boxHead.fcDims': { nonEmpty: true },
-  'roiHeads.boxHead.fcDims[]': CHANNELS,
-  'roiHeads.mask.convDims[]': CHANNELS,
-  'roiHeads.mask.pooledSize': { int: true, min: 1, max: 64 },
-  'roiHeads.mask.deconvDim': { int: true, min: 0, max: 4096 },
-  'roiHeads.mask.lossWeight': WEIGHT,
-  'roiHeads.bboxRegWeights': { length: 4 },
-  'roiHeads.bboxRegWeights[]': { above: 0, max: 1e3 },
-  'roiHeads.smoothL1Beta': { min: 0, max: 1e3 },
-  'roiHeads.boxLossWeight': WEIGHT,
-  'roiHeads.clsLossWeight': WEIGHT,
-  'roiHeads.scoreThreshold': { min: 0, max: 1 },
-  'roiHeads.nmsThreshold': FRACTION,
-  'roiHeads.detectionsPerImage': TOP_K,
-  'roiHeads.maskThreshold': { min: 0, max: 1 },
-  'roiHeads.canonicalBoxSize': { above: 0, max: 1e5 },
-  'roiHeads.canonicalLevel': { int: true, min: 0, max: 16 },
+  ...prefixed('roiHeads.', ROI_HEADS_RANGES),
 };
 
 /**
@@ -91,5 +101,15 @@ export function checkDetectorConfigRanges(cfg: Partial<DetectorConfig>, where: {
   }
   if (anchors.sizes.some((s) => s.length !== anchors.sizes[0]!.length)) throw knobError('every level needs the same number of anchor sizes', 'anchors.sizes', where);
   if (rpn.iouThresholds[0]! > rpn.iouThresholds[1]!) throw knobError(`must be [low, high], got ${JSON.stringify(rpn.iouThresholds)}`, 'rpn.iouThresholds', where);
-  if (roiHeads.mask.enabled && roiHeads.mask.convDims.length < 1) throw knobError('the mask head needs at least one conv (or set roiHeads.mask.enabled false)', 'roiHeads.mask.convDims', where);
+  checkRoiHeadsInvariants(roiHeads, { ...where, prefix: `${where.prefix ?? ''}roiHeads.` });
+}
+
+/** The RoI-head settings' ranges and invariants (`where.prefix` before each key: `config.` for `RoIHeads` options). */
+export function checkRoiHeadsConfig(cfg: RoIHeadsConfig, where: { file?: string; prefix?: string } = {}): void {
+  checkRanges(cfg, ROI_HEADS_RANGES, where);
+  checkRoiHeadsInvariants(cfg, where);
+}
+
+function checkRoiHeadsInvariants(cfg: RoIHeadsConfig, where: { file?: string; prefix?: string }): void {
+  if (cfg.mask.enabled && cfg.mask.convDims.length < 1) throw knobError('the mask head needs at least one conv (or set mask.enabled false)', 'mask.convDims', where);
 }

@@ -5,7 +5,8 @@
  * losses; `predict(features, proposals, imageSizes)` (or `predictAsync`, which never blocks on a
  * GPU read-back) returns per-image detections with 28×28 (2·pooled) mask probabilities for the
  * predicted class. Build it with `new RoIHeads({ numClasses, inChannels, classStats })` (see
- * `RoIHeadsOptions`), or positionally on a shared `ParameterStore` as balms's `Detector` does.
+ * `RoIHeadsOptions`: a detector passes its shared `store`; box head, predictor and mask head may be
+ * passed in).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Polygon } from '../coco/types.js';
@@ -92,7 +93,7 @@ export class RoIHeads {
   readonly numClasses: number;
   readonly inChannels: number;
   readonly classifierLoss: RoiClassifierLoss;
-  /** Holds the head's parameters (its own with the options form, the detector's with the positional one). */
+  /** Holds the head's parameters (its own, or the detector's passed as `store`). */
   readonly store: ParameterStore;
   /** Parameter-name prefix (`roi_heads`). */
   readonly prefix: string;
@@ -101,69 +102,34 @@ export class RoIHeads {
   readonly maskHead: MaskHead | null;
   readonly boxCoder: BoxCoder;
   readonly maskSize: number;
-  /** Draws the RoI samples when `losses` is given no `rng`. */
+  /** Draws the RoI samples when `losses` is given no `rng` (`new Rng(seed + 1)`). */
   readonly rng: Rng;
   private readonly ownsStore: boolean;
 
   /**
+   * Parts not passed in (box head, box predictor, mask head) are built from the config on `store`
+   * (default: the head's own) under `prefix`, in that order.
    * @example new RoIHeads({ numClasses: 3, inChannels: 256, classStats, config: { mask: { convDims: [128, 128] } }, seed: 1 })
    */
-  constructor(options: RoIHeadsOptions);
-  /**
-   * The positional form (balms's own detector): parameters in `store` under `prefix`.
-   * @param inChannels channels of the feature maps
-   * @param prefix parameter-name prefix (`roi_heads`)
-   */
-  constructor(
-    store: ParameterStore,
-    cfg: RoIHeadsConfig,
-    numClasses: number,
-    inChannels: number,
-    classifierLoss: RoiClassifierLoss,
-    prefix?: string,
-    clsBiasInit?: number,
-  );
-  constructor(
-    first: ParameterStore | RoIHeadsOptions,
-    cfgArg?: RoIHeadsConfig,
-    numClassesArg?: number,
-    inChannelsArg?: number,
-    lossArg?: RoiClassifierLoss,
-    prefix = 'roi_heads',
-    clsBiasInit = 0,
-  ) {
-    let store: ParameterStore;
-    if (first instanceof ParameterStore) {
-      store = first;
-      this.cfg = cfgArg!;
-      this.numClasses = numClassesArg!;
-      this.inChannels = inChannelsArg!;
-      this.classifierLoss = lossArg!;
-      this.rng = new Rng(0);
-      this.ownsStore = false;
-    } else {
-      const o = resolveRoIHeadsOptions(first);
-      store = new ParameterStore(new Rng(o.seed));
-      this.cfg = o.config;
-      this.numClasses = o.numClasses;
-      this.inChannels = o.inChannels;
-      this.classifierLoss = o.classifierLoss;
-      this.rng = new Rng(o.seed + 1);
-      this.ownsStore = true;
-      clsBiasInit = o.clsBiasInit;
-    }
+  constructor(options: RoIHeadsOptions) {
+    const o = resolveRoIHeadsOptions(options);
+    const cfg = o.config, numClasses = o.numClasses, inChannels = o.inChannels, store = o.store, prefix = o.prefix;
+    this.cfg = cfg;
+    this.numClasses = numClasses;
+    this.inChannels = inChannels;
+    this.classifierLoss = o.classifierLoss;
     this.store = store;
     this.prefix = prefix;
-    const cfg = this.cfg, numClasses = this.numClasses, inChannels = this.inChannels, classifierLoss = this.classifierLoss;
+    this.rng = o.rng;
+    this.ownsStore = o.ownsStore;
     const p = cfg.pooledSize;
-    this.boxHead = new BoxHead(store, `${prefix}/box_head`, p * p * inChannels, cfg.boxHead.fcDims);
-    const logits = classifierLoss.outputs(numClasses);
-    this.boxPredictor = new BoxPredictor(
-      store, `${prefix}/box_predictor`, this.boxHead.outputDim, logits, cfg.clsAgnosticBboxReg ? 1 : numClasses, clsBiasInit,
+    this.boxHead = o.boxHead ?? new BoxHead(store, `${prefix}/box_head`, p * p * inChannels, cfg.boxHead.fcDims);
+    this.boxPredictor = o.boxPredictor ?? new BoxPredictor(
+      store, `${prefix}/box_predictor`, this.boxHead.outputDim, o.classifierLoss.outputs(numClasses), cfg.clsAgnosticBboxReg ? 1 : numClasses, o.clsBiasInit,
     );
-    this.maskHead = cfg.mask.enabled
-      ? new MaskHead(store, `${prefix}/mask_head`, inChannels, cfg.mask.convDims, cfg.mask.deconvDim, numClasses)
-      : null;
+    this.maskHead = o.maskHead !== undefined
+      ? o.maskHead
+      : cfg.mask.enabled ? new MaskHead(store, `${prefix}/mask_head`, inChannels, cfg.mask.convDims, cfg.mask.deconvDim, numClasses) : null;
     this.boxCoder = new BoxCoder(cfg.bboxRegWeights);
     this.maskSize = 2 * cfg.mask.pooledSize;
   }
@@ -173,7 +139,7 @@ export class RoIHeads {
     return this.store.select(`${this.prefix}/`);
   }
 
-  /** Frees the parameters (options form only: the positional form's store belongs to the caller). */
+  /** Frees the parameters of the head's own store (a `store` passed in belongs to the caller). */
   dispose(): void {
     if (this.ownsStore) this.store.dispose();
   }

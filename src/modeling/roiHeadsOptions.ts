@@ -1,13 +1,21 @@
 /**
- * The options form of the `RoIHeads` constructor, for a detection engineer who plugs the head into
- * their own detector: `new RoIHeads({ numClasses, inChannels, classStats })` builds the head with
- * its own seeded parameters, the default Balanced Softmax and detectron2's RoI-head defaults;
- * `config` overrides any of those settings (a partial `RoIHeadsConfig`, checked key by key).
+ * The one way to build `RoIHeads` (detectron2's `from_config` way): an options object whose
+ * `config` (any subset of the RoI-head settings) is merged onto the defaults with the one deep merge
+ * and checked against the one range table (`checkRoiHeadsConfig`); the parts — box head, box
+ * predictor, mask head — are built from the config unless passed in. A detection engineer calls
+ * `new RoIHeads({ numClasses, inChannels, classStats })`; balms's detectors pass their shared
+ * `ParameterStore` as `store`.
  */
 import { createClassifierLoss, type ClassStats } from '../losses/index.js';
+import { deepMerge } from '../util/deepMerge.js';
 import { BalmsInputError } from '../util/errors.js';
-import type { RoiClassifierLoss } from './roiClassifierLoss.js';
+import { Rng } from '../util/rng.js';
+import type { BoxHead, BoxPredictor } from './boxHead.js';
 import { defaultDetectorConfig, type RoIHeadsConfig } from './config.js';
+import { checkRoiHeadsConfig } from './detectorConfigRanges.js';
+import type { MaskHead } from './maskHead.js';
+import { ParameterStore } from './parameterStore.js';
+import type { RoiClassifierLoss } from './roiClassifierLoss.js';
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly number[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
@@ -25,13 +33,29 @@ export interface RoIHeadsOptions {
   classStats?: ClassStats;
   /** Overrides of the RoI-head settings (sampling, pooling, head widths, mask head, inference). */
   config?: RoiHeadsConfigInput;
-  /** Seeds the parameter initialisation and the RoI sampling (default 0). */
+  /**
+   * Seeds the head's own parameter store (when no `store` is given) and the RoI sampling when
+   * `losses` is given no `rng` (`new Rng(seed + 1)`); default 0.
+   */
   seed?: number;
   /** Initial bias of the class logits (e.g. −log((1−p)/p) for sigmoid-family losses; default 0). */
   clsBiasInit?: number;
+  /**
+   * Where the built parts create their parameters (a detector's shared store); default: a store of
+   * the head's own, seeded by `seed`, which `dispose()` frees.
+   */
+  store?: ParameterStore;
+  /** Parameter-name prefix of the built parts (default `roi_heads`). */
+  prefix?: string;
+  /** Injected parts (built on any store; the head does not free them). Default: built from the config. */
+  boxHead?: BoxHead;
+  /** Must output `classifierLoss.outputs(K)` logits from `boxHead.outputDim` features. */
+  boxPredictor?: BoxPredictor;
+  /** `null`: no mask head; with a mask head, `config.mask.enabled` must be true (the default). */
+  maskHead?: MaskHead | null;
 }
 
-const OPTION_KEYS = new Set(['numClasses', 'inChannels', 'classifierLoss', 'classStats', 'config', 'seed', 'clsBiasInit']);
+const OPTION_KEYS = new Set(['numClasses', 'inChannels', 'classifierLoss', 'classStats', 'config', 'seed', 'clsBiasInit', 'store', 'prefix', 'boxHead', 'boxPredictor', 'maskHead']);
 
 function fail(problem: string): never {
   throw new BalmsInputError(`RoIHeads: ${problem}`);
@@ -41,56 +65,30 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `base` overlaid with `over`; an unknown key or a value of the wrong kind names its path (`config.mask.convDims`). */
-function overlay(base: unknown, over: unknown, path: string): unknown {
-  if (over === undefined) return base;
-  if (isPlainObject(base)) {
-    if (!isPlainObject(over)) fail(`${path} must be an object`);
-    const out: Record<string, unknown> = { ...base };
-    for (const [k, v] of Object.entries(over)) {
-      if (!(k in base)) fail(`${path}.${k} is not a setting (known: ${Object.keys(base).join(', ')})`);
-      out[k] = overlay(base[k], v, `${path}.${k}`);
-    }
-    return out;
-  }
-  if (Array.isArray(base)) {
-    if (!Array.isArray(over) || over.some((x) => typeof x !== 'number' || !Number.isFinite(x))) fail(`${path} must be an array of numbers`);
-    if (base.length === 4 && path.endsWith('bboxRegWeights') && over.length !== 4) fail(`${path} must have 4 entries`);
-    return [...over];
-  }
-  if (typeof over !== typeof base) fail(`${path} must be a ${typeof base}, got ${JSON.stringify(over)}`);
-  if (typeof over === 'number' && !Number.isFinite(over)) fail(`${path} must be finite, got ${over}`);
-  return over;
-}
-
 function positiveInteger(v: number, path: string): void {
-  if (!Number.isInteger(v) || v < 1) fail(`${path} must be a positive integer, got ${v}`);
+  if (!Number.isSafeInteger(v) || v < 1) fail(`${path} must be a positive integer, got ${v}`);
 }
 
-/** The RoI-head settings for K classes: defaults overlaid with `input`, then checked. */
-export function resolveRoiHeadsConfig(numClasses: number, input: RoiHeadsConfigInput = {}): RoIHeadsConfig {
-  const cfg = overlay(defaultDetectorConfig(numClasses).roiHeads, input, 'config') as RoIHeadsConfig;
-  validateRoiHeadsConfig(cfg);
-  return cfg;
-}
-
-/** Throws a `BalmsInputError` naming the first inconsistent RoI-head setting. */
-export function validateRoiHeadsConfig(cfg: RoIHeadsConfig): void {
-  positiveInteger(cfg.batchSizePerImage, 'config.batchSizePerImage');
-  if (!(cfg.positiveFraction > 0 && cfg.positiveFraction <= 1)) fail(`config.positiveFraction must be in (0, 1], got ${cfg.positiveFraction}`);
-  if (!(cfg.iouThreshold >= 0 && cfg.iouThreshold <= 1)) fail(`config.iouThreshold must be in [0, 1], got ${cfg.iouThreshold}`);
-  positiveInteger(cfg.pooledSize, 'config.pooledSize');
-  if (!Number.isInteger(cfg.samplingRatio) || cfg.samplingRatio < 1) fail(`config.samplingRatio must be a positive integer, got ${cfg.samplingRatio}`);
-  if (cfg.boxHead.fcDims.length < 1) fail('config.boxHead.fcDims needs at least one layer');
-  cfg.boxHead.fcDims.forEach((d, i) => positiveInteger(d, `config.boxHead.fcDims[${i}]`));
-  if (cfg.mask.enabled) {
-    if (cfg.mask.convDims.length < 1) fail('config.mask.convDims needs at least one conv');
-    cfg.mask.convDims.forEach((d, i) => positiveInteger(d, `config.mask.convDims[${i}]`));
-    positiveInteger(cfg.mask.pooledSize, 'config.mask.pooledSize');
+/** Each merged value has its default's kind (number, boolean, array of numbers, object): the type check the range table leaves to its caller. */
+function checkKinds(base: unknown, v: unknown, path: string): void {
+  if (isPlainObject(base)) {
+    if (!isPlainObject(v)) fail(`${path} must be an object`);
+    for (const k of Object.keys(base)) checkKinds(base[k], v[k], `${path}.${k}`);
+  } else if (Array.isArray(base)) {
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) fail(`${path} must be an array of numbers`);
+  } else if (typeof v !== typeof base) {
+    fail(`${path} must be a ${typeof base}, got ${JSON.stringify(v)}`);
   }
-  if (!(cfg.nmsThreshold > 0 && cfg.nmsThreshold <= 1)) fail(`config.nmsThreshold must be in (0, 1], got ${cfg.nmsThreshold}`);
-  positiveInteger(cfg.detectionsPerImage, 'config.detectionsPerImage');
-  if (!(cfg.canonicalBoxSize > 0)) fail(`config.canonicalBoxSize must be > 0, got ${cfg.canonicalBoxSize}`);
+}
+
+/** The RoI-head settings for K classes: defaults overlaid with `input` (unknown keys rejected), then range-checked. */
+export function resolveRoiHeadsConfig(numClasses: number, input: RoiHeadsConfigInput = {}): RoIHeadsConfig {
+  if (!isPlainObject(input)) fail('config must be an object');
+  const defaults = defaultDetectorConfig(numClasses).roiHeads;
+  const cfg = deepMerge(defaults, input, { knownKeysOnly: true, prefix: 'config' });
+  checkKinds(defaults, cfg, 'config');
+  checkRoiHeadsConfig(cfg, { prefix: 'config.' });
+  return cfg;
 }
 
 /** The options, checked, with the config resolved and the loss chosen. */
@@ -99,12 +97,20 @@ export interface ResolvedRoIHeadsOptions {
   inChannels: number;
   config: RoIHeadsConfig;
   classifierLoss: RoiClassifierLoss;
-  seed: number;
+  /** The store the built parts use, and whether the head owns (frees) it. */
+  store: ParameterStore;
+  ownsStore: boolean;
+  prefix: string;
+  /** Draws the RoI samples when `losses` is given no `rng`. */
+  rng: Rng;
   clsBiasInit: number;
+  boxHead: BoxHead | undefined;
+  boxPredictor: BoxPredictor | undefined;
+  maskHead: MaskHead | null | undefined;
 }
 
 export function resolveRoIHeadsOptions(opts: RoIHeadsOptions): ResolvedRoIHeadsOptions {
-  if (!isPlainObject(opts)) fail('expected an options object { numClasses, inChannels, classifierLoss | classStats, config?, seed? }');
+  if (!isPlainObject(opts)) fail('expected an options object { numClasses, inChannels, classifierLoss | classStats, config?, seed?, store?, boxHead?, boxPredictor?, maskHead? }');
   for (const k of Object.keys(opts)) if (!OPTION_KEYS.has(k)) fail(`unknown option '${k}' (known: ${[...OPTION_KEYS].join(', ')})`);
   positiveInteger(opts.numClasses, 'numClasses');
   positiveInteger(opts.inChannels, 'inChannels');
@@ -112,13 +118,26 @@ export function resolveRoIHeadsOptions(opts: RoIHeadsOptions): ResolvedRoIHeadsO
   if (!Number.isFinite(seed)) fail(`seed must be a finite number, got ${seed}`);
   const clsBiasInit = opts.clsBiasInit ?? 0;
   if (!Number.isFinite(clsBiasInit)) fail(`clsBiasInit must be finite, got ${clsBiasInit}`);
+  if (opts.store !== undefined && !(opts.store instanceof ParameterStore)) fail('store must be a ParameterStore');
+  const config = resolveRoiHeadsConfig(opts.numClasses, opts.config);
+  if (opts.maskHead && !config.mask.enabled) fail('a maskHead was passed with config.mask.enabled false');
+  const classifierLoss = classifierLossOf(opts);
+  if (opts.boxPredictor && opts.boxPredictor.numClassLogits !== classifierLoss.outputs(opts.numClasses)) {
+    fail(`boxPredictor gives ${opts.boxPredictor.numClassLogits} class logits, the classifier loss needs ${classifierLoss.outputs(opts.numClasses)}`);
+  }
   return {
     numClasses: opts.numClasses,
     inChannels: opts.inChannels,
-    config: resolveRoiHeadsConfig(opts.numClasses, opts.config),
-    classifierLoss: classifierLossOf(opts),
-    seed,
+    config,
+    classifierLoss,
+    store: opts.store ?? new ParameterStore(new Rng(seed)),
+    ownsStore: opts.store === undefined,
+    prefix: opts.prefix ?? 'roi_heads',
+    rng: new Rng(seed + 1),
     clsBiasInit,
+    boxHead: opts.boxHead,
+    boxPredictor: opts.boxPredictor,
+    maskHead: opts.maskHead,
   };
 }
 

@@ -51,7 +51,7 @@ describe.each(TEST_BACKENDS)('RoIHeads on %s', (backend) => {
   it('names its parameters and produces finite losses and predictions of the right shape', () => {
     expect(tf.getBackend()).toBe(backend === 'tfjs-node' ? 'tensorflow' : backend);
     const store = new ParameterStore(new Rng(0));
-    const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
+    const heads = new RoIHeads({ store, config: tinyConfig(), numClasses: 3, inChannels: 4, classifierLoss: softmaxClassifier });
     const names = [...store.variables().keys()];
     expect(names).toContain('roi_heads/box_head/fc1/kernel');
     expect(names).toContain('roi_heads/box_predictor/cls_score/kernel');
@@ -90,7 +90,7 @@ describe.each(TEST_BACKENDS)('RoIHeads on %s', (backend) => {
 
   it('gradients match central finite differences (parameters and features)', () => {
     const store = new ParameterStore(new Rng(5));
-    const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
+    const heads = new RoIHeads({ store, config: tinyConfig(), numClasses: 3, inChannels: 4, classifierLoss: softmaxClassifier });
     // larger predictor init so every term has a sizeable gradient
     for (const name of ['roi_heads/box_predictor/cls_score/kernel', 'roi_heads/box_predictor/bbox_pred/kernel', 'roi_heads/mask_head/predictor/kernel']) {
       const v = store.get(name);
@@ -155,7 +155,7 @@ describe.each(TEST_BACKENDS)('RoIHeads on %s', (backend) => {
 
   it('keeps the tensor count flat over training steps', () => {
     const store = new ParameterStore(new Rng(1));
-    const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
+    const heads = new RoIHeads({ store, config: tinyConfig(), numClasses: 3, inChannels: 4, classifierLoss: softmaxClassifier });
     const feats = makeFeatures(3);
     const opt = tf.train.adam(1e-2);
     const rng = new Rng(0);
@@ -184,7 +184,7 @@ describe.each(TEST_BACKENDS)('RoIHeads on %s', (backend) => {
 
   it('handles images without proposals or ground truth', () => {
     const store = new ParameterStore(new Rng(0));
-    const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
+    const heads = new RoIHeads({ store, config: tinyConfig(), numClasses: 3, inChannels: 4, classifierLoss: softmaxClassifier });
     const feats = makeFeatures(1, 1);
     const empty: InstanceTargets = { boxes: new Float32Array(0), classes: new Int32Array(0), polygons: [] };
     const p = heads.predict(feats, [new Float32Array(0)], [[32, 32]]);
@@ -211,7 +211,7 @@ describe.each(TEST_BACKENDS)('RoIHeads on %s', (backend) => {
     const got = Array.from(w.dataSync());
     [3 / 7, 6 / 7, 1, 12 / 7, 1].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 6));
     const store = new ParameterStore(new Rng(0));
-    const heads = new RoIHeads(store, tinyConfig(), 3, 4, softmaxClassifier);
+    const heads = new RoIHeads({ store, config: tinyConfig(), numClasses: 3, inChannels: 4, classifierLoss: softmaxClassifier });
     const feats = makeFeatures(1);
     const plain = heads.losses(feats, proposals, targets, new Rng(3)).loss_cls!.dataSync()[0]!;
     const ones = heads.losses(feats, proposals, targets, new Rng(3), { classWeights: tf.ones([3]) as tf.Tensor1D }).loss_cls!.dataSync()[0]!;

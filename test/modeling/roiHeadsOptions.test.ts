@@ -3,6 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/backends/index.js';
 import { frPoly } from '../../src/coco/mask/index.js';
 import { createClassifierLoss } from '../../src/losses/index.js';
+import { BoxHead, BoxPredictor } from '../../src/modeling/boxHead.js';
+import { MaskHead } from '../../src/modeling/maskHead.js';
 import { ParameterStore } from '../../src/modeling/parameterStore.js';
 import { RoIHeads, type FeatureLevel, type InstanceTargets } from '../../src/modeling/roiHeads.js';
 import { resolveRoiHeadsConfig, type RoiHeadsConfigInput } from '../../src/modeling/roiHeadsOptions.js';
@@ -33,9 +35,10 @@ describe('RoIHeads options form', () => {
     await initBackend('cpu');
   });
 
-  it('builds exactly the parameters of the positional form with the same seed and resolved config', () => {
+  it('builds the same parameters on its own seeded store as on a store passed in, and one rule per knob', () => {
     const a = new RoIHeads({ numClasses: 3, inChannels: 4, classStats, config: tiny, seed: 7 });
-    const b = new RoIHeads(new ParameterStore(new Rng(7)), resolveRoiHeadsConfig(3, tiny), 3, 4, createClassifierLoss({ type: 'balanced_softmax' }, classStats));
+    const store = new ParameterStore(new Rng(7));
+    const b = new RoIHeads({ store, config: resolveRoiHeadsConfig(3, tiny), numClasses: 3, inChannels: 4, classifierLoss: createClassifierLoss({ type: 'balanced_softmax' }, classStats) });
     expect(a.cfg.mask.convDims).toEqual([4, 4]);
     expect(a.cfg.iouThreshold).toBe(0.5); // untouched defaults stay
     const va = a.variables(), vb = b.variables();
@@ -43,7 +46,35 @@ describe('RoIHeads options form', () => {
     expect(va.length).toBeGreaterThan(6);
     va.forEach((v, i) => expect(v.dataSync()).toEqual(vb[i]!.dataSync()));
     a.dispose();
-    b.store.dispose();
+    b.dispose(); // the passed store is the caller's: still alive
+    expect(store.variables().size).toBe(vb.length);
+    store.dispose();
+    // the range table's rule (detectorConfigRanges.ts), the same as a training config's model.roiHeads
+    expect(resolveRoiHeadsConfig(3, { samplingRatio: 0 }).samplingRatio).toBe(0); // adaptive, as detectron2
+    expect(inputErrorOf(() => resolveRoiHeadsConfig(3, { iouThreshold: 0 })).message).toBe('config.iouThreshold: must be a number in (0, 1), got 0');
+    expect(inputErrorOf(() => resolveRoiHeadsConfig(3, { iouThreshold: 1 })).message).toBe('config.iouThreshold: must be a number in (0, 1), got 1');
+  });
+
+  it('uses injected parts and builds only the missing ones (from_config)', () => {
+    const parts = new ParameterStore(new Rng(5));
+    const boxHead = new BoxHead(parts, 'mine/box_head', 3 * 3 * 4, [5]);
+    const maskHead = new MaskHead(parts, 'mine/mask_head', 4, [4], 0, 3);
+    const heads = new RoIHeads({ numClasses: 3, inChannels: 4, classStats, config: tiny, boxHead, maskHead, seed: 2 });
+    expect(heads.boxHead).toBe(boxHead);
+    expect(heads.maskHead).toBe(maskHead);
+    // the predictor is built on the head's store from the injected box head's width
+    expect(heads.variables().map((v) => v.shape)).toEqual([[5, 4], [4], [5, 12], [12]]);
+    const feats = features();
+    const l = heads.losses(feats, proposals, targets);
+    for (const v of Object.values(l)) expect(Number.isFinite((v as tf.Scalar).dataSync()[0])).toBe(true);
+    tf.dispose([...Object.values(l) as tf.Tensor[], ...feats.map((f) => f.features)]);
+    const wrong = new BoxPredictor(parts, 'mine/box_predictor', 5, 3, 3);
+    expect(inputErrorOf(() => new RoIHeads({ numClasses: 3, inChannels: 4, classStats, config: tiny, boxHead, boxPredictor: wrong })).message).toBe(
+      'RoIHeads: boxPredictor gives 3 class logits, the classifier loss needs 4',
+    );
+    expect(inputErrorOf(() => new RoIHeads({ numClasses: 3, inChannels: 4, classStats, config: { ...tiny, mask: { enabled: false } }, maskHead })).message).toMatch(/maskHead was passed with config\.mask\.enabled false/);
+    heads.dispose();
+    parts.dispose();
   });
 
   it('trains with its own rng, and predictAsync returns exactly what predict does', async () => {
@@ -96,9 +127,9 @@ describe('RoIHeads input errors name the argument and what was expected', () => 
   it('in the options', () => {
     expect(inputErrorOf(() => make({ numClasess: 3 })).message).toMatch(/^RoIHeads: unknown option 'numClasess'/);
     expect(inputErrorOf(() => make({ numClasses: 0 })).message).toBe('RoIHeads: numClasses must be a positive integer, got 0');
-    expect(inputErrorOf(() => make({ config: { mask: { convDimz: [4] } } })).message).toMatch(/^RoIHeads: config\.mask\.convDimz is not a setting \(known: enabled, convDims/);
+    expect(inputErrorOf(() => make({ config: { mask: { convDimz: [4] } } })).message).toMatch(/^config\.mask\.convDimz: unknown key \(known keys here: enabled, convDims/);
     expect(inputErrorOf(() => make({ config: { pooledSize: '7' } })).message).toMatch(/config\.pooledSize must be a number/);
-    expect(inputErrorOf(() => make({ config: { positiveFraction: 2 } })).message).toMatch(/config\.positiveFraction must be in \(0, 1\]/);
+    expect(inputErrorOf(() => make({ config: { positiveFraction: 2 } })).message).toBe('config.positiveFraction: must be a number in (0, 1], got 2');
     expect(inputErrorOf(() => make({ classStats: undefined })).message).toMatch(/pass classifierLoss .* or classStats/);
     expect(inputErrorOf(() => make({ classifierLoss: createClassifierLoss({ type: 'softmax' }, classStats) })).message).toMatch(/not both/);
     expect(inputErrorOf(() => make({ classStats: { ...classStats, imageCount: [1, 2] } })).message).toMatch(/classStats\.imageCount has 2 entries, expected numClasses = 3/);

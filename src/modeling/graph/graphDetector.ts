@@ -102,7 +102,7 @@ export class GraphDetector implements DetectorModel {
       });
     });
     this.rpn = opts.proposals === 'graph' ? null : new Rpn(this.store, cfg.rpn, cfg.anchors, this.strides, c);
-    this.roiHeads = new RoIHeads(this.store, cfg.roiHeads, cfg.numClasses, c, lossOf(opts), 'roi_heads', opts.clsBiasInit ?? 0);
+    this.roiHeads = new RoIHeads({ store: this.store, config: cfg.roiHeads, numClasses: cfg.numClasses, inChannels: c, classifierLoss: lossOf(opts), clsBiasInit: opts.clsBiasInit ?? 0 });
   }
 
   variables(): Map<string, tf.Variable> {
