@@ -10,7 +10,7 @@ import { columnsFromObjects, type ResultColumns } from '../coco/resultColumns.js
 import { scanResultColumns } from '../coco/scanResultColumns.js';
 import { validateDataset } from '../coco/validateDataset.js';
 import { validateResults } from '../coco/validateResults.js';
-import { evaluateCoco, evaluateLvis, formatCocoStats, formatLvisStats } from '../eval/index.js';
+import { evaluateCoco, evaluateLvis, formatCocoStats, formatLvisStats, segmAreaFromBbox, type DetectionSource } from '../eval/index.js';
 import { BalmsInputError, BalmsInternalError } from '../util/errors.js';
 
 export interface EvalJob {
@@ -28,6 +28,8 @@ export interface EvalJob {
   maxDets?: number;
   /** segm: area ranges from each mask's pixel count (detectron2) instead of the box area. */
   segmMaskArea?: boolean;
+  /** Where the detections come from (default a results file): a model's are scored by their mask area (src/eval/segmAreaConvention.ts). */
+  source?: DetectionSource;
 }
 
 export interface EvalJobCategory {
@@ -100,11 +102,11 @@ export function runEvalJob(job: EvalJob, onStage: (stage: EvalStage) => void = (
   const results = parseResults(input, job.resultsName, new LvisIndex(gt));
   const t1 = performance.now();
   onStage('evaluate');
-  const segmAreaFromBbox = job.iouType === 'segm' && job.segmMaskArea ? false : undefined;
+  const segmArea = segmAreaFromBbox(job.iouType, job.source ?? 'file', job.segmMaskArea);
   const imageCount = new Map(gt.categories.map((c) => [c.id, c.image_count] as const));
   const counts = { images: gt.images.length, categories: gt.categories.length, detections: results.count };
   if (job.coco) {
-    const r = evaluateCoco(gt, results, { iouType: job.iouType, segmAreaFromBbox });
+    const r = evaluateCoco(gt, results, { iouType: job.iouType, segmAreaFromBbox: segmArea });
     return {
       iouType: job.iouType,
       semantics: 'COCOeval',
@@ -117,7 +119,7 @@ export function runEvalJob(job: EvalJob, onStage: (stage: EvalStage) => void = (
       ms: { parse: t1 - t0, evaluate: performance.now() - t1 },
     };
   }
-  const r = evaluateLvis(gt, results, { iouType: job.iouType, maxDets: job.maxDets ?? 300, segmAreaFromBbox });
+  const r = evaluateLvis(gt, results, { iouType: job.iouType, maxDets: job.maxDets ?? 300, segmAreaFromBbox: segmArea });
   return {
     iouType: job.iouType,
     semantics: 'lvis-api',

@@ -1,17 +1,16 @@
 /**
- * Runs a balms checkpoint over a ground truth's images in the page: the same test transform, model
- * and results conversion as `balms eval --checkpoint`, on webgl, wasm or cpu, with every tensor read
+ * Runs a balms checkpoint over a ground truth's images in the page: the same test transform and the
+ * same prediction step (`predictImages`) as `balms eval --checkpoint`, on webgl, wasm or cpu, with every tensor read
  * asynchronous (`Detector.predictAsync`). Loaded on demand by the view page (it carries tfjs).
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { DetectionResult, LvisDataset, LvisImage } from '../coco/types.js';
 import { planAugmentation, transformImage } from '../data/augment.js';
-import { padImages } from '../data/batch.js';
 import { decodeCheckpoint } from '../engine/checkpointFormat.js';
 import { detectorFromCheckpoint } from '../engine/detectorFromCheckpoint.js';
 import { testTransform } from '../engine/exampleTransforms.js';
-import { toLvisResults } from '../modeling/lvisResults.js';
+import { predictImages } from '../engine/predictImages.js';
 import { BalmsInputError } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { imageFileName } from './viewImages.js';
@@ -78,23 +77,14 @@ export async function runCheckpointOnImages(opts: RunCheckpointOptions): Promise
   try {
     const transform = testTransform(config);
     const categoryIds = categories.map((c) => c.id);
-    const divisibility = Math.max(...detector.strides);
     const images = opts.maxImages ? opts.gt.images.slice(0, opts.maxImages) : opts.gt.images;
     const results: DetectionResult[] = [];
     for (let i = 0; i < images.length; i++) {
       const im = images[i]!;
       const rgb = await readRgb(`${opts.imageBase ?? '/images/'}${encodeURIComponent(imageFileName(im))}`, im);
       const plan = planAugmentation(im.height, im.width, transform, new Rng(0));
-      const image = transformImage({ data: rgb, height: im.height, width: im.width }, plan);
-      const padded = padImages([{ image, height: plan.height, width: plan.width }], divisibility);
-      const batch = tf.tensor4d(padded.data, [1, padded.height, padded.width, 3]);
-      let pred;
-      try {
-        pred = (await detector.predictAsync({ images: batch, imageSizes: padded.sizes }))[0]!;
-      } finally {
-        batch.dispose();
-      }
-      results.push(...toLvisResults(pred, { imageId: im.id, imageSize: [im.height, im.width], categoryIds, scale: plan.scale }));
+      const example = { imageId: im.id, image: transformImage({ data: rgb, height: im.height, width: im.width }, plan), height: plan.height, width: plan.width, origHeight: im.height, origWidth: im.width, scale: plan.scale };
+      for (const r of (await predictImages(detector, [example], categoryIds)).results[0]!) results.push(r);
       opts.onProgress?.(i + 1, images.length, backend);
     }
     return { results, backend, images: images.length, seconds: (performance.now() - t0) / 1000 };

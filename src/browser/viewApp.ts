@@ -17,6 +17,8 @@ import { BalmsInputError } from '../util/errors.js';
 interface Loaded {
   name: string;
   bytes: ArrayBuffer;
+  /** The detections of the checkpoint run in the page (scored as a model's: src/eval/segmAreaConvention.ts). */
+  fromModel?: boolean;
 }
 
 interface ViewState {
@@ -128,7 +130,7 @@ async function evaluate(state: ViewState): Promise<void> {
   try {
     const iouType = iouSelect.value as 'bbox' | 'segm';
     const result = await runWorker(
-      { gt: state.gt.bytes, gtName: state.gt.name, results: state.results.bytes, resultsName: state.results.name, options: { iouType, coco: cocoBox.checked } },
+      { gt: state.gt.bytes, gtName: state.gt.name, results: state.results.bytes, resultsName: state.results.name, options: { iouType, coco: cocoBox.checked, source: state.results.fromModel ? 'model' : 'file' } },
       (s) => {
         stage = s;
         tick();
@@ -175,7 +177,7 @@ function modelPanel(state: ViewState): void {
       const gt = JSON.parse(new TextDecoder().decode(state.gt.bytes)) as LvisDataset;
       const out = await runCheckpointOnImages({ checkpoint: ckpt.bytes, checkpointName: ckpt.name, gt, backend: backend.value, onProgress: (done, total, used) => (line.textContent = `${used}: ${done} / ${total} images`) });
       line.textContent = `${out.backend}: ${out.results.length} detections on ${out.images} images in ${out.seconds.toFixed(1)} s`;
-      state.results = { name: 'model detections', bytes: new TextEncoder().encode(JSON.stringify(out.results)).buffer as ArrayBuffer };
+      state.results = { name: 'model detections', bytes: new TextEncoder().encode(JSON.stringify(out.results)).buffer as ArrayBuffer, fromModel: true };
       iouSelect.value = out.results.some((r) => r.segmentation) ? 'segm' : 'bbox';
       await evaluate(state);
     } catch (e) {

@@ -5,7 +5,7 @@ import { parseCli } from './parseCli.js';
 import { BalmsInputError } from '../util/errors.js';
 import { LvisIndex, loadLvisDataset, loadResultColumns, columnsFromObjects, type ResultColumns } from '../coco/index.js';
 import type { DetectionResult, LvisDataset } from '../coco/types.js';
-import { evaluateCoco, evaluateLvis, formatCocoStats, formatFixedApStats, formatLvisStats, formatPooledApStats, type CategoryEval, type CocoCategoryEval, type IouType } from '../eval/index.js';
+import { evaluateCoco, evaluateLvis, segmAreaFromBbox, formatCocoStats, formatFixedApStats, formatLvisStats, formatPooledApStats, type CategoryEval, type CocoCategoryEval, type IouType } from '../eval/index.js';
 import type { BackendPreference } from '../backends/index.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { writeJsonFileAtomic } from '../util/writeJsonAtomic.js';
@@ -43,8 +43,9 @@ Options:
                        (CSV when FILE ends in .csv, else JSON)
   --coco               COCOeval semantics (maxDets 1/10/100, iscrowd, no federated rules)
   --max-dets N         LVIS per-image cap (default 300; -1: none)
-  --segm-mask-area     segm / boundary: area ranges use each mask's pixel count even when results
-                       carry a bbox (detectron2's behaviour); default is lvis-api's (box area)
+  --segm-mask-area     segm / boundary: area ranges (APs/m/l) use each mask's pixel count even when
+                       results carry a bbox (detectron2's behaviour); default is lvis-api's (box
+                       area). With --checkpoint the mask's pixel count is always used, as in training
   --threads N          threads for the per-(image, category) work (default: the machine's cores);
                        the metrics are identical for any N
   --json               print one JSON object with lvis-api's (or COCOeval's) metric keys on stdout
@@ -223,9 +224,9 @@ interface Evaluated {
 }
 
 function evaluateOne(args: EvalArgs, gt: LvisDataset, results: ResultColumns, iouType: IouType): Evaluated {
-  const segmAreaFromBbox = iouType !== 'bbox' && args.segmMaskArea ? false : undefined;
   const pairEvaluator = args.threads > 1 ? pairThreads(args.threads) : undefined;
-  const common = { iouType, segmAreaFromBbox, dilationRatio: args.dilationRatio, catIds: args.catIds, imgIds: args.imgIds, pairEvaluator };
+  // detections of a checkpoint are a model's, a results file's are scored as lvis-api would (src/eval/segmAreaConvention.ts)
+  const common = { iouType, segmAreaFromBbox: segmAreaFromBbox(iouType, args.model ? 'model' : 'file', args.segmMaskArea), dilationRatio: args.dilationRatio, catIds: args.catIds, imgIds: args.imgIds, pairEvaluator };
   if (args.coco) {
     const r = evaluateCoco(gt, results, common);
     return { stats: { ...r.stats }, text: formatCocoStats(r), perCategory: r.perCategory };

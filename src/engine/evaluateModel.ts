@@ -1,7 +1,7 @@
-/** Runs a detector over a val set and evaluates boxes and masks with the LVIS evaluator. */
+/** Runs a detector over a val set and evaluates boxes and masks with the LVIS evaluator (the one model evaluation). */
 import type { DetectionResult, LvisDataset } from '../coco/index.js';
 import type { DetectionDataset, ExampleTransform } from '../data/index.js';
-import { evaluateLvis, type CategoryEval, type LvisStats } from '../eval/index.js';
+import { evaluateLvis, segmAreaFromBbox, type CategoryEval, type LvisStats } from '../eval/index.js';
 import type { DetectorModel } from '../modeling/index.js';
 import { predictDataset, restrictGroundTruth, type DatasetPredictions } from './inference.js';
 
@@ -15,6 +15,10 @@ export interface ModelEvaluation {
   seconds: { predict: number; evaluate: number };
 }
 
+/**
+ * Evaluates a detector on a dataset: `predictDataset`, then `evaluateModelResults` on the ground truth
+ * of the images predicted. The one "evaluate a model" of balms (the training-time evaluation, compare).
+ */
 export async function evaluateDetector(
   detector: DetectorModel,
   val: DetectionDataset,
@@ -28,22 +32,24 @@ export async function evaluateDetector(
   },
 ): Promise<ModelEvaluation> {
   const predictions = await predictDataset(detector, val, { transform: opts.transform, maxImages: opts.maxImages, keepPredictions: opts.keepPredictions, onProgress: opts.onProgress, categoryIds: opts.categoryIds });
-  const gt: LvisDataset = restrictGroundTruth(val.dataset, predictions.imageIds);
   const t0 = performance.now();
-  const { results } = predictions;
+  const ev = evaluateModelResults(restrictGroundTruth(val.dataset, predictions.imageIds), predictions.results);
+  return { ...ev, results: predictions.results, predictions, imagesEvaluated: predictions.imageIds.length, seconds: { predict: predictions.seconds, evaluate: (performance.now() - t0) / 1000 } };
+}
+
+/**
+ * A model's detections scored with lvis-api's semantics: bbox, and segm when the model gives masks,
+ * with the model area convention (`segmAreaFromBbox(…, 'model')`: the mask's pixel count, as
+ * detectron2's LVISEvaluator). An empty list scores 0 (lvis-api would refuse it).
+ */
+export function evaluateModelResults(gt: LvisDataset, results: DetectionResult[]): Pick<ModelEvaluation, 'bbox' | 'segm' | 'perCategory'> {
   const hasMasks = results.some((r) => r.segmentation);
-  // An empty results list is an error for lvis-api; a model that detects nothing scores 0.
   const bbox = results.length ? evaluateLvis(gt, results, { iouType: 'bbox' }) : null;
-  // Mask evaluation as detectron2 does it: the detection area is the mask's own pixel count.
-  const segm = results.length && hasMasks ? evaluateLvis(gt, results, { iouType: 'segm', segmAreaFromBbox: false }) : null;
+  const segm = results.length && hasMasks ? evaluateLvis(gt, results, { iouType: 'segm', segmAreaFromBbox: segmAreaFromBbox('segm', 'model') }) : null;
   return {
     bbox: bbox?.stats ?? zeroStats(),
     segm: hasMasks || !results.length ? (segm?.stats ?? zeroStats()) : null,
     perCategory: { bbox: bbox?.perCategory ?? [], segm: segm?.perCategory ?? null },
-    results,
-    predictions,
-    imagesEvaluated: predictions.imageIds.length,
-    seconds: { predict: predictions.seconds, evaluate: (performance.now() - t0) / 1000 },
   };
 }
 

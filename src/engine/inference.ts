@@ -2,10 +2,10 @@
  * Runs a detector over a dataset's images and returns LVIS results records (boxes + RLE masks in the
  * original image frame), plus the per-image predictions for drawing.
  */
-import * as tf from '@tensorflow/tfjs';
 import type { DetectionResult, LvisDataset } from '../coco/index.js';
-import { exampleBatches, padImages, type DetectionDataset, type ExampleTransform, type TrainingExample } from '../data/index.js';
-import { toLvisResults, type DetectorModel, type InstancePredictions } from '../modeling/index.js';
+import { exampleBatches, type DetectionDataset, type ExampleTransform, type TrainingExample } from '../data/index.js';
+import type { DetectorModel, InstancePredictions } from '../modeling/index.js';
+import { predictImages } from './predictImages.js';
 
 export interface PredictOptions {
   transform: ExampleTransform;
@@ -30,39 +30,21 @@ export interface DatasetPredictions {
   seconds: number;
 }
 
-/** Padding multiple for the backbone (its coarsest stride). */
-export function sizeDivisibility(detector: Pick<DetectorModel, 'strides'>): number {
-  return Math.max(...detector.strides);
-}
-
-/** Turns a batch of examples into the detector's image tensor (padded NHWC) and valid sizes. */
-export function imageBatchOf(examples: readonly TrainingExample[], divisibility: number): { images: tf.Tensor4D; imageSizes: [number, number][] } {
-  const p = padImages(examples, divisibility);
-  return { images: tf.tensor4d(p.data, [p.n, p.height, p.width, 3]), imageSizes: p.sizes };
-}
-
+/** Predicts every image of `dataset` (or the first `maxImages`): the one "predict a dataset" of balms. */
 export async function predictDataset(detector: DetectorModel, dataset: DetectionDataset, opts: PredictOptions): Promise<DatasetPredictions> {
   const t0 = performance.now();
   const n = opts.maxImages && opts.maxImages > 0 ? Math.min(opts.maxImages, dataset.size) : dataset.size;
   const indices = Array.from({ length: n }, (_, i) => i);
-  const categoryIds = opts.categoryIds ? Array.from(opts.categoryIds) : Array.from(dataset.categories.ids);
+  const categoryIds = opts.categoryIds ?? Array.from(dataset.categories.ids);
   const results: DetectionResult[] = [];
   const kept: DatasetPredictions['kept'] = [];
-  const div = sizeDivisibility(detector);
   let done = 0;
   const batches = exampleBatches(dataset, indices, { transform: opts.transform, seed: 0, batchSize: opts.batchSize ?? 1, prefetch: 2 });
   for await (const examples of batches) {
-    const { images, imageSizes } = imageBatchOf(examples, div);
-    let preds: InstancePredictions[];
-    try {
-      preds = await detector.predictAsync({ images, imageSizes });
-    } finally {
-      images.dispose();
-    }
-    examples.forEach((ex, i) => {
-      const pred = preds[i]!;
-      results.push(...toLvisResults(pred, { imageId: ex.imageId, imageSize: [ex.origHeight, ex.origWidth], categoryIds, scale: ex.scale }));
-      if (kept.length < (opts.keepPredictions ?? 0)) kept.push({ example: ex, prediction: pred });
+    const batch = await predictImages(detector, examples, categoryIds);
+    examples.forEach((example, i) => {
+      for (const r of batch.results[i]!) results.push(r);
+      if (kept.length < (opts.keepPredictions ?? 0)) kept.push({ example, prediction: batch.predictions[i]! });
     });
     done += examples.length;
     opts.onProgress?.(done, n);

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainingExample } from '../data/index.js';
 import { TrainingDivergedError } from '../util/errors.js';
-import { imageBatchOf } from './inference.js';
+import { imageBatchOf } from './predictImages.js';
 import { learningRateAt, type LrScheduleConfig } from '../solver/lrSchedule.js';
 import { RUN_FILES } from './runFiles.js';
 import type { TrainingRun } from './trainingRun.js';

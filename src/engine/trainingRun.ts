@@ -22,7 +22,7 @@ import { buildMetaSampler, buildTrainSampler } from './buildSampler.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config/trainConfig.js';
 import { trainTransform } from './exampleTransforms.js';
-import { sizeDivisibility } from './inference.js';
+import { sizeDivisibility } from './predictImages.js';
 import { checkpointCategories, checkpointTensors, loadModelWeights, optimizerState, type RunState } from './runCheckpoint.js';
 import { RUN_FILES } from './runFiles.js';
 import { runSeed } from './runSeeds.js';

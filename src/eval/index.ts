@@ -12,3 +12,4 @@ export { formatCocoStats, formatFixedApStats, formatLvisStats, formatPooledApSta
 export { classificationMetrics, formatClassificationMetrics, shotGroup } from './classificationMetrics.js';
 export type { ClassAccuracy, ClassificationMetrics } from './classificationMetrics.js';
 export { formatApPercent, formatPercentPoints } from './percent.js';
+export { segmAreaFromBbox, type DetectionSource } from './segmAreaConvention.js';

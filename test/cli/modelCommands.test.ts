@@ -116,7 +116,7 @@ describe('balms train / predict / eval --checkpoint on the tiny synthetic datase
 
   it('eval --checkpoint --images runs the model over the ground truth and reproduces the training-time evaluation', async () => {
     const saved = join(root, 'eval-results.json');
-    const r = await runInProcess(evalCommand, ['--gt', valJson, '--checkpoint', ckpt, '--images', valDir, '--segm-mask-area', '--json', '--backend', 'cpu', '--quiet', '--save-results', saved]);
+    const r = await runInProcess(evalCommand, ['--gt', valJson, '--checkpoint', ckpt, '--images', valDir, '--json', '--backend', 'cpu', '--quiet', '--save-results', saved]);
     expect(r.code).toBe(0);
     const stats = JSON.parse(r.stdout);
     expect(stats).toEqual({ bbox: metricsEval.bbox, segm: metricsEval.segm });
