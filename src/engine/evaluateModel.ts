@@ -3,6 +3,8 @@ import type { DetectionResult, LvisDataset } from '../coco/index.js';
 import type { DetectionDataset, ExampleTransform } from '../data/index.js';
 import { evaluateLvis, segmAreaFromBbox, type CategoryEval, type LvisStats } from '../eval/index.js';
 import type { DetectorModel } from '../modeling/index.js';
+import type { TrainConfig } from './config/trainConfig.js';
+import { testTransform } from './exampleTransforms.js';
 import { predictDataset, restrictGroundTruth, type DatasetPredictions } from './inference.js';
 
 export interface ModelEvaluation {
@@ -35,6 +37,11 @@ export async function evaluateDetector(
   const t0 = performance.now();
   const ev = evaluateModelResults(restrictGroundTruth(val.dataset, predictions.imageIds), predictions.results);
   return { ...ev, results: predictions.results, predictions, imagesEvaluated: predictions.imageIds.length, seconds: { predict: predictions.seconds, evaluate: (performance.now() - t0) / 1000 } };
+}
+
+/** How a training config evaluates its model: the test transform, `eval.maxImages`, the training categories' ids. */
+export function evaluationOptionsOf(cfg: TrainConfig, categories: readonly { id: number }[]): { transform: ExampleTransform; maxImages: number; categoryIds: number[] } {
+  return { transform: testTransform(cfg), maxImages: cfg.eval.maxImages, categoryIds: categories.map((c) => c.id) };
 }
 
 /**

@@ -11,8 +11,7 @@ import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { BalmsInputError, BalmsInternalError } from '../../util/errors.js';
 import type { AnyTrainConfig } from '../config/taskConfig.js';
 import type { TrainConfig } from '../config/trainConfig.js';
-import { evaluateDetector, type ModelEvaluation } from '../evaluateModel.js';
-import { testTransform } from '../exampleTransforms.js';
+import { evaluateDetector, evaluationOptionsOf, type ModelEvaluation } from '../evaluateModel.js';
 import { RUN_FILES } from '../runFiles.js';
 import { train } from '../trainer.js';
 import type { CompareMethod } from './methods.js';
@@ -97,7 +96,7 @@ export async function trainCell(plan: CompareRunPlan, cfg: TrainConfig, fingerpr
     const evalOn = async (split: 'val' | 'test') => {
       const ds = split === 'val' ? r.data.val : r.data.test;
       if (!ds) return null;
-      const ev = await evaluateDetector(r.detector, ds, { transform: testTransform(cfg), maxImages: cfg.eval.maxImages, categoryIds: r.data.categories.map((c) => c.id) });
+      const ev = await evaluateDetector(r.detector, ds, evaluationOptionsOf(cfg, r.data.categories));
       return splitResult(ev, trainImages);
     };
     const val = await evalOn('val');

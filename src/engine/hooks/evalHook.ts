@@ -4,8 +4,7 @@
  * Each result goes to the metrics log and a log line.
  */
 import { formatApPercent } from '../../eval/index.js';
-import { evaluateDetector, type ModelEvaluation } from '../evaluateModel.js';
-import { testTransform } from '../exampleTransforms.js';
+import { evaluateDetector, evaluationOptionsOf, type ModelEvaluation } from '../evaluateModel.js';
 import type { MetricsLog } from '../metricsLog.js';
 import type { TrainHook } from '../trainLoop.js';
 import type { TrainingRun } from '../trainingRun.js';
@@ -31,7 +30,7 @@ export function evalHook(metrics: MetricsLog, period: number, final: { keepPredi
 async function evaluate(run: TrainingRun, metrics: MetricsLog, keep: number): Promise<ModelEvaluation | null> {
   const { data, cfg, iteration } = run;
   if (!data.val) return null;
-  const ev = await evaluateDetector(run.detector, data.val, { transform: testTransform(cfg), maxImages: cfg.eval.maxImages, keepPredictions: keep, categoryIds: data.categories.map((c) => c.id) });
+  const ev = await evaluateDetector(run.detector, data.val, { ...evaluationOptionsOf(cfg, data.categories), keepPredictions: keep });
   metrics.append({ iteration, eval: { bbox: ev.bbox, segm: ev.segm } });
   const ap = formatApPercent;
   run.log(
