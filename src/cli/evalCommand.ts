@@ -185,7 +185,7 @@ async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset)
   const m = args.model;
   const { backendArg, startBackend } = await import('./cliOptions.js');
   const preference = backendArg(m.backend) ?? ('auto' as BackendPreference);
-  const { loadModelFromCheckpoint, predictDataset, ProgressBar, testTransform } = await import('../engine/index.js');
+  const { loadModelFromCheckpoint, predictDataset, predictionOptionsOf, ProgressBar } = await import('../engine/index.js');
   const { imagesFromGroundTruth } = await import('./imageInputs.js');
   const backend = await startBackend(preference);
   const loaded = await loadModelFromCheckpoint(m.checkpoint);
@@ -194,8 +194,7 @@ async function loadDetections(args: EvalArgs, index: LvisIndex, gt: LvisDataset)
     log(`running the checkpoint (iteration ${loaded.iteration}, ${loaded.categories.length} classes) over ${gt.images.length} images on ${backend}`);
     const bar = new ProgressBar({ label: 'predict', total: dataset.size, quiet: m.quiet });
     const preds = await predictDataset(loaded.detector, dataset, {
-      transform: testTransform(loaded.config),
-      categoryIds: loaded.categories.map((c) => c.id),
+      ...predictionOptionsOf(loaded.config, loaded.categories),
       onProgress: (done) => bar.update(done),
     });
     bar.finish();

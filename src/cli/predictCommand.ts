@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from './command.js';
 import { loadLvisDataset } from '../coco/index.js';
-import { loadModelFromCheckpoint, predictDataset, ProgressBar, testTransform } from '../engine/index.js';
+import { loadModelFromCheckpoint, predictDataset, predictionOptionsOf, ProgressBar } from '../engine/index.js';
 import { writeJsonFileAtomic } from '../util/writeJsonAtomic.js';
 import { BalmsInputError } from '../util/errors.js';
 import { BACKEND_HELP, backendArg, numberArg, parseCli, startBackend } from './cliOptions.js';
@@ -77,8 +77,7 @@ export const predictCommand: Command = {
       log(`backend ${chosen}, checkpoint at iteration ${loaded.iteration}, ${loaded.categories.length} classes, ${files.length} images` + (gt ? ` (${fromGt} matched in --gt)` : ''));
       const bar = new ProgressBar({ label: 'predict', total: files.length, quiet: !!v.quiet });
       const preds = await predictDataset(loaded.detector, inputs.dataset, {
-        transform: testTransform(loaded.config),
-        categoryIds: loaded.categories.map((c) => c.id),
+        ...predictionOptionsOf(loaded.config, loaded.categories),
         onProgress: (done) => bar.update(done),
       });
       bar.finish();

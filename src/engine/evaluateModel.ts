@@ -4,8 +4,7 @@ import type { DetectionDataset, ExampleTransform } from '../data/index.js';
 import { evaluateLvis, segmAreaFromBbox, type CategoryEval, type LvisStats } from '../eval/index.js';
 import type { DetectorModel } from '../modeling/index.js';
 import type { TrainConfig } from './config/trainConfig.js';
-import { testTransform } from './exampleTransforms.js';
-import { predictDataset, restrictGroundTruth, type DatasetPredictions } from './inference.js';
+import { predictDataset, predictionOptionsOf, restrictGroundTruth, type DatasetPredictions } from './inference.js';
 
 export interface ModelEvaluation {
   bbox: LvisStats;
@@ -41,7 +40,7 @@ export async function evaluateDetector(
 
 /** How a training config evaluates its model: the test transform, `eval.maxImages`, the training categories' ids. */
 export function evaluationOptionsOf(cfg: TrainConfig, categories: readonly { id: number }[]): { transform: ExampleTransform; maxImages: number; categoryIds: number[] } {
-  return { transform: testTransform(cfg), maxImages: cfg.eval.maxImages, categoryIds: categories.map((c) => c.id) };
+  return { ...predictionOptionsOf(cfg, categories), maxImages: cfg.eval.maxImages };
 }
 
 /**

@@ -5,6 +5,8 @@
 import type { DetectionResult, LvisDataset } from '../coco/index.js';
 import { exampleBatches, type DetectionDataset, type ExampleTransform, type TrainingExample } from '../data/index.js';
 import type { DetectorModel, InstancePredictions } from '../modeling/index.js';
+import type { TrainConfig } from './config/trainConfig.js';
+import { testTransform } from './exampleTransforms.js';
 import { predictImages } from './predictImages.js';
 
 export interface PredictOptions {
@@ -28,6 +30,14 @@ export interface DatasetPredictions {
   imageIds: number[];
   kept: { example: TrainingExample; prediction: InstancePredictions }[];
   seconds: number;
+}
+
+/**
+ * How a model trained under `cfg` predicts: its config's test transform, and the category id of
+ * each of its contiguous classes (`categories`: its training categories, as a checkpoint stores them).
+ */
+export function predictionOptionsOf(cfg: TrainConfig, categories: readonly { id: number }[]): { transform: ExampleTransform; categoryIds: number[] } {
+  return { transform: testTransform(cfg), categoryIds: categories.map((c) => c.id) };
 }
 
 /** Predicts every image of `dataset` (or the first `maxImages`): the one "predict a dataset" of balms. */
