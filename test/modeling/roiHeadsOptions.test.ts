@@ -30,7 +30,7 @@ function features(c = 4): FeatureLevel[] {
   return [{ features: tf.tensor4d(Float32Array.from({ length: 8 * 8 * c }, () => rng.normal()), [1, 8, 8, c]), stride: 4 }];
 }
 
-describe('RoIHeads options form', () => {
+describe('RoIHeads: one constructor (options, parts injectable)', () => {
   beforeAll(async () => {
     await initBackend('cpu');
   });
