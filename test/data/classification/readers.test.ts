@@ -90,7 +90,11 @@ describe('tarball of the tree', () => {
     await writePngTree(join(root, 'src'), 'test', { a: 1, b: 1 });
     const data = join(root, 'data');
     mkdirSync(data);
-    for (const split of ['train', 'test']) execFileSync('tar', ['-czf', join(data, `x_${split}_png.tar.gz`), '-C', join(root, 'src'), split]);
+    for (const split of ['train', 'test']) {
+      execFileSync('tar', ['-czf', join(data, `x_${split}_png.tar.gz`), '-C', join(root, 'src'), split]);
+      // whole seconds, so restoring the mtime below is exact (a file's own mtime has sub-ms digits)
+      utimesSync(join(data, `x_${split}_png.tar.gz`), 1_700_000_000, 1_700_000_000);
+    }
     const opts = { cacheDir: join(root, 'cache') };
     const test = await loadClassificationSplit(data, 'test', opts);
     expect(test.sources).toEqual(['test/a/000.png', 'test/b/000.png']);
