@@ -26,7 +26,7 @@ describe('balms synth', () => {
     const forced = runCli(['synth', '--out', out, ...tiny, '--force']);
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(/rare \d+, common \d+, frequent \d+/);
-    expect(readFileSync(join(out, 'lvis_synth_train.json'), 'utf8')).toBe(JSON.stringify(train));
+    expect(readFileSync(join(out, 'lvis_synth_train.json'), 'utf8')).toBe(JSON.stringify(train) + '\n');
   });
 
   it('generates into the cache once and reuses it', () => {
