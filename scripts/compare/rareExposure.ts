@@ -11,7 +11,7 @@ import { planSynthDataset, DEFAULT_SYNTH_OPTIONS, type SynthOptions } from '../.
 import { resolveTrainConfig } from '../../src/engine/config/resolveTrainConfig.js';
 import { CONFIG_DIR } from '../../src/engine/demo.js';
 import { COMPARE_PRESETS } from '../../src/engine/compare/methods.js';
-import { InstanceBalancedSampler, RepeatFactorSampler } from '../../src/sampling/index.js';
+import { InstanceBalancedSampler, RepeatFactorSampler, sampledClassCounts } from '../../src/sampling/index.js';
 import type { JsonObject } from '../../src/engine/config/configSchema.js';
 
 const presetName = process.argv[2] ?? 'default';
@@ -24,13 +24,8 @@ const imageClasses = plan.train.map((im) => Int32Array.from(new Set(im.objects.f
 const draws = cfg.solver.maxIter * cfg.data.imagesPerBatch;
 const ib = new InstanceBalancedSampler(imageClasses.length, { seed: 0 }).expectedDraws();
 const rfs = new RepeatFactorSampler({ imageCategories: imageClasses }, { threshold: cfg.sampler.repeatThreshold, sqrt: cfg.sampler.repeatSqrt, seed: 0 }).expectedDraws();
-const perCategory = (d: ArrayLike<number>) => {
-  let total = 0;
-  for (let i = 0; i < d.length; i++) total += d[i]!;
-  const out = new Float64Array(k);
-  imageClasses.forEach((cs, i) => cs.forEach((c) => (out[c]! += (d[i]! / total) * draws)));
-  return out;
-};
+// sampledClassCounts gives per-class draws over an epoch of N images; scale to the run's draws
+const perCategory = (d: ArrayLike<number>) => sampledClassCounts(imageClasses, d, k).map((c) => (c * draws) / imageClasses.length);
 const a = perCategory(ib);
 const b = perCategory(rfs);
 const imgs = new Int32Array(k);

@@ -60,8 +60,7 @@ export function formatStats(file: string, s: DatasetStats, maxMismatches: number
   const { missing } = s.categoriesPerBucket.file;
   const { none } = s.categoriesPerBucket.computed;
   if (missing || none) rows.push(['(none)', missing ? `${missing} without frequency` : '', none ? `${none} without annotations` : '', '']);
-  const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
-  for (const r of rows) out.push(r.map((v, k) => (k === 0 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  '));
+  out.push(...alignedRows(rows));
   out.push('');
   const byField = { image_count: 0, instance_count: 0, frequency: 0 };
   for (const m of s.mismatches) byField[m.field]++;
@@ -106,12 +105,17 @@ async function lvisTableStats(version: string, gt: string | undefined, json: boo
   const out = [`LVIS ${version} (training split, ${table.numTrainImages} images): ${table.categories.length} categories; ${table.source}`, ''];
   const rows = [['bucket', 'categories', 'image_count sum', hasInstances ? 'instance_count sum' : 'instance_count']];
   for (const b of ['r', 'c', 'f'] as const) rows.push([b, String(buckets[b].categories), String(buckets[b].images), hasInstances ? String(buckets[b].instances) : 'not published']);
-  const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
-  for (const r of rows) out.push(r.map((v, k) => (k === 0 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  '));
+  out.push(...alignedRows(rows));
   if (match) {
     out.push('');
     out.push(`${match.file}: ${match.matching} of ${match.categories} categories are LVIS ${version}'s (same id and synset)${match.otherIds ? `, ${match.otherIds} are not` : ''}; ${match.sameCounts} carry the table's training counts.`);
   }
   process.stdout.write(out.join('\n') + '\n');
   return 0;
+}
+
+/** Rows as aligned text: the first column left-aligned, the others right-aligned, two spaces apart. */
+function alignedRows(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
+  return rows.map((r) => r.map((v, k) => (k === 0 ? v.padEnd(widths[k]!) : v.padStart(widths[k]!))).join('  '));
 }

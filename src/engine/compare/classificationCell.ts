@@ -15,7 +15,7 @@ import { evaluateClassifier, type ClassificationEvaluation } from '../classifica
 import { trainClassifier } from '../classification/trainClassifier.js';
 import type { ClassificationTrainConfig } from '../config/classificationConfig.js';
 import { RUN_FILES } from '../runFiles.js';
-import { cellKey, FINGERPRINT_FILE, RESULT_FILE, type CompareRunPlan } from './compareCell.js';
+import { cellKey, FINGERPRINT_FILE, writeCellResult, type CompareRunPlan } from './compareCell.js';
 
 const undef = (v: number | null): number => (v === null ? -1 : v);
 
@@ -44,9 +44,7 @@ export async function trainClassificationCell(
     const val = evalOn('val');
     const test = evalOn('test');
     if (!test) throw new BalmsInputError('compare reports on the test split: data.root needs a test/ tree or archive', { path: 'data.root' });
-    const run: CompareRun = { method: plan.method.name, seed: plan.seed, seconds: r.seconds, backend: r.backend, val, test };
-    writeFileAtomic(join(plan.dir, RESULT_FILE), JSON.stringify({ ...run, fingerprint }) + '\n');
-    return run;
+    return writeCellResult(plan, fingerprint, r, val, test);
   } finally {
     r.model.dispose();
   }

@@ -82,6 +82,19 @@ function splitResult(ev: ModelEvaluation, trainImages: Map<number, number>): Com
   return { bbox: values(ev.bbox), segm: values(ev.segm), perCategory: compactCategories(ev.perCategory.bbox, ev.perCategory.segm, trainImages) };
 }
 
+/** A finished cell's result, written atomically to its folder with the fingerprint it was made under. */
+export function writeCellResult(
+  plan: CompareRunPlan,
+  fingerprint: string,
+  trained: { seconds: number; backend: string },
+  val: CompareSplitResult | null,
+  test: CompareSplitResult,
+): CompareRun {
+  const run: CompareRun = { method: plan.method.name, seed: plan.seed, seconds: trained.seconds, backend: trained.backend, val, test };
+  writeFileAtomic(join(plan.dir, RESULT_FILE), JSON.stringify({ ...run, fingerprint }) + '\n');
+  return run;
+}
+
 /**
  * Trains the cell (resuming from its last checkpoint when one is there), evaluates it on val and
  * test, and writes `result.json` (atomically, with its fingerprint). The caller holds the cell's lock.
@@ -102,9 +115,7 @@ export async function trainCell(plan: CompareRunPlan, cfg: TrainConfig, fingerpr
     const val = await evalOn('val');
     const test = await evalOn('test');
     if (!test) throw new BalmsInputError('compare reports on a held-out test split: set data.synth.testImages, or data.testAnnotations and data.testImageDir', { path: 'data.testAnnotations' });
-    const run: CompareRun = { method: plan.method.name, seed: plan.seed, seconds: r.seconds, backend: r.backend, val, test };
-    writeFileAtomic(join(plan.dir, RESULT_FILE), JSON.stringify({ ...run, fingerprint }) + '\n');
-    return run;
+    return writeCellResult(plan, fingerprint, r, val, test);
   } finally {
     r.detector.dispose();
   }
